@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+// One entry per public subpath. Each key becomes `dist/<key>.js` + `.d.ts`, and must match the
+// `exports` map in package.json; add `sendgrid/index`, `stripe/index`, ... here as they land.
+export default defineConfig({
+  entry: {
+    'standard-webhooks/index': 'src/standard-webhooks/index.ts',
+  },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+  // Nothing to bundle: the only import is `node:crypto`. Splitting keeps shared helpers in one
+  // chunk once several provider entries exist, instead of copying them into each entry.
+  splitting: true,
+  treeshake: true,
+});

@@ -1,0 +1,2 @@
+export type { AuditLogPage, AuditLogQuery, AuditRecord } from './service.js';
+export { listAuditLog, recordAudit } from './service.js';

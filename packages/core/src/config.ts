@@ -1,0 +1,90 @@
+/**
+ * `createGreenTrack` options, validated with zod so a bad config fails at startup with a
+ * `CONFIG_INVALID` error that names the field.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { CommonErrorCode } from './errors.js';
+import { parseInput } from './validation.js';
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+
+const databaseSchema = z
+  .object({
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    pool: z
+      .custom<pg.Pool>(
+        (v) => isObject(v) && typeof (v as pg.Pool).connect === 'function',
+        'must be a pg.Pool',
+      )
+      .optional(),
+    pglite: z
+      .custom<PGlite>(
+        (v) => isObject(v) && typeof (v as PGlite).query === 'function',
+        'must be a PGlite instance',
+      )
+      .optional(),
+    dataDir: z.string().min(1).optional(),
+    inMemory: z.boolean().optional(),
+    loadDataDir: z.custom<Blob>((v) => v instanceof Blob, 'must be a Blob').optional(),
+    maxConnections: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((d) => [d.url, d.pool, d.pglite].filter((v) => v !== undefined).length <= 1, {
+    message: 'give at most one of url, pool, pglite',
+  });
+
+const configSchema = z
+  .object({
+    database: databaseSchema.optional(),
+    secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    embeddingDimensions: z.number().int().min(1).max(16000).optional(),
+    clock: z
+      .custom<Clock>(
+        (v) => isObject(v) && typeof (v as Clock).now === 'function',
+        'must have now()',
+      )
+      .optional(),
+  })
+  .strict();
+
+/** Options of `createGreenTrack`. */
+export interface GreenTrackConfig {
+  /**
+   * Where the data lives. `url` or `pool` → Postgres (≥ 15 with pgvector); otherwise the
+   * embedded PGlite database in `dataDir`.
+   * @default { dataDir: './.greentrack/data' }
+   * @example { url: process.env.DATABASE_URL }
+   */
+  database?: {
+    url?: string;
+    pool?: pg.Pool;
+    pglite?: PGlite;
+    dataDir?: string;
+    inMemory?: boolean;
+    loadDataDir?: Blob;
+    maxConnections?: number;
+  };
+  /** Signs tokens and encrypts credentials at rest. At least 32 characters. */
+  secret?: string;
+  /**
+   * Dimension of the `vector` columns, fixed by the first migration of a database.
+   * @default 1536
+   */
+  embeddingDimensions?: number;
+  /** Source of "now" (tests pass a fixed clock). @default the system clock */
+  clock?: Clock;
+}
+
+/** Validates `config`. @throws GreenTrackError `CONFIG_INVALID` naming each bad field. */
+export function parseConfig(config: unknown): GreenTrackConfig {
+  return parseInput(configSchema, config ?? {}, {
+    code: CommonErrorCode.CONFIG_INVALID,
+    what: 'GreenTrack config',
+  });
+}

@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKind, type TestDatabase } from '../../test/harness.js';
+import { runCli } from '../cli.js';
+import { createGreenTrack, type GreenTrack } from '../index.js';
+
+describe(`migrations [${databaseKind}]`, () => {
+  const opened: Array<{ gt: GreenTrack; database: TestDatabase }> = [];
+  afterAll(async () => {
+    for (const { gt, database } of opened) {
+      await gt.close();
+      await database.drop();
+    }
+  });
+
+  async function freshGreenTrack(embeddingDimensions?: number) {
+    const database = await createTestDatabase({ migrated: false });
+    const gt = await createGreenTrack({
+      database: database.options,
+      ...(embeddingDimensions ? { embeddingDimensions } : {}),
+    });
+    opened.push({ gt, database });
+    return gt;
+  }
+
+  it('applies every migration to an empty database, then is a no-op', async () => {
+    const gt = await freshGreenTrack();
+    expect((await gt.migrationStatus()).every((m) => m.appliedAt === null)).toBe(true);
+    const first = await gt.migrate();
+    expect(first.applied).toEqual([
+      '0001_seed_schema',
+      '0002_materialized_views',
+      '0003_customer_tags_mirror',
+    ]);
+    const second = await gt.migrate();
+    expect(second.applied).toEqual([]);
+    const status = await gt.migrationStatus();
+    expect(status.map((m) => m.name)).toEqual(first.applied);
+    expect(status.every((m) => m.appliedAt instanceof Date)).toBe(true);
+    expect(await gt.embeddingDimensions()).toBe(1536);
+  });
+
+  it('fixes the embedding dimension at the first migration', async () => {
+    const gt = await freshGreenTrack(384);
+    await gt.migrate();
+    expect(await gt.embeddingDimensions()).toBe(384);
+  });
+});
+
+describe(`greentrack CLI [${databaseKind}]`, () => {
+  it('migrates, reports status, and is idempotent', async () => {
+    const database = await createTestDatabase({ migrated: false });
+    // The CLI reads DATABASE_URL or GREENTRACK_DATA_DIR; for PGlite use an on-disk dir.
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'gt-cli-'));
+    const env = database.options.url
+      ? { DATABASE_URL: database.options.url }
+      : { GREENTRACK_DATA_DIR: join(dir, 'data') };
+    try {
+      const lines: string[] = [];
+      const out = (line: string) => lines.push(line);
+      expect(await runCli(['migrate', '--status'], env, out)).toBe(0);
+      expect(lines.filter((l) => l.includes('pending'))).toHaveLength(3);
+      lines.length = 0;
+      expect(await runCli(['migrate'], env, out)).toBe(0);
+      expect(lines[0]).toMatch(/^Applied 3 migration/);
+      lines.length = 0;
+      expect(await runCli(['migrate'], env, out)).toBe(0);
+      expect(lines[0]).toMatch(/^Already up to date/);
+      lines.length = 0;
+      expect(await runCli(['migrate', '--status'], env, out)).toBe(0);
+      expect(lines.filter((l) => l.includes('applied'))).toHaveLength(3);
+      expect(await runCli(['frobnicate'], env, out)).toBe(2);
+    } finally {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Applies GreenTrack's migrations with Kysely's Migrator. Migrations are TypeScript modules
+ * imported statically (no directory scan), so they bundle and run the same from source,
+ * from `dist/` and from a host's bundle.
+ */
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { seedSchemaMigration } from './migrations/0001_seed_schema.js';
+import { materializedViewsMigration } from './migrations/0002_materialized_views.js';
+import { customerTagsMirrorMigration } from './migrations/0003_customer_tags_mirror.js';
+import type { MigrationContext } from './migrations/context.js';
+import type { Database } from './types.js';
+
+export type { MigrationContext } from './migrations/context.js';
+
+/** Name of the table recording applied migrations. */
+export const MIGRATION_TABLE = 'greentrack_migration';
+/** Name of the lock table that keeps two processes from migrating at once. */
+export const MIGRATION_LOCK_TABLE = 'greentrack_migration_lock';
+
+/** Every migration, in order. Names sort lexically; never rename or reorder one. */
+export function allMigrations(context: MigrationContext): Record<string, Migration> {
+  return {
+    '0001_seed_schema': seedSchemaMigration(context),
+    '0002_materialized_views': materializedViewsMigration,
+    '0003_customer_tags_mirror': customerTagsMirrorMigration,
+  };
+}
+
+function createMigrator(db: Kysely<Database>, context: MigrationContext): Migrator {
+  return new Migrator({
+    db: db as Kysely<unknown>,
+    provider: { getMigrations: async () => allMigrations(context) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+/** Outcome of `migrateToLatest`. */
+export interface MigrateResult {
+  /** Names applied by this call, in order; empty when already up to date. */
+  applied: string[];
+}
+
+/**
+ * Applies every pending migration. Kysely runs the pending batch in one transaction under
+ * an advisory lock (Postgres has transactional DDL), so a failure applies nothing and two
+ * processes migrating at once apply each migration once.
+ * @throws GreenTrackError `MIGRATION_FAILED` naming the migration and the database's message.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  context: MigrationContext,
+): Promise<MigrateResult> {
+  const { error, results }: MigrationResultSet = await createMigrator(
+    db,
+    context,
+  ).migrateToLatest();
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(setup)';
+    throw new GreenTrackError({
+      code: CommonErrorCode.MIGRATION_FAILED,
+      message: `Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      details: { migration: failed, applied },
+      cause: error,
+    });
+  }
+  return { applied };
+}
+
+/** One migration and whether it has been applied. */
+export interface MigrationStatusEntry {
+  name: string;
+  /** When it was applied, or `null` if pending. */
+  appliedAt: Date | null;
+}
+
+/** Lists every migration with its applied time (or `null` when pending). */
+export async function migrationStatus(
+  db: Kysely<Database>,
+  context: MigrationContext,
+): Promise<MigrationStatusEntry[]> {
+  const infos = await createMigrator(db, context).getMigrations();
+  return infos.map((info) => ({ name: info.name, appliedAt: info.executedAt ?? null }));
+}
+
+/**
+ * The dimension of `customers.embedding` in an existing database, or `null` before the
+ * first migration. The column type is the truth; configuration only matters at creation.
+ */
+export async function readEmbeddingDimensions(db: Kysely<Database>): Promise<number | null> {
+  const { rows } = await sql<{ type: string }>`
+    SELECT format_type(a.atttypid, a.atttypmod) AS type
+    FROM pg_attribute a
+    WHERE a.attrelid = to_regclass('customers') AND a.attname = 'embedding' AND NOT a.attisdropped
+  `.execute(db);
+  const match = rows[0] && /^vector\((\d+)\)$/.exec(rows[0].type);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Refreshes both materialized views. `concurrently` keeps them readable during the refresh
+ * (it needs the unique indexes migration 0002 creates).
+ */
+export async function refreshMaterializedViews(
+  db: Kysely<Database>,
+  options: { concurrently?: boolean } = {},
+): Promise<void> {
+  const mode = options.concurrently ? sql.raw('CONCURRENTLY ') : sql.raw('');
+  await sql`REFRESH MATERIALIZED VIEW ${mode}mv_campaign_performance`.execute(db);
+  await sql`REFRESH MATERIALIZED VIEW ${mode}mv_revenue_by_campaign`.execute(db);
+}

@@ -1,0 +1,51 @@
+/**
+ * @greentrack/core — public API.
+ * @packageDocumentation
+ */
+
+export type { AuditLogPage, AuditLogQuery } from './audit/index.js';
+export type { Clock } from './clock.js';
+export { fixedClock, systemClock } from './clock.js';
+export type { GreenTrackConfig } from './config.js';
+export type {
+  DatabaseConnection,
+  DatabaseOptions,
+  DialectName,
+  MigrateResult,
+  MigrationStatusEntry,
+} from './db/index.js';
+export {
+  connectDatabase,
+  DEFAULT_DATA_DIR,
+  fromVector,
+  MIGRATION_TABLE,
+  refreshMaterializedViews,
+  seedColumns,
+  seedTableNames,
+  toJson,
+  toVector,
+} from './db/index.js';
+export type * from './db/types.js';
+export { errorStatus, httpStatusFor } from './error-status.js';
+export type { GreenTrackErrorOptions, ValidationIssue } from './errors.js';
+export {
+  CommonErrorCode,
+  GreenTrackError,
+  isGreenTrackError,
+  toGreenTrackError,
+} from './errors.js';
+export type { ActorRef, GreenTrackEventMap, GreenTrackEventName } from './events.js';
+export type { GreenTrack } from './greentrack.js';
+export { createGreenTrack, DEFAULT_EMBEDDING_DIMENSIONS } from './greentrack.js';
+export type { Scope } from './scope.js';
+export type {
+  Action,
+  MembershipCreate,
+  MembershipUpdate,
+  MembershipWithUser,
+  OrganizationCreate,
+  OrganizationUpdateInput,
+  UserCreate,
+} from './tenancy/index.js';
+export { can, permissions, roleRank, TenancyErrorCode } from './tenancy/index.js';
+export type { TenantActor, TenantFacade } from './tenant.js';

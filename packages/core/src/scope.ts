@@ -1,0 +1,49 @@
+/**
+ * `Scope`: everything a service function may use, passed in rather than read from globals.
+ *
+ * A scope belongs to one organization and one actor. `inTransaction` gives work a scope
+ * whose `db` is the transaction and whose `emit` holds events until the commit.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Database, Role } from './db/types.js';
+import type { ActorRef, Emit } from './events.js';
+
+export interface Scope {
+  /** The database, or the current transaction inside `inTransaction`. */
+  db: Kysely<Database>;
+  /** The organization every query of this scope is confined to. */
+  organizationId: string;
+  /** Who acts: recorded in `audit_log` and in events. */
+  actor: ActorRef;
+  /** The actor's role in the organization (system actors act as `owner`). */
+  role: Role;
+  clock: Clock;
+  emit: Emit;
+}
+
+/** The part of a scope `inTransaction` needs; host-level contexts have it too. */
+export interface Transactional {
+  db: Kysely<Database>;
+  emit: Emit;
+}
+
+/**
+ * Runs `work` in one transaction. Nested calls join the outer transaction. Events emitted
+ * through the inner scope are delivered after the outermost commit, and dropped on rollback.
+ */
+export async function inTransaction<S extends Transactional, T>(
+  scope: S,
+  work: (tx: S) => Promise<T>,
+): Promise<T> {
+  if (scope.db.isTransaction) return work(scope);
+  const pending: Array<() => void> = [];
+  const queue: Emit = (name, payload) => {
+    pending.push(() => scope.emit(name, payload));
+  };
+  const result = await scope.db
+    .transaction()
+    .execute((trx) => work({ ...scope, db: trx, emit: queue }));
+  for (const deliver of pending) deliver();
+  return result;
+}

@@ -1,0 +1,42 @@
+/**
+ * Role-based access control: ONE table from action to the least role allowed to perform
+ * it, and ONE function that checks it. Every tenant call goes through `authorize` (the
+ * facade built by `gt.as` calls it before the service runs); services that need a finer
+ * rule (e.g. only owners may grant ownership) call it with a finer action from this table.
+ */
+import type { Role } from '../db/types.js';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
+
+/** Roles from least to most powerful. */
+export const roleRank: Record<Role, number> = { staff: 1, admin: 2, owner: 3 };
+
+/** Action → minimum role. Add a row here for every new tenant action. */
+export const permissions = {
+  'organization.read': 'staff',
+  'organization.update': 'admin',
+  'membership.read': 'staff',
+  'membership.create': 'admin',
+  'membership.update': 'admin',
+  'membership.delete': 'admin',
+  /** Creating, promoting to, demoting or removing an owner. */
+  'membership.manage_owner': 'owner',
+  'audit.read': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof permissions;
+
+/** True when `role` may perform `action`. */
+export function can(role: Role, action: Action): boolean {
+  return roleRank[role] >= roleRank[permissions[action]];
+}
+
+/** Throws `FORBIDDEN` unless `role` may perform `action`. */
+export function authorize(role: Role, action: Action): void {
+  if (!can(role, action)) {
+    throw new GreenTrackError({
+      code: CommonErrorCode.FORBIDDEN,
+      message: `Role '${role}' may not perform '${action}' (needs '${permissions[action]}')`,
+      details: { action, required: permissions[action], role },
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The tenant facade `gt.as(actor)` returns: every tenant operation, each bound to its RBAC
+ * action. Each call re-reads the actor's membership (one indexed lookup), so a revoked or
+ * demoted member loses access on their next call, then checks the RBAC table, then runs the
+ * service with a fresh `Scope`. This is the only road to tenant data.
+ */
+import type { Kysely } from 'kysely';
+import { type AuditLogQuery, listAuditLog } from './audit/index.js';
+import type { Clock } from './clock.js';
+import type { Database } from './db/types.js';
+import type { Emit } from './events.js';
+import type { Scope } from './scope.js';
+import {
+  type Action,
+  addMembership,
+  authorize,
+  getOrganization,
+  listMemberships,
+  removeMembership,
+  resolveRole,
+  updateMembershipRole,
+  updateOrganization,
+} from './tenancy/index.js';
+
+/** A user acting inside one organization. */
+export interface TenantActor {
+  userId: string;
+  organizationId: string;
+}
+
+/** What the facade needs from the GreenTrack instance. */
+export interface TenantDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  emit: Emit;
+}
+
+/** Binds a service function to an RBAC action: resolve role → authorize → run. */
+function bind<Args extends unknown[], Result>(
+  deps: TenantDeps,
+  actor: TenantActor,
+  action: Action,
+  service: (scope: Scope, ...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result> {
+  return async (...args) => {
+    const role = await resolveRole(deps.db, actor);
+    authorize(role, action);
+    const scope: Scope = {
+      db: deps.db,
+      organizationId: actor.organizationId,
+      actor: { type: 'user', id: actor.userId },
+      role,
+      clock: deps.clock,
+      emit: deps.emit,
+    };
+    return service(scope, ...args);
+  };
+}
+
+/** Builds the facade for `actor`. Cheap: nothing is queried until a method is called. */
+export function createTenantFacade(deps: TenantDeps, actor: TenantActor) {
+  const on = <Args extends unknown[], Result>(
+    action: Action,
+    service: (scope: Scope, ...args: Args) => Promise<Result>,
+  ) => bind(deps, actor, action, service);
+  return {
+    /** The acting user and organization. */
+    actor,
+    /** The role the actor holds now. @throws `NOT_A_MEMBER` */
+    role: () => resolveRole(deps.db, actor),
+    organization: {
+      get: on('organization.read', getOrganization),
+      update: on('organization.update', updateOrganization),
+    },
+    memberships: {
+      list: on('membership.read', listMemberships),
+      add: on('membership.create', addMembership),
+      updateRole: on('membership.update', updateMembershipRole),
+      remove: on('membership.delete', removeMembership),
+    },
+    auditLog: {
+      list: on('audit.read', (scope: Scope, query?: AuditLogQuery) => listAuditLog(scope, query)),
+    },
+  };
+}
+
+/** The tenant-scoped API returned by `gt.as(...)`. */
+export type TenantFacade = ReturnType<typeof createTenantFacade>;

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+import { reportersFor } from '../../vitest.shared.js';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
+    // PGlite cold starts and Postgres template clones are in hooks; give them room.
+    hookTimeout: 120_000,
+    testTimeout: 60_000,
+    pool: 'forks',
+    ...reportersFor('core'),
+  },
+});

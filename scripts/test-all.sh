@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: install, lint, typecheck, build, publint, tests
+# on embedded PGlite, then PostgreSQL + pgvector set up locally and the database tests again
+# on it. `.ci/run` runs exactly this (README Quickstart: `npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/pnpm.sh
+source scripts/lib/pnpm.sh
+
+started=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+results_dir="$(pwd)/.greentrack/test-results"
+rm -rf "$results_dir" && mkdir -p "$results_dir"
+
+step "install (frozen lockfile)"
+pnpm install --frozen-lockfile
+
+step "chromium (widget tests run in a real browser)"
+bash scripts/ensure-chromium.sh
+
+step "lint"
+pnpm lint
+
+step "typecheck"
+pnpm typecheck
+
+step "build"
+pnpm build
+
+step "publint"
+pnpm publint
+
+step "tests on embedded PGlite"
+unset DATABASE_URL
+GREENTRACK_TEST_RESULTS="$results_dir/pglite" pnpm -r --workspace-concurrency=1 test
+
+step "PostgreSQL + pgvector"
+database_line=$(bash scripts/setup-postgres.sh | tail -n1)
+export "${database_line?}"
+echo "using ${DATABASE_URL%%:*}://…@${DATABASE_URL##*@}"
+
+step "database tests on PostgreSQL"
+GREENTRACK_TEST_RESULTS="$results_dir/postgres" pnpm --filter @greentrack/core test
+
+step "done"
+node scripts/summarize-tests.mjs "$results_dir"
