@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: install, lint, typecheck, build, publint, tests
+# The whole test suite, from a fresh clone: install, lint, build, typecheck, publint, tests
 # on embedded PGlite, then PostgreSQL + pgvector set up locally and the database tests again
 # on it. `.ci/run` runs exactly this (README Quickstart: `npm test`).
 set -euo pipefail
@@ -21,11 +21,11 @@ bash scripts/ensure-chromium.sh
 step "lint"
 pnpm lint
 
+step "build (libraries first: the examples typecheck against their published types)"
+pnpm build
+
 step "typecheck"
 pnpm typecheck
-
-step "build"
-pnpm build
 
 step "publint"
 pnpm publint
