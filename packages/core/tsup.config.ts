@@ -1,12 +1,25 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm'],
-  dts: { entry: ['src/index.ts'] },
-  target: 'node20',
-  platform: 'node',
-  sourcemap: true,
-  clean: true,
-  splitting: true,
-});
+export default defineConfig([
+  {
+    // Server entry points.
+    entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    format: ['esm'],
+    dts: { entry: { index: 'src/index.ts' } },
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    clean: true,
+    splitting: true,
+  },
+  {
+    // The browser-safe client: bundled on its own so it can never pull in a server chunk.
+    entry: { 'client/index': 'src/client/index.ts' },
+    format: ['esm'],
+    dts: true,
+    target: 'es2022',
+    platform: 'browser',
+    sourcemap: true,
+    clean: false,
+  },
+]);

@@ -7,6 +7,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { CommonErrorCode } from './errors.js';
+import type { Authenticate, HttpOptions } from './http/app.js';
+import type { Logger } from './http/errors.js';
 import { parseInput } from './validation.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
@@ -39,10 +41,45 @@ const databaseSchema = z
     message: 'give at most one of url, pool, pglite',
   });
 
+const httpSchema = z
+  .object({
+    basePath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_-]*$/, 'must start with / and contain only URL path characters')
+      .optional(),
+    maxBodyBytes: z.number().int().min(1).optional(),
+    corsOrigins: z
+      .union([
+        z.literal('*'),
+        z.array(
+          z.string().regex(/^https?:\/\/[^/]+$/, 'must be an origin like https://shop.example'),
+        ),
+      ])
+      .optional(),
+    corsCredentials: z.boolean().optional(),
+    logger: z
+      .custom<Logger>(
+        (v) => isObject(v) && typeof (v as Logger).error === 'function',
+        'must have error()',
+      )
+      .optional(),
+  })
+  .strict()
+  // Browsers reject `Access-Control-Allow-Origin: *` on credentialed requests.
+  .refine((h) => !(h.corsCredentials && h.corsOrigins === '*'), {
+    message: "'*' cannot be combined with corsCredentials; list the origins",
+    path: ['corsOrigins'],
+  });
+
 const configSchema = z
   .object({
     database: databaseSchema.optional(),
+    http: httpSchema.optional(),
+    authenticate: z
+      .custom<Authenticate>((v) => typeof v === 'function', 'must be a function')
+      .optional(),
     secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).optional(),
     embeddingDimensions: z.number().int().min(1).max(16000).optional(),
     clock: z
       .custom<Clock>(
@@ -72,6 +109,19 @@ export interface GreenTrackConfig {
   };
   /** Signs tokens and encrypts credentials at rest. At least 32 characters. */
   secret?: string;
+  /**
+   * Former secrets, still accepted to decrypt integration credentials while
+   * `gt.integrations.rotateKey` moves them to `secret`.
+   */
+  previousSecrets?: string[];
+  /** HTTP API options (base path, body limit, CORS, logger). */
+  http?: HttpOptions;
+  /**
+   * Resolves the calling user from a request (your session or API key). Return `null`
+   * for anonymous. Requests with `Authorization: Bearer <widget token>` skip this.
+   * @example async (request) => { const s = await getSession(request); return s && { userId: s.userId, organizationId: s.orgId }; }
+   */
+  authenticate?: Authenticate;
   /**
    * Dimension of the `vector` columns, fixed by the first migration of a database.
    * @default 1536

@@ -2,10 +2,17 @@
  * The one table from error code to HTTP status. Add every new module's codes here; a test
  * fails if a declared code is missing.
  */
+
+import { CustomerErrorCode } from './customers/error-codes.js';
 import { CommonErrorCode } from './errors.js';
+import { HttpErrorCode } from './http/error-codes.js';
+import { IntegrationErrorCode } from './integrations/error-codes.js';
 import { TenancyErrorCode } from './tenancy/error-codes.js';
 
-export const errorStatus: Record<CommonErrorCode | TenancyErrorCode, number> = {
+export const errorStatus: Record<
+  CommonErrorCode | HttpErrorCode | TenancyErrorCode | IntegrationErrorCode | CustomerErrorCode,
+  number
+> = {
   CONFIG_INVALID: 500,
   VALIDATION_FAILED: 400,
   NOT_FOUND: 404,
@@ -15,6 +22,8 @@ export const errorStatus: Record<CommonErrorCode | TenancyErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   MIGRATION_FAILED: 500,
   INTERNAL: 500,
+  PAYLOAD_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
   NOT_A_MEMBER: 403,
   USER_NOT_FOUND: 404,
   USER_EMAIL_TAKEN: 409,
@@ -22,6 +31,14 @@ export const errorStatus: Record<CommonErrorCode | TenancyErrorCode, number> = {
   MEMBERSHIP_NOT_FOUND: 404,
   MEMBERSHIP_EXISTS: 409,
   LAST_OWNER: 409,
+  CUSTOMER_NOT_FOUND: 404,
+  CUSTOMER_HAS_HISTORY: 409,
+  INTEGRATION_NOT_FOUND: 404,
+  INTEGRATION_EXISTS: 409,
+  // A deployment problem (no `secret` configured), not the caller's.
+  SECRET_REQUIRED: 500,
+  CREDENTIALS_KEY_UNKNOWN: 500,
+  CREDENTIALS_DECRYPT_FAILED: 500,
 };
 
 /** The HTTP status for `code`; unknown codes are server errors. */
@@ -32,5 +49,8 @@ export function httpStatusFor(code: string): number {
 /** Every declared code, for the completeness test. */
 export const declaredErrorCodes: string[] = [
   ...Object.values(CommonErrorCode),
+  ...Object.values(HttpErrorCode),
   ...Object.values(TenancyErrorCode),
+  ...Object.values(IntegrationErrorCode),
+  ...Object.values(CustomerErrorCode),
 ];

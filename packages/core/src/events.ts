@@ -33,6 +33,9 @@ export interface GreenTrackEventMap {
     previousRole: Role;
     actor: ActorRef;
   };
+  'customer.created': { organizationId: string; customerId: string; actor: ActorRef };
+  'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
+  'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
   'membership.deleted': {
     organizationId: string;
     membershipId: string;

@@ -16,12 +16,24 @@ import {
   refreshMaterializedViews,
 } from './db/index.js';
 import type { Database } from './db/types.js';
+import { GreenTrackError } from './errors.js';
 import type { Emit, GreenTrackListeners } from './events.js';
+import { createApiApp } from './http/app.js';
+import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
+import {
+  type Credentials,
+  createKeyring,
+  IntegrationErrorCode,
+  type Keyring,
+  readIntegrationCredentials,
+  rotateCredentialsKey,
+} from './integrations/index.js';
 import {
   createOrganization,
   createUser,
   findUserByEmail,
   getUser,
+  listUserMemberships,
   type OrganizationCreate,
   type SystemContext,
   type UserCreate,
@@ -63,6 +75,33 @@ export interface GreenTrack {
     /** Creates an organization owned by an existing user. */
     create(input: OrganizationCreate): ReturnType<typeof createOrganization>;
   };
+  /**
+   * The HTTP API as a Web-standard handler, mounted under `http.basePath`
+   * (default `/api/greentrack`). Hosts wrap it: `toNodeHandler(gt)`, `toNextHandler(gt)`.
+   */
+  handler(request: Request): Promise<Response>;
+  /** Short-lived widget tokens (needs `secret`). */
+  tokens: {
+    /**
+     * Mints a token for a user in an organization.
+     * @example gt.tokens.issue({ userId, organizationId, ttlSeconds: 600, scopes: ['organization.read'] })
+     */
+    issue(request: TokenRequest): string;
+    /** Verifies a token and returns its claims. @throws `UNAUTHENTICATED` */
+    verify: TokenService['verify'];
+  };
+  /** Host-level access to provider credentials (server-side only; never over HTTP). */
+  integrations: {
+    /**
+     * Re-encrypts every integration account under `to` (default: the configured `secret`),
+     * in one transaction. Deploy the new secret with the old one in `previousSecrets`, run
+     * this, then drop the old secret.
+     * @example await gt.integrations.rotateKey(process.env.OLD_SECRET)
+     */
+    rotateKey(from: string, to?: string): Promise<{ reencrypted: number }>;
+    /** Decrypted credentials of one account, for provider adapters. */
+    readCredentials(organizationId: string, accountId: string): Promise<Credentials>;
+  };
   /** Refreshes the dashboard materialized views. */
   refreshMaterializedViews(options?: { concurrently?: boolean }): Promise<void>;
   /** Subscribes to a typed event. */
@@ -94,6 +133,41 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const migrationContext = {
     embeddingDimensions: options.embeddingDimensions ?? DEFAULT_EMBEDDING_DIMENSIONS,
   };
+  const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
+  const requireSecret = (purpose: string): string => {
+    if (options.secret) return options.secret;
+    throw new GreenTrackError({
+      code: IntegrationErrorCode.SECRET_REQUIRED,
+      message: `A secret is required to ${purpose}: set \`secret\` in createGreenTrack`,
+      details: { issues: [{ path: 'secret', message: 'required' }] },
+    });
+  };
+  // Without a secret there is no token service; asking for one explains why.
+  const requireTokens = (): TokenService =>
+    tokens ?? createTokenService(requireSecret('issue or verify tokens'), () => clock.now());
+  let keyring: Keyring | undefined;
+  // Built on first use: instances without a secret work until something needs credentials.
+  const getKeyring = (): Keyring => {
+    keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
+    return keyring;
+  };
+  const facadeFor = (actor: TenantActor) =>
+    createTenantFacade({ db, clock, emit, keyring: getKeyring }, actor);
+  // Built once, at creation: a bad http option fails startup, not the first request.
+  const api = createApiApp(
+    {
+      db,
+      clock,
+      emit,
+      keyring: getKeyring,
+      facadeFor,
+      tokens,
+      authenticate: options.authenticate,
+      getUser: (userId) => getUser(system, userId),
+      listUserMemberships: (userId) => listUserMemberships(system, userId),
+    },
+    options.http,
+  );
 
   return {
     db,
@@ -102,7 +176,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     migrate: () => migrateToLatest(db, migrationContext),
     migrationStatus: () => migrationStatus(db, migrationContext),
     embeddingDimensions: () => readEmbeddingDimensions(db),
-    as: (actor) => createTenantFacade({ db, clock, emit }, actor),
+    as: facadeFor,
     users: {
       create: (input) => createUser(system, input),
       get: (userId) => getUser(system, userId),
@@ -110,6 +184,21 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     },
     organizations: {
       create: (input) => createOrganization(system, input),
+    },
+    handler: async (request) => api.fetch(request),
+    tokens: {
+      issue: (request) => requireTokens().issue(request),
+      verify: (token) => requireTokens().verify(token),
+    },
+    integrations: {
+      rotateKey: async (from, to) =>
+        rotateCredentialsKey(db, { from, to: to ?? requireSecret('rotate credentials'), clock }),
+      readCredentials: (organizationId, accountId) =>
+        readIntegrationCredentials(
+          { db, organizationId, actor: { type: 'system', id: null }, role: 'owner', clock, emit },
+          getKeyring(),
+          accountId,
+        ),
     },
     refreshMaterializedViews: (opts) => refreshMaterializedViews(db, opts),
     on: emitter.on.bind(emitter),

@@ -37,6 +37,15 @@ export {
 export type { ActorRef, GreenTrackEventMap, GreenTrackEventName } from './events.js';
 export type { GreenTrack } from './greentrack.js';
 export { createGreenTrack, DEFAULT_EMBEDDING_DIMENSIONS } from './greentrack.js';
+export type { Authenticate, HttpOptions } from './http/app.js';
+export { createApiApp, DEFAULT_BASE_PATH, DEFAULT_MAX_BODY_BYTES } from './http/app.js';
+export { HttpErrorCode } from './http/error-codes.js';
+export type { Logger } from './http/errors.js';
+export type { HandlerSource } from './http/next.js';
+export { toNextHandler } from './http/next.js';
+export type { HasHandler } from './http/node.js';
+export { toNodeHandler } from './http/node.js';
+export type { TokenClaims, TokenRequest } from './http/tokens.js';
 export type { Scope } from './scope.js';
 export type {
   Action,

@@ -7,8 +7,31 @@
 import type { Kysely } from 'kysely';
 import { type AuditLogQuery, listAuditLog } from './audit/index.js';
 import type { Clock } from './clock.js';
+import {
+  type CustomerCreate,
+  type CustomerListQuery,
+  type CustomerUpdate,
+  createCustomer,
+  deleteCustomer,
+  getCustomer,
+  listCustomers,
+  updateCustomer,
+} from './customers/index.js';
 import type { Database } from './db/types.js';
+import { CommonErrorCode, GreenTrackError } from './errors.js';
 import type { Emit } from './events.js';
+import { scopeAllows } from './http/tokens.js';
+import {
+  createIntegrationAccount,
+  deleteIntegrationAccount,
+  getIntegrationAccount,
+  type IntegrationAccountCreate,
+  type IntegrationAccountQuery,
+  type IntegrationAccountUpdate,
+  type Keyring,
+  listIntegrationAccounts,
+  updateIntegrationAccount,
+} from './integrations/index.js';
 import type { Scope } from './scope.js';
 import {
   type Action,
@@ -26,6 +49,11 @@ import {
 export interface TenantActor {
   userId: string;
   organizationId: string;
+  /**
+   * Narrows what this actor may do below their role: RBAC action names or `prefix.*`
+   * (set from a widget token's scopes). Omitted: everything the role allows.
+   */
+  scopes?: readonly string[];
 }
 
 /** What the facade needs from the GreenTrack instance. */
@@ -33,6 +61,8 @@ export interface TenantDeps {
   db: Kysely<Database>;
   clock: Clock;
   emit: Emit;
+  /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
+  keyring: () => Keyring;
 }
 
 /** Binds a service function to an RBAC action: resolve role → authorize → run. */
@@ -45,6 +75,13 @@ function bind<Args extends unknown[], Result>(
   return async (...args) => {
     const role = await resolveRole(deps.db, actor);
     authorize(role, action);
+    if (actor.scopes !== undefined && !scopeAllows(actor.scopes, action)) {
+      throw new GreenTrackError({
+        code: CommonErrorCode.FORBIDDEN,
+        message: `This token's scopes do not include '${action}'`,
+        details: { action, scopes: [...actor.scopes] },
+      });
+    }
     const scope: Scope = {
       db: deps.db,
       organizationId: actor.organizationId,
@@ -80,6 +117,35 @@ export function createTenantFacade(deps: TenantDeps, actor: TenantActor) {
     },
     auditLog: {
       list: on('audit.read', (scope: Scope, query?: AuditLogQuery) => listAuditLog(scope, query)),
+    },
+    customers: {
+      list: on('customer.read', (scope: Scope, query?: CustomerListQuery) =>
+        listCustomers(scope, query),
+      ),
+      get: on('customer.read', getCustomer),
+      create: on('customer.write', (scope: Scope, input: CustomerCreate) =>
+        createCustomer(scope, input),
+      ),
+      update: on('customer.write', (scope: Scope, id: string, input: CustomerUpdate) =>
+        updateCustomer(scope, id, input),
+      ),
+      remove: on('customer.delete', deleteCustomer),
+    },
+    /** Provider credentials, encrypted at rest; only masked hints ever come back. */
+    integrations: {
+      list: on('integration.read', (scope: Scope, query?: IntegrationAccountQuery) =>
+        listIntegrationAccounts(scope, query),
+      ),
+      get: on('integration.read', getIntegrationAccount),
+      create: on('integration.manage', (scope: Scope, input: IntegrationAccountCreate) =>
+        createIntegrationAccount(scope, deps.keyring(), input),
+      ),
+      update: on(
+        'integration.manage',
+        (scope: Scope, id: string, input: IntegrationAccountUpdate) =>
+          updateIntegrationAccount(scope, deps.keyring(), id, input),
+      ),
+      remove: on('integration.manage', deleteIntegrationAccount),
     },
   };
 }

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -136,7 +137,7 @@ async function connectPglite(options: DatabaseOptions): Promise<DatabaseConnecti
       pglite = await PGlite.create({
         ...(dataDir === undefined ? {} : { dataDir }),
         ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
-        extensions: { vector, citext },
+        extensions: { vector, citext, pg_trgm },
       });
     }
     await pglite.exec(bootstrapSql);

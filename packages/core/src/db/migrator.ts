@@ -9,6 +9,7 @@ import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { seedSchemaMigration } from './migrations/0001_seed_schema.js';
 import { materializedViewsMigration } from './migrations/0002_materialized_views.js';
 import { customerTagsMirrorMigration } from './migrations/0003_customer_tags_mirror.js';
+import { customerSearchMigration } from './migrations/0004_customer_search.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -25,6 +26,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0001_seed_schema': seedSchemaMigration(context),
     '0002_materialized_views': materializedViewsMigration,
     '0003_customer_tags_mirror': customerTagsMirrorMigration,
+    '0004_customer_search': customerSearchMigration,
   };
 }
 

@@ -18,7 +18,14 @@ const REFERENCE_SCHEMA = 'seed_reference';
  * Indexes later migrations add on seed tables, beyond the seed's own. Adding one here is a
  * deliberate act: migration 0001 must stay exactly the seed.
  */
-const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [];
+const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
+  // 0004_customer_search
+  'customers_search_trgm_idx',
+  'customers_org_created_idx',
+  'customers_org_updated_idx',
+  'customers_org_name_idx',
+  'customer_tags_tag_idx',
+];
 
 async function columns(db: Kysely<Database>, schema: string) {
   const { rows } = await sql<{

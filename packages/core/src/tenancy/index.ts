@@ -17,6 +17,7 @@ export {
   getOrganization,
   getUser,
   listMemberships,
+  listUserMemberships,
   removeMembership,
   resolveRole,
   updateMembershipRole,

@@ -21,6 +21,13 @@ export const permissions = {
   /** Creating, promoting to, demoting or removing an owner. */
   'membership.manage_owner': 'owner',
   'audit.read': 'admin',
+  'customer.read': 'staff',
+  'customer.write': 'staff',
+  'customer.delete': 'admin',
+  /** Listing accounts and seeing credential hints: hints are sensitive, so not staff. */
+  'integration.read': 'admin',
+  /** Connecting, editing, replacing the credentials of, or removing an account. */
+  'integration.manage': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

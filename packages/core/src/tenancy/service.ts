@@ -403,3 +403,27 @@ export async function removeMembership(scope: Scope, membershipId: string): Prom
     });
   });
 }
+
+/** Every organization `userId` belongs to, with the role there (host-level: no scope). */
+export async function listUserMemberships(
+  ctx: Pick<SystemContext, 'db'>,
+  userId: string,
+): Promise<
+  Array<{ organizationId: string; organizationName: string; role: Role; membershipId: string }>
+> {
+  const id = idSchema.safeParse(userId);
+  if (!id.success) return [];
+  const rows = await ctx.db
+    .selectFrom('memberships as m')
+    .innerJoin('organizations as o', 'o.id', 'm.organization_id')
+    .select([
+      'm.id as membershipId',
+      'm.role',
+      'o.id as organizationId',
+      'o.name as organizationName',
+    ])
+    .where('m.user_id', '=', id.data)
+    .orderBy('o.name')
+    .execute();
+  return rows;
+}

@@ -6,25 +6,13 @@
  *   DATABASE_URL         use a Postgres server instead
  */
 import { createGreenTrack, type GreenTrack, seedColumns, seedTableNames } from '@greentrack/core';
-
-const DEMO_EMAIL = 'owner@demo.greentrack.dev';
+import { ensureDemoData } from './demo-data.js';
 
 export async function runDemo(gt: GreenTrack, log: (line: string) => void): Promise<void> {
   const { applied } = await gt.migrate();
   log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Migrations: up to date');
 
-  const owner =
-    (await gt.users.findByEmail(DEMO_EMAIL)) ??
-    (await gt.users.create({ email: DEMO_EMAIL, name: 'Demo Owner' }));
-  const existing = await gt.db
-    .selectFrom('memberships')
-    .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
-    .select(['organizations.id', 'organizations.name'])
-    .where('memberships.user_id', '=', owner.id)
-    .executeTakeFirst();
-  const organization =
-    existing ??
-    (await gt.organizations.create({ name: 'Demo Bakery', ownerUserId: owner.id })).organization;
+  const { owner, organization } = await ensureDemoData(gt);
   const org = gt.as({ userId: owner.id, organizationId: organization.id });
   const members = await org.memberships.list();
   const audit = await org.auditLog.list({ limit: 5 });

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import type { GreenTrack } from '../greentrack.js';
+import { createClient, GreenTrackApiError } from './index.js';
+
+describe('client bundle', () => {
+  it('bundles for the browser with no imports at all', async () => {
+    const result = await build({
+      entryPoints: [new URL('./index.ts', import.meta.url).pathname],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]?.text ?? '';
+    expect(code).toContain('GreenTrackApiError');
+    expect(code).not.toMatch(/^\s*import\s/m);
+    expect(code).not.toContain('node:');
+    // Types only cross from the server schemas: the bundle stays tiny.
+    expect(code.length).toBeLessThan(8_000);
+  });
+});
+
+describe(`client against the handler [${databaseKind}]`, () => {
+  let gt: GreenTrack;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ gt, cleanup } = await createTestGreenTrack({
+      secret: 'client-test-secret-long-enough-1234567890',
+    }));
+  });
+  afterAll(() => cleanup());
+
+  it('calls every route with a token and surfaces typed errors', async () => {
+    const { organization, owner, staff } = await makeOrganization(gt, 'Client Co');
+    const api = createClient({
+      baseUrl: 'http://host.test/api/greentrack/',
+      token: () => gt.tokens.issue({ userId: owner.id, organizationId: organization.id }),
+      fetch: (input, init) => gt.handler(new Request(input, init)),
+    });
+    expect((await api.me()).organization).toEqual({ id: organization.id, role: 'owner' });
+    expect((await api.organization.update({ name: 'Client Co 2' })).name).toBe('Client Co 2');
+    const { items } = await api.memberships.list();
+    expect(items).toHaveLength(3);
+    const staffMembership = items.find((m) => m.user_id === staff.id);
+    expect(
+      (await api.memberships.updateRole(staffMembership?.id ?? '', { role: 'admin' })).role,
+    ).toBe('admin');
+    await api.memberships.remove(staffMembership?.id ?? '');
+    const audit = await api.auditLog.list({ entity: 'membership', limit: 1 });
+    expect(audit.items[0]?.action).toBe('membership.delete');
+
+    const customer = await api.customers.create({
+      type: 'lead',
+      name: 'Client Lead',
+      email: 'lead@example.com',
+      tags: ['web'],
+    });
+    expect(customer.tags).toEqual(['web']);
+    expect((await api.customers.update(customer.id, { type: 'customer' })).type).toBe('customer');
+    expect((await api.customers.list({ q: 'client lead' })).items.map((c) => c.id)).toEqual([
+      customer.id,
+    ]);
+    expect((await api.customers.get(customer.id)).email).toBe('lead@example.com');
+    await api.customers.remove(customer.id);
+
+    const account = await api.integrations.create({
+      provider: 'twilio',
+      credentials: { authToken: 'tw-secret-token-9876' },
+    });
+    expect(account.credential_hints).toEqual({ authToken: '••••9876' });
+    expect((await api.integrations.update(account.id, { name: 'sms' })).name).toBe('sms');
+    expect((await api.integrations.list({ provider: 'twilio' })).items.map((a) => a.id)).toEqual([
+      account.id,
+    ]);
+    await api.integrations.remove(account.id);
+    await expect(api.integrations.get(account.id)).rejects.toMatchObject({
+      status: 404,
+      code: 'INTEGRATION_NOT_FOUND',
+    });
+
+    const error = await api.memberships.add({ userId: randomUUID() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GreenTrackApiError);
+    expect(error).toMatchObject({ status: 404, code: 'USER_NOT_FOUND' });
+
+    const anonymous = createClient({
+      baseUrl: 'http://host.test/api/greentrack',
+      fetch: (i, init) => gt.handler(new Request(i, init)),
+    });
+    await expect(anonymous.me()).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+});

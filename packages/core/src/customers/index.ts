@@ -1,0 +1,25 @@
+export { CustomerErrorCode } from './error-codes.js';
+export { normalizeEmail, normalizePhone, normalizeTags } from './normalize.js';
+export type {
+  CustomerCreate,
+  CustomerCreateData,
+  CustomerListQuery,
+  CustomerUpdate,
+} from './schema.js';
+export {
+  customerCreateSchema,
+  customerListQuerySchema,
+  customerOutSchema,
+  customerPageSchema,
+  customerUpdateSchema,
+  normalizeContactFields,
+} from './schema.js';
+export type { Customer, CustomerPage } from './service.js';
+export {
+  createCustomer,
+  deleteCustomer,
+  getCustomer,
+  listCustomers,
+  searchTerm,
+  updateCustomer,
+} from './service.js';

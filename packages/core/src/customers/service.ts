@@ -1,0 +1,367 @@
+/**
+ * Customers: the CRM's core records, with tags (stored in `tags` + `customer_tags`; the
+ * `customers.tags` mirror follows by trigger), keyset-paginated listing and text search.
+ */
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { recordAudit } from '../audit/index.js';
+import { isForeignKeyViolation, pgErrorCode } from '../db/pg-errors.js';
+import type { CustomersTable, Database } from '../db/types.js';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { inTransaction, type Scope } from '../scope.js';
+import { parseInput } from '../validation.js';
+import { CustomerErrorCode } from './error-codes.js';
+import {
+  type CustomerCreate,
+  type CustomerListQuery,
+  type CustomerUpdate,
+  customerCreateSchema,
+  customerListQuerySchema,
+  customerUpdateSchema,
+  normalizeContactFields,
+} from './schema.js';
+
+/** A customer as services return it (no embedding; timestamps as `Date`). */
+export type Customer = Omit<Selectable<CustomersTable>, 'embedding'>;
+
+/** Every column but the embedding, which is large and internal. */
+const customerColumns = [
+  'id',
+  'organization_id',
+  'type',
+  'name',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+  'tags',
+  'notes',
+  'external_zeroinvoice_customer_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function notFound(): GreenTrackError {
+  return new GreenTrackError({
+    code: CustomerErrorCode.CUSTOMER_NOT_FOUND,
+    message: 'Customer not found',
+  });
+}
+
+async function findCustomer(
+  scope: Scope,
+  customerId: string,
+  forUpdate = false,
+): Promise<Customer> {
+  // A malformed id cannot exist; answering NOT_FOUND (not 400) keeps ids opaque.
+  if (!uuidPattern.test(customerId)) throw notFound();
+  let query = scope.db
+    .selectFrom('customers')
+    .select(customerColumns)
+    .where('id', '=', customerId)
+    .where('organization_id', '=', scope.organizationId);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+/**
+ * Makes the customer's tag set exactly `names`: creates missing tags (case-insensitive
+ * per organization, first spelling kept), links and unlinks. Three statements regardless of
+ * the number of tags; the mirror trigger then rewrites `customers.tags` once.
+ */
+async function replaceTags(tx: Scope, customerId: string, names: readonly string[]): Promise<void> {
+  if (names.length > 0) {
+    await tx.db
+      .insertInto('tags')
+      .values(names.map((name) => ({ organization_id: tx.organizationId, name })))
+      .onConflict((oc) => oc.columns(['organization_id', 'name']).doNothing())
+      .execute();
+  }
+  const wanted = names.length
+    ? await tx.db
+        .selectFrom('tags')
+        .select('id')
+        .where('organization_id', '=', tx.organizationId)
+        .where('name', 'in', names)
+        .execute()
+    : [];
+  const wantedIds = wanted.map((t) => t.id);
+  let unlink = tx.db.deleteFrom('customer_tags').where('customer_id', '=', customerId);
+  if (wantedIds.length) unlink = unlink.where('tag_id', 'not in', wantedIds);
+  await unlink.execute();
+  if (wantedIds.length) {
+    await tx.db
+      .insertInto('customer_tags')
+      .values(wantedIds.map((tag_id) => ({ customer_id: customerId, tag_id })))
+      .onConflict((oc) => oc.columns(['customer_id', 'tag_id']).doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Creates a customer. Email is trimmed and validated; phone becomes E.164 (national
+ * numbers read in `country`, default US). @throws `VALIDATION_FAILED` naming the fields.
+ */
+export async function createCustomer(scope: Scope, input: CustomerCreate): Promise<Customer> {
+  const { tags, ...data } = parseInput(customerCreateSchema, input, { what: 'customer' });
+  return inTransaction(scope, async (tx) => {
+    const now = tx.clock.now();
+    const { id } = await tx.db
+      .insertInto('customers')
+      .values({ ...data, organization_id: tx.organizationId, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await replaceTags(tx, id, tags);
+    const customer = await findCustomer(tx, id);
+    await recordAudit(tx, {
+      action: 'customer.create',
+      entity: 'customer',
+      entityId: id,
+      after: customer,
+    });
+    tx.emit('customer.created', {
+      organizationId: tx.organizationId,
+      customerId: id,
+      actor: tx.actor,
+    });
+    return customer;
+  });
+}
+
+/** One customer of the organization. @throws `CUSTOMER_NOT_FOUND` */
+export async function getCustomer(scope: Scope, customerId: string): Promise<Customer> {
+  return findCustomer(scope, customerId);
+}
+
+/**
+ * Updates the given fields (`null` clears one; `tags` replaces the set). A phone is read in
+ * the new country if one is given, else the stored one.
+ */
+export async function updateCustomer(
+  scope: Scope,
+  customerId: string,
+  input: CustomerUpdate,
+): Promise<Customer> {
+  const parsed = parseInput(customerUpdateSchema, input, { what: 'customer' });
+  return inTransaction(scope, async (tx) => {
+    const before = await findCustomer(tx, customerId, true);
+    const { value, issues } = normalizeContactFields(parsed, before.country);
+    if (issues.length) {
+      throw new GreenTrackError({
+        code: CommonErrorCode.VALIDATION_FAILED,
+        message: `Invalid customer: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        details: { issues },
+      });
+    }
+    const { tags, ...fields } = value;
+    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    await tx.db
+      .updateTable('customers')
+      .set({ ...changes, updated_at: tx.clock.now() })
+      .where('id', '=', before.id)
+      .execute();
+    if (tags !== undefined) await replaceTags(tx, before.id, tags);
+    const after = await findCustomer(tx, before.id);
+    await recordAudit(tx, {
+      action: 'customer.update',
+      entity: 'customer',
+      entityId: after.id,
+      before,
+      after,
+    });
+    tx.emit('customer.updated', {
+      organizationId: tx.organizationId,
+      customerId: after.id,
+      actor: tx.actor,
+    });
+    return after;
+  });
+}
+
+/**
+ * Deletes a customer without history. One with messages, events or attributions (which do
+ * not cascade in the seed schema) gets `CUSTOMER_HAS_HISTORY`: erase it instead.
+ */
+export async function deleteCustomer(scope: Scope, customerId: string): Promise<void> {
+  try {
+    await inTransaction(scope, async (tx) => {
+      const before = await findCustomer(tx, customerId, true);
+      await tx.db.deleteFrom('customers').where('id', '=', before.id).execute();
+      await recordAudit(tx, {
+        action: 'customer.delete',
+        entity: 'customer',
+        entityId: before.id,
+        before,
+      });
+      tx.emit('customer.deleted', {
+        organizationId: tx.organizationId,
+        customerId: before.id,
+        actor: tx.actor,
+      });
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new GreenTrackError({
+        code: CustomerErrorCode.CUSTOMER_HAS_HISTORY,
+        message: 'Customer has messages, events or attributions; erase it to remove them too',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** One page of customers. */
+export interface CustomerPage {
+  items: Customer[];
+  /** Pass back as `cursor` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+  /** All matches, only when `include_total` was asked for. */
+  total?: number;
+}
+
+interface ListCursor {
+  /** The sort column's value of the last row (ISO string for timestamps). */
+  v: string;
+  id: string;
+}
+
+function invalidCursor(): GreenTrackError {
+  return new GreenTrackError({
+    code: CommonErrorCode.VALIDATION_FAILED,
+    message: 'Invalid cursor',
+    details: {
+      issues: [{ path: 'cursor', message: 'not a cursor returned by this list with this sort' }],
+    },
+  });
+}
+
+function decodeCursor(cursor: string): ListCursor {
+  try {
+    const parsed = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as Partial<ListCursor>;
+    if (
+      typeof parsed.v === 'string' &&
+      typeof parsed.id === 'string' &&
+      uuidPattern.test(parsed.id)
+    )
+      return { v: parsed.v, id: parsed.id };
+  } catch {
+    // reported below
+  }
+  throw invalidCursor();
+}
+
+/** Escapes LIKE wildcards so a search for "50%" looks for a percent sign. */
+function likeEscape(term: string): string {
+  return term.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * What to look for: digits only for phone-like input ("(415) 555-26" matches the stored
+ * E.164 "+1415555 26…"), otherwise the lowercased text.
+ */
+export function searchTerm(q: string): string {
+  const digits = q.replace(/\D/g, '');
+  return /^[\d\s()+.-]+$/.test(q) && digits.length >= 3 ? digits : q.toLowerCase();
+}
+
+/**
+ * Lists customers with filters, text search and keyset pagination on (sort column, id):
+ * pages stay stable while rows are inserted, and each page is an index range scan
+ * (migration 0004). The total is counted only when asked for.
+ *
+ * Text search: `greentrack_customer_search_text(name, email, phone) LIKE '%term%'`, served by
+ * the trigram GIN index.
+ */
+export async function listCustomers(
+  scope: Scope,
+  query: CustomerListQuery = {},
+): Promise<CustomerPage> {
+  const q = parseInput(customerListQuerySchema, query, { what: 'customer query' });
+  const filtered = () => {
+    let base = scope.db.selectFrom('customers').where('organization_id', '=', scope.organizationId);
+    if (q.type) base = base.where('type', '=', q.type);
+    if (q.city) base = base.where('city', '=', q.city);
+    if (q.state) base = base.where('state', '=', q.state);
+    if (q.country) base = base.where('country', '=', q.country);
+    if (q.created_from) base = base.where('created_at', '>=', new Date(q.created_from));
+    if (q.created_to) base = base.where('created_at', '<', new Date(q.created_to));
+    if (q.q) {
+      const pattern = `%${likeEscape(searchTerm(q.q))}%`;
+      base = base.where(
+        sql<boolean>`greentrack_customer_search_text(name, email, phone) LIKE ${pattern}`,
+      );
+    }
+    if (q.tags?.length) {
+      const tags = q.tags;
+      base = base.where((eb: ExpressionBuilder<Database, 'customers'>) =>
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('customer_tags as ct')
+            .innerJoin('tags as t', 't.id', 'ct.tag_id')
+            .select('ct.customer_id')
+            .where('t.organization_id', '=', scope.organizationId)
+            .where('t.name', 'in', tags)
+            .groupBy('ct.customer_id')
+            .having((h) => h.fn.count('t.id').distinct(), '=', tags.length),
+        ),
+      );
+    }
+    return base;
+  };
+
+  const sortColumn = q.sort;
+  const direction = q.order;
+  // The cursor carries the sort value as Postgres prints it: timestamps keep their
+  // microseconds, which a JS Date would round away (and then skip or repeat rows).
+  let page = filtered()
+    .select(customerColumns)
+    .select(sql<string>`${sql.ref(sortColumn)}::text`.as('sort_key'));
+  if (q.cursor) {
+    const cursor = decodeCursor(q.cursor);
+    const value = sortColumn === 'name' ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`;
+    page = page.where((eb) =>
+      eb(
+        eb.refTuple(sortColumn, 'id'),
+        direction === 'asc' ? '>' : '<',
+        eb.tuple(value as never, cursor.id),
+      ),
+    );
+  }
+  let rows: Array<Customer & { sort_key: string }>;
+  try {
+    rows = await page
+      .orderBy(sortColumn, direction)
+      .orderBy('id', direction)
+      .limit(q.limit + 1)
+      .execute();
+  } catch (error) {
+    // A forged cursor whose value is not a timestamp: the database says so, we say 400.
+    if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor();
+    throw error;
+  }
+  const items = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
+  const last = rows[q.limit - 1];
+  const nextCursor =
+    rows.length > q.limit && last
+      ? Buffer.from(
+          JSON.stringify({ v: last.sort_key, id: last.id } satisfies ListCursor),
+        ).toString('base64url')
+      : null;
+  if (!q.include_total) return { items, nextCursor };
+  const { total } = await filtered()
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { items, nextCursor, total: Number(total) };
+}

@@ -1,0 +1,213 @@
+/**
+ * The HTTP API as one Web-standard handler: `(Request) => Promise<Response>`.
+ *
+ * Built on Hono + `@hono/zod-openapi`: the zod schemas that validate each request also
+ * generate `GET {base}/openapi.json` (OpenAPI 3.1). Order of work per request: CORS →
+ * body-size limit → authentication (host `authenticate` or a Bearer widget token) → the
+ * route, which reaches data only through the tenant facade (membership + RBAC per call).
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { registerAuditRoutes } from '../audit/routes.js';
+import { registerCustomerRoutes } from '../customers/routes.js';
+import { CommonErrorCode, GreenTrackError, isGreenTrackError } from '../errors.js';
+import { registerIntegrationRoutes } from '../integrations/routes.js';
+import { resolveRole } from '../tenancy/index.js';
+import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
+import type { TenantActor, TenantDeps, TenantFacade } from '../tenant.js';
+import type { ApiApp, ApiEnv } from './env.js';
+import { HttpErrorCode } from './error-codes.js';
+import { consoleLogger, errorResponse, type Logger } from './errors.js';
+import { jsonResponse } from './schemas.js';
+import type { TokenService } from './tokens.js';
+
+/** HTTP options of `createGreenTrack({ http })`. */
+export interface HttpOptions {
+  /**
+   * Path prefix every route lives under.
+   * @default '/api/greentrack'
+   */
+  basePath?: string;
+  /**
+   * Largest accepted request body, in bytes; larger bodies get 413.
+   * @default 1048576 (1 MiB)
+   */
+  maxBodyBytes?: number;
+  /**
+   * Origins allowed to call the API from a browser (widgets on another origin). `'*'`
+   * allows any origin but not with `credentials`.
+   * @default [] (same-origin only)
+   */
+  corsOrigins?: string[] | '*';
+  /**
+   * Let browsers send cookies / HTTP auth cross-origin (`Access-Control-Allow-Credentials`).
+   * Requires explicit `corsOrigins`.
+   * @default false
+   */
+  corsCredentials?: boolean;
+  /** Where server errors are reported. @default console */
+  logger?: Logger;
+}
+
+/** Resolves the calling user from a request (the host's session, API key, ...). */
+export type Authenticate = (request: Request) => Promise<TenantActor | null> | TenantActor | null;
+
+/** What the HTTP app needs from the GreenTrack instance. */
+export interface HttpDeps extends TenantDeps, TenancyRouteDeps {
+  facadeFor(actor: TenantActor): TenantFacade;
+  tokens: TokenService | undefined;
+  authenticate: Authenticate | undefined;
+}
+
+export const DEFAULT_BASE_PATH = '/api/greentrack';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Paths (below the base) that need no authentication. */
+const PUBLIC_PATHS = new Set(['/health', '/openapi.json']);
+
+function unauthenticated(message: string, reason: string): GreenTrackError {
+  return new GreenTrackError({
+    code: CommonErrorCode.UNAUTHENTICATED,
+    message,
+    details: { reason },
+  });
+}
+
+/** Finds the actor of a request, or throws `UNAUTHENTICATED`. */
+async function authenticateRequest(deps: HttpDeps, request: Request): Promise<TenantActor> {
+  const authorization = request.headers.get('authorization');
+  let actor: TenantActor | null;
+  if (authorization?.toLowerCase().startsWith('bearer ')) {
+    if (!deps.tokens)
+      throw unauthenticated(
+        'Bearer tokens are not enabled (no secret configured)',
+        'tokens_disabled',
+      );
+    const claims = deps.tokens.verify(authorization.slice(7).trim());
+    // A widget may say which organization it thinks it acts in; a token for another one is refused.
+    const requested = request.headers.get('x-greentrack-organization');
+    if (requested && requested !== claims.organizationId) {
+      throw unauthenticated('Token was issued for another organization', 'wrong_organization');
+    }
+    actor = {
+      userId: claims.userId,
+      organizationId: claims.organizationId,
+      ...(claims.scopes ? { scopes: claims.scopes } : {}),
+    };
+  } else {
+    actor = deps.authenticate ? await deps.authenticate(request) : null;
+    if (!actor) throw unauthenticated('Authentication required', 'missing');
+  }
+  try {
+    await resolveRole(deps.db, actor);
+  } catch (error) {
+    // Credentials for an organization the user is not (or no longer) in are not valid credentials.
+    if (isGreenTrackError(error, 'NOT_A_MEMBER'))
+      throw unauthenticated('Not a member of this organization', 'not_a_member');
+    throw error;
+  }
+  return actor;
+}
+
+/** Builds the API app (exposed for tests and for hosts that want to add routes). */
+export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp {
+  const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
+  const logger = options.logger ?? consoleLogger;
+  const app: ApiApp = new OpenAPIHono<ApiEnv>({
+    // zod failures become our error shape, with every bad field listed.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((issue) => ({
+          path: issue.path.map(String).join('.') || '(root)',
+          message: issue.message,
+        }));
+        throw new GreenTrackError({
+          code: CommonErrorCode.VALIDATION_FAILED,
+          message: `Invalid ${result.target}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          details: { location: result.target, issues },
+        });
+      }
+    },
+  }).basePath(basePath) as unknown as ApiApp;
+
+  const origins = options.corsOrigins ?? [];
+  app.use(
+    '*',
+    cors({
+      // An explicit list is echoed back per request (with Vary: Origin), never as '*'.
+      origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
+      credentials: options.corsCredentials ?? false,
+      allowHeaders: ['Authorization', 'Content-Type', 'X-GreenTrack-Organization'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      onError: () => {
+        throw new GreenTrackError({
+          code: HttpErrorCode.PAYLOAD_TOO_LARGE,
+          message: 'Request body too large',
+        });
+      },
+    }),
+  );
+  app.use('*', async (c, next) => {
+    const path = c.req.path.slice(basePath.length) || '/';
+    if (PUBLIC_PATHS.has(path)) return next();
+    const actor = await authenticateRequest(deps, c.req.raw);
+    c.set('actor', actor);
+    c.set('tenant', deps.facadeFor(actor));
+    return next();
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A widget token from `gt.tokens.issue(...)`; hosts may also authenticate with their own session via `authenticate`.',
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['Meta'],
+      summary: 'Liveness (no authentication)',
+      security: [],
+      responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'Alive') },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+  registerTenancyRoutes(app, deps);
+  registerAuditRoutes(app);
+  registerCustomerRoutes(app);
+  registerIntegrationRoutes(app);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'GreenTrack API',
+      version: '1',
+      description: 'Customer engagement for small businesses.',
+    },
+    security: [{ bearerToken: [] }],
+  });
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: HttpErrorCode.ROUTE_NOT_FOUND,
+          message: `No route for ${c.req.method} ${c.req.path}`,
+        },
+      },
+      404,
+    ),
+  );
+  app.onError((error, c) => errorResponse(error, c.req.raw, logger));
+  return app;
+}

@@ -1,0 +1,57 @@
+/**
+ * Turns anything thrown while handling a request into `{ error: { code, message, details? } }`
+ * with the status from the one status table. Unknown errors become a bare 500: the cause
+ * goes to the logger, never into the response.
+ */
+import { HTTPException } from 'hono/http-exception';
+import { httpStatusFor } from '../error-status.js';
+import { CommonErrorCode, GreenTrackError, toGreenTrackError } from '../errors.js';
+import { HttpErrorCode } from './error-codes.js';
+
+/** Where the HTTP layer reports server-side failures. */
+export interface Logger {
+  error(message: string, context: { error: unknown; method: string; path: string }): void;
+}
+
+/** Logs to stderr. */
+export const consoleLogger: Logger = {
+  error: (message, context) =>
+    console.error(`[greentrack] ${message}`, context.method, context.path, context.error),
+};
+
+function fromHttpException(error: HTTPException): GreenTrackError {
+  if (error.status === 413) {
+    return new GreenTrackError({
+      code: HttpErrorCode.PAYLOAD_TOO_LARGE,
+      message: 'Request body too large',
+    });
+  }
+  if (error.status === 400) {
+    // Hono's validator throws this for a body that is not JSON at all.
+    return new GreenTrackError({
+      code: CommonErrorCode.VALIDATION_FAILED,
+      message: error.message || 'Malformed request',
+      details: { issues: [{ path: '(body)', message: error.message || 'malformed JSON' }] },
+    });
+  }
+  return new GreenTrackError({
+    code: CommonErrorCode.INTERNAL,
+    message: 'Internal error',
+    cause: error,
+  });
+}
+
+/** The JSON error response for `error`. */
+export function errorResponse(error: unknown, request: Request, logger: Logger): Response {
+  const gtError =
+    error instanceof HTTPException ? fromHttpException(error) : toGreenTrackError(error);
+  const status = httpStatusFor(gtError.code);
+  if (status >= 500) {
+    logger.error(gtError.code === CommonErrorCode.INTERNAL ? 'Unhandled error' : gtError.message, {
+      error,
+      method: request.method,
+      path: new URL(request.url).pathname,
+    });
+  }
+  return Response.json({ error: gtError.toJSON() }, { status });
+}
