@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { CommonErrorCode } from './errors.js';
 import type { Authenticate, HttpOptions } from './http/app.js';
 import type { Logger } from './http/errors.js';
+import type { Embedder } from './providers/embedder.js';
 import { parseInput } from './validation.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
@@ -48,6 +49,7 @@ const httpSchema = z
       .regex(/^\/[A-Za-z0-9/_-]*$/, 'must start with / and contain only URL path characters')
       .optional(),
     maxBodyBytes: z.number().int().min(1).optional(),
+    maxImportBytes: z.number().int().min(1).optional(),
     corsOrigins: z
       .union([
         z.literal('*'),
@@ -81,6 +83,19 @@ const configSchema = z
     secret: z.string().min(32, 'must be at least 32 characters').optional(),
     previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).optional(),
     embeddingDimensions: z.number().int().min(1).max(16000).optional(),
+    embedder: z
+      .custom<Embedder>(
+        (v) =>
+          isObject(v) &&
+          typeof (v as Embedder).id === 'string' &&
+          Number.isInteger((v as Embedder).dimensions) &&
+          (v as Embedder).dimensions >= 1 &&
+          typeof (v as Embedder).embed === 'function' &&
+          ((v as Embedder).maxBatch === undefined ||
+            (Number.isInteger((v as Embedder).maxBatch) && Number((v as Embedder).maxBatch) >= 1)),
+        'must be an Embedder: { id: string, dimensions: positive integer, maxBatch?: positive integer, embed(texts) }',
+      )
+      .optional(),
     clock: z
       .custom<Clock>(
         (v) => isObject(v) && typeof (v as Clock).now === 'function',
@@ -124,9 +139,19 @@ export interface GreenTrackConfig {
   authenticate?: Authenticate;
   /**
    * Dimension of the `vector` columns, fixed by the first migration of a database.
-   * @default 1536
+   * @default `embedder.dimensions` when an embedder is given, else 1536
    */
   embeddingDimensions?: number;
+  /**
+   * Turns customer profiles into vectors, in the worker (never in a request). Its
+   * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or
+   * `gt.migrate()` on a new database) fails with `EMBEDDING_DIMENSION_MISMATCH` otherwise.
+   * The built-in `hashingEmbedder` is LEXICAL, not semantic; use a semantic embedder
+   * (e.g. `openaiEmbedder` from `@greentrack/adapters/openai`) for similarity of meaning.
+   * @default hashingEmbedder({ dimensions }) with the database's dimension
+   * @example embedder: hashingEmbedder({ dimensions: 1536 })
+   */
+  embedder?: Embedder;
   /** Source of "now" (tests pass a fixed clock). @default the system clock */
   clock?: Clock;
 }

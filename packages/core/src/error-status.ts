@@ -4,13 +4,21 @@
  */
 
 import { CustomerErrorCode } from './customers/error-codes.js';
+import { EmbeddingErrorCode } from './embeddings/error-codes.js';
 import { CommonErrorCode } from './errors.js';
 import { HttpErrorCode } from './http/error-codes.js';
+import { ImportErrorCode } from './imports/error-codes.js';
 import { IntegrationErrorCode } from './integrations/error-codes.js';
 import { TenancyErrorCode } from './tenancy/error-codes.js';
 
 export const errorStatus: Record<
-  CommonErrorCode | HttpErrorCode | TenancyErrorCode | IntegrationErrorCode | CustomerErrorCode,
+  | CommonErrorCode
+  | HttpErrorCode
+  | TenancyErrorCode
+  | IntegrationErrorCode
+  | CustomerErrorCode
+  | EmbeddingErrorCode
+  | ImportErrorCode,
   number
 > = {
   CONFIG_INVALID: 500,
@@ -39,6 +47,12 @@ export const errorStatus: Record<
   SECRET_REQUIRED: 500,
   CREDENTIALS_KEY_UNKNOWN: 500,
   CREDENTIALS_DECRYPT_FAILED: 500,
+  // A deployment problem: the embedder does not fit the database's vector columns.
+  EMBEDDING_DIMENSION_MISMATCH: 500,
+  IMPORT_MALFORMED_CSV: 400,
+  IMPORT_MAPPING_INVALID: 400,
+  IMPORT_UNSUPPORTED_MEDIA_TYPE: 415,
+  IMPORT_FILE_MISSING: 400,
 };
 
 /** The HTTP status for `code`; unknown codes are server errors. */
@@ -53,4 +67,6 @@ export const declaredErrorCodes: string[] = [
   ...Object.values(TenancyErrorCode),
   ...Object.values(IntegrationErrorCode),
   ...Object.values(CustomerErrorCode),
+  ...Object.values(EmbeddingErrorCode),
+  ...Object.values(ImportErrorCode),
 ];

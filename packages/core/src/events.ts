@@ -5,7 +5,7 @@
  * @example
  * gt.on('membership.created', ({ organizationId, userId, role }) => { ... });
  */
-import type { Role } from './db/types.js';
+import type { Channel, ConsentPolicy, Role, SubscriptionStatus } from './db/types.js';
 
 /** Who caused a change. */
 export interface ActorRef {
@@ -36,10 +36,65 @@ export interface GreenTrackEventMap {
   'customer.created': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
+  /**
+   * A customer was erased (`customers.erase`) with its history. No personal data; the
+   * ZeroInvoice id (if any) lets the host erase the person there too.
+   */
+  'customer.erased': {
+    organizationId: string;
+    customerId: string;
+    externalZeroinvoiceCustomerId: string | null;
+    actor: ActorRef;
+  };
   'membership.deleted': {
     organizationId: string;
     membershipId: string;
     userId: string;
+    actor: ActorRef;
+  };
+  /** A customer's stored status on a channel changed (never emitted for a no-op). */
+  'consent.changed': {
+    organizationId: string;
+    customerId: string;
+    channel: Channel;
+    status: SubscriptionStatus;
+    /** `null` when the customer had no status on this channel before. */
+    previousStatus: SubscriptionStatus | null;
+    /** Where the change came from, as given to `consent.set`; `null` if not given. */
+    source: string | null;
+    actor: ActorRef;
+  };
+  'consent.policy_changed': {
+    organizationId: string;
+    policy: ConsentPolicy;
+    previousPolicy: ConsentPolicy;
+    actor: ActorRef;
+  };
+  /**
+   * Progress of `gt.customers.reembedAll`: after the enqueue (`embedded: 0`) and after each
+   * batch. `organizationId` is `null` for a backfill of every organization.
+   */
+  'embedding.progress': {
+    organizationId: string | null;
+    embedded: number;
+    failed: number;
+    total: number;
+  };
+  /**
+   * A CSV import (`customers.import`) committed one more batch. Counts are cumulative for
+   * the import so far; `errors` counts rejected rows. Imports emit this instead of one
+   * `customer.created`/`customer.updated` per row.
+   */
+  'import.progress': {
+    organizationId: string;
+    importId: string;
+    /** 1-based number of the batch just committed. */
+    batch: number;
+    processed: number;
+    created: number;
+    updated: number;
+    skipped: number;
+    errors: number;
     actor: ActorRef;
   };
 }

@@ -16,6 +16,13 @@ import {
   refreshMaterializedViews,
 } from './db/index.js';
 import type { Database } from './db/types.js';
+import {
+  assertEmbedderDimensions,
+  type ReembedOptions,
+  type ReembedProgress,
+  reembedAll,
+} from './embeddings/index.js';
+import { createWorker, type Worker } from './engine/worker.js';
 import { GreenTrackError } from './errors.js';
 import type { Emit, GreenTrackListeners } from './events.js';
 import { createApiApp } from './http/app.js';
@@ -28,6 +35,8 @@ import {
   readIntegrationCredentials,
   rotateCredentialsKey,
 } from './integrations/index.js';
+import type { Embedder } from './providers/embedder.js';
+import { hashingEmbedder } from './providers/hashing-embedder.js';
 import {
   createOrganization,
   createUser,
@@ -56,6 +65,29 @@ export interface GreenTrack {
   migrationStatus(): Promise<MigrationStatusEntry[]>;
   /** Dimension of the `vector` columns in this database (`null` before migrating). */
   embeddingDimensions(): Promise<number | null>;
+  /**
+   * The configured embedder (default `hashingEmbedder` with the database's dimension).
+   * Use it to embed a query for a vector search so it matches the stored vectors.
+   * @example
+   * const [q] = await gt.embedder.embed(['wholesale bakery portland']);
+   */
+  readonly embedder: Embedder;
+  /**
+   * Background work: the embedding queue today. Run `start()` in a long-running process, or
+   * `tick()` from cron/serverless. Safe with many processes on one database.
+   */
+  readonly worker: Worker;
+  /** Host-level customer operations across organizations. */
+  customers: {
+    /**
+     * Re-embeds every customer (or one organization's): queues them all in one
+     * `INSERT … SELECT`, then processes the queue until nothing is due, reporting
+     * `{ embedded, failed, total }` to `onProgress` and as `embedding.progress` events.
+     * @example
+     * await gt.customers.reembedAll({ onProgress: (p) => console.log(`${p.embedded}/${p.total}`) });
+     */
+    reembedAll(options?: ReembedOptions): Promise<ReembedProgress>;
+  };
   /**
    * The tenant-scoped API for a user in an organization. Every call checks the membership
    * and the RBAC table first.
@@ -108,7 +140,10 @@ export interface GreenTrack {
   on: EventEmitter<GreenTrackListeners>['on'];
   once: EventEmitter<GreenTrackListeners>['once'];
   off: EventEmitter<GreenTrackListeners>['off'];
-  /** Closes what GreenTrack opened (never a caller-owned pool or PGlite). */
+  /**
+   * Stops the worker (waiting for its running tick), then closes what GreenTrack opened
+   * (never a caller-owned pool or PGlite).
+   */
   close(): Promise<void>;
 }
 
@@ -131,8 +166,24 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   };
   const system: SystemContext = { db, clock, emit };
   const migrationContext = {
-    embeddingDimensions: options.embeddingDimensions ?? DEFAULT_EMBEDDING_DIMENSIONS,
+    embeddingDimensions:
+      options.embeddingDimensions ?? options.embedder?.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS,
   };
+  // The embedder must fit the vector columns. A migrated database's column decides (and
+  // the default embedder follows it); a new one gets the configured dimension at migrate().
+  let embedder: Embedder;
+  try {
+    const columnDimensions = await readEmbeddingDimensions(db);
+    embedder =
+      options.embedder ??
+      hashingEmbedder({ dimensions: columnDimensions ?? migrationContext.embeddingDimensions });
+    if (columnDimensions !== null) assertEmbedderDimensions(embedder, columnDimensions, 'column');
+    else assertEmbedderDimensions(embedder, migrationContext.embeddingDimensions, 'config');
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const worker = createWorker({ db, clock, embedder });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
     if (options.secret) return options.secret;
@@ -173,9 +224,20 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     db,
     dialect: connection.dialect,
     clock,
-    migrate: () => migrateToLatest(db, migrationContext),
+    migrate: async () => {
+      const result = await migrateToLatest(db, migrationContext);
+      // Another process may have created the columns first, with another dimension.
+      const columnDimensions = await readEmbeddingDimensions(db);
+      if (columnDimensions !== null) assertEmbedderDimensions(embedder, columnDimensions, 'column');
+      return result;
+    },
     migrationStatus: () => migrationStatus(db, migrationContext),
     embeddingDimensions: () => readEmbeddingDimensions(db),
+    embedder,
+    worker,
+    customers: {
+      reembedAll: (opts) => reembedAll({ db, clock, embedder, emit }, opts),
+    },
     as: facadeFor,
     users: {
       create: (input) => createUser(system, input),
@@ -204,6 +266,9 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     on: emitter.on.bind(emitter),
     once: emitter.once.bind(emitter),
     off: emitter.off.bind(emitter),
-    close: () => connection.close(),
+    close: async () => {
+      await worker.stop();
+      await connection.close();
+    },
   };
 }

@@ -8,6 +8,14 @@ export type { Clock } from './clock.js';
 export { fixedClock, systemClock } from './clock.js';
 export type { GreenTrackConfig } from './config.js';
 export type {
+  ChannelConsent,
+  ConsentPolicyUpdate,
+  ConsentReason,
+  ConsentSetOptions,
+  CustomerConsent,
+} from './consent/index.js';
+export { DEFAULT_CONSENT_POLICY } from './consent/index.js';
+export type {
   DatabaseConnection,
   DatabaseOptions,
   DialectName,
@@ -26,6 +34,18 @@ export {
   toVector,
 } from './db/index.js';
 export type * from './db/types.js';
+export type {
+  CustomerProfileFields,
+  ReembedOptions,
+  ReembedProgress,
+} from './embeddings/index.js';
+export { customerProfileText, EmbeddingErrorCode } from './embeddings/index.js';
+export type {
+  Worker,
+  WorkerStartOptions,
+  WorkerTickOptions,
+  WorkerTickResult,
+} from './engine/worker.js';
 export { errorStatus, httpStatusFor } from './error-status.js';
 export type { GreenTrackErrorOptions, ValidationIssue } from './errors.js';
 export {
@@ -46,6 +66,19 @@ export { toNextHandler } from './http/next.js';
 export type { HasHandler } from './http/node.js';
 export { toNodeHandler } from './http/node.js';
 export type { TokenClaims, TokenRequest } from './http/tokens.js';
+export type {
+  CustomerField,
+  ImportOptions,
+  ImportProgress,
+  ImportResult,
+  ImportRowError,
+  ImportSource,
+} from './imports/index.js';
+export { DEFAULT_MAX_IMPORT_BYTES, ImportErrorCode } from './imports/index.js';
+export type { CustomerExport, EraseResult } from './privacy/index.js';
+export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './privacy/index.js';
+export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
+export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
 export type { Scope } from './scope.js';
 export type {
   Action,
@@ -58,3 +91,16 @@ export type {
 } from './tenancy/index.js';
 export { can, permissions, roleRank, TenancyErrorCode } from './tenancy/index.js';
 export type { TenantActor, TenantFacade } from './tenant.js';
+export type {
+  AttributionItemData,
+  EventItemData,
+  InvoiceItemData,
+  MessageEventItemData,
+  MessageItemData,
+  PaymentItemData,
+  TimelineItem,
+  TimelinePage,
+  TimelineQuery,
+  TimelineType,
+} from './timeline/index.js';
+export { TIMELINE_TYPES } from './timeline/index.js';

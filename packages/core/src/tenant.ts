@@ -8,6 +8,12 @@ import type { Kysely } from 'kysely';
 import { type AuditLogQuery, listAuditLog } from './audit/index.js';
 import type { Clock } from './clock.js';
 import {
+  getConsentPolicy,
+  getCustomerConsent,
+  setConsentPolicy,
+  setCustomerConsent,
+} from './consent/index.js';
+import {
   type CustomerCreate,
   type CustomerListQuery,
   type CustomerUpdate,
@@ -21,6 +27,7 @@ import type { Database } from './db/types.js';
 import { CommonErrorCode, GreenTrackError } from './errors.js';
 import type { Emit } from './events.js';
 import { scopeAllows } from './http/tokens.js';
+import { type ImportOptions, type ImportSource, importCustomers } from './imports/index.js';
 import {
   createIntegrationAccount,
   deleteIntegrationAccount,
@@ -32,6 +39,7 @@ import {
   listIntegrationAccounts,
   updateIntegrationAccount,
 } from './integrations/index.js';
+import { eraseCustomer, exportCustomer } from './privacy/index.js';
 import type { Scope } from './scope.js';
 import {
   type Action,
@@ -44,6 +52,7 @@ import {
   updateMembershipRole,
   updateOrganization,
 } from './tenancy/index.js';
+import { getCustomerTimeline, type TimelineQuery } from './timeline/index.js';
 
 /** A user acting inside one organization. */
 export interface TenantActor {
@@ -130,6 +139,33 @@ export function createTenantFacade(deps: TenantDeps, actor: TenantActor) {
         updateCustomer(scope, id, input),
       ),
       remove: on('customer.delete', deleteCustomer),
+      /**
+       * Streams a CSV in (admin+): upsert by email, then phone; per-row errors; idempotent.
+       * See `importCustomers`.
+       */
+      import: on('customer.import', (scope: Scope, source: ImportSource, options?: ImportOptions) =>
+        importCustomers(scope, source, options),
+      ),
+      /** One customer's history, newest first, keyset-paginated (`TimelineQuery`). */
+      timeline: on('customer.read', (scope: Scope, id: string, query?: TimelineQuery) =>
+        getCustomerTimeline(scope, id, query),
+      ),
+      /** Everything held about one customer as one JSON document (admin+; audited). */
+      export: on('customer.export', exportCustomer),
+      /** Right to be forgotten: deletes the customer and its history in one transaction (admin+). */
+      erase: on('customer.erase', eraseCustomer),
+    },
+    /**
+     * Consent per customer and channel, and the organization's policy (email opt-out and
+     * SMS opt-in unless changed). Changes are audited and emitted as `consent.*` events.
+     */
+    consent: {
+      get: on('consent.read', getCustomerConsent),
+      set: on('consent.write', setCustomerConsent),
+      policy: {
+        get: on('consent.read', getConsentPolicy),
+        set: on('consent.policy', setConsentPolicy),
+      },
     },
     /** Provider credentials, encrypted at rest; only masked hints ever come back. */
     integrations: {

@@ -11,12 +11,21 @@
 import type { z } from 'zod';
 import type { AuditPageSchema } from '../audit/http-schemas.js';
 import type {
+  channelSchema,
+  consentPolicySchema,
+  consentPolicyUpdateSchema,
+  consentSetBodySchema,
+  customerConsentSchema,
+} from '../consent/schema.js';
+import type {
   customerCreateSchema,
   customerListQuerySchema,
   customerOutSchema,
   customerPageSchema,
   customerUpdateSchema,
 } from '../customers/schema.js';
+import type { Jsonified } from '../http/json.js';
+import type { CustomerField, importResultSchema } from '../imports/schema.js';
 import type {
   integrationAccountCreateSchema,
   integrationAccountListOutSchema,
@@ -24,6 +33,7 @@ import type {
   integrationAccountQuerySchema,
   integrationAccountUpdateSchema,
 } from '../integrations/schema.js';
+import type { CustomerExport as CustomerExportDocument, EraseResult } from '../privacy/service.js';
 import type {
   MembershipCreateBody,
   MembershipListSchema,
@@ -33,6 +43,7 @@ import type {
   OrganizationSchema,
   OrganizationUpdateBody,
 } from '../tenancy/http-schemas.js';
+import type { TimelineType, timelinePageSchema } from '../timeline/schema.js';
 
 export type Me = z.output<typeof MeSchema>;
 export type Organization = z.output<typeof OrganizationSchema>;
@@ -52,6 +63,54 @@ export type IntegrationAccountList = z.output<typeof integrationAccountListOutSc
 export type IntegrationAccountCreate = z.input<typeof integrationAccountCreateSchema>;
 export type IntegrationAccountUpdate = z.input<typeof integrationAccountUpdateSchema>;
 export type IntegrationAccountQuery = z.input<typeof integrationAccountQuerySchema>;
+export type Channel = z.output<typeof channelSchema>;
+export type CustomerConsent = z.output<typeof customerConsentSchema>;
+export type ConsentSet = z.input<typeof consentSetBodySchema>;
+export type ConsentPolicy = z.output<typeof consentPolicySchema>;
+export type ConsentPolicyUpdate = z.input<typeof consentPolicyUpdateSchema>;
+export type TimelinePage = z.output<typeof timelinePageSchema>;
+export type TimelineItem = TimelinePage['items'][number];
+export type { TimelineType };
+/** The export download: every table's rows as stored, timestamps as ISO strings. */
+export type CustomerExport = Jsonified<CustomerExportDocument>;
+/** What an erase did, in row counts per table. */
+export type CustomerEraseResult = Jsonified<EraseResult>;
+
+/** Query of `customers.timeline`. */
+export interface TimelineQuery {
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  /** 1–200. @default 50 */
+  limit?: number;
+  /** Only these kinds. @default all */
+  types?: TimelineType[];
+}
+
+/** What `customers.import` did: counts, per-row errors (capped at 1000), column mapping. */
+export type CustomerImportResult = z.output<typeof importResultSchema>;
+export type { CustomerField };
+
+/** Options of `customers.import` (sent in the query string). */
+export interface CustomerImportOptions {
+  /** CSV header → field (`null` ignores a column); other headers are recognized by name. */
+  mapping?: Record<string, CustomerField | null>;
+  /** Tags added to every row. */
+  tags?: string[];
+  /** Type of created customers without one. @default 'customer' */
+  defaultType?: 'customer' | 'lead';
+  /** Country for national phone formats and new customers without one. @default 'US' */
+  defaultCountry?: string;
+}
+
+/** A request body sent as is rather than as JSON (a CSV upload). */
+const rawBody = Symbol('rawBody');
+interface RawBody {
+  [rawBody]: true;
+  data: Blob | string;
+  type: string;
+}
+const isRawBody = (body: unknown): body is RawBody =>
+  typeof body === 'object' && body !== null && rawBody in body;
 
 /** Query of `auditLog.list`. */
 export interface AuditLogQuery {
@@ -109,7 +168,8 @@ export function createClient(options: ClientOptions) {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = typeof options.token === 'function' ? await options.token() : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined)
+      headers['content-type'] = isRawBody(body) ? body.type : 'application/json';
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) search.set(key, String(value));
@@ -119,7 +179,7 @@ export function createClient(options: ClientOptions) {
       method,
       headers,
       credentials: options.credentials ?? 'same-origin',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: isRawBody(body) ? body.data : JSON.stringify(body) }),
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();
@@ -164,6 +224,49 @@ export function createClient(options: ClientOptions) {
       update: (id: string, input: CustomerUpdate) =>
         request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),
       remove: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
+      /**
+       * Imports a CSV (admin+), sent as `text/csv`: a `File` from `<input type="file">`
+       * streams from disk. Upserts by email, then phone; bad rows come back in `errors`.
+       */
+      import: (csv: Blob | string, options: CustomerImportOptions = {}) =>
+        request<CustomerImportResult>(
+          'POST',
+          '/customers/import',
+          { [rawBody]: true, data: csv, type: 'text/csv' } satisfies RawBody,
+          {
+            mapping: options.mapping ? JSON.stringify(options.mapping) : undefined,
+            tags: options.tags?.join(','),
+            default_type: options.defaultType,
+            default_country: options.defaultCountry,
+          },
+        ),
+      /** One customer's history, newest first. */
+      timeline: (id: string, query: TimelineQuery = {}) =>
+        request<TimelinePage>('GET', `/customers/${encodeURIComponent(id)}/timeline`, undefined, {
+          ...query,
+          types: query.types?.join(','),
+        }),
+      /** Everything held about the customer (admin+). */
+      export: (id: string) =>
+        request<CustomerExport>('GET', `/customers/${encodeURIComponent(id)}/export`),
+      /** Erase the customer and its history; irreversible (admin+). */
+      erase: (id: string) =>
+        request<CustomerEraseResult>('POST', `/customers/${encodeURIComponent(id)}/erase`),
+    },
+    consent: {
+      get: (customerId: string) =>
+        request<CustomerConsent>('GET', `/customers/${encodeURIComponent(customerId)}/consent`),
+      set: (customerId: string, channel: Channel, input: ConsentSet) =>
+        request<CustomerConsent>(
+          'PUT',
+          `/customers/${encodeURIComponent(customerId)}/consent/${encodeURIComponent(channel)}`,
+          input,
+        ),
+      policy: {
+        get: () => request<ConsentPolicy>('GET', '/settings/consent-policy'),
+        set: (input: ConsentPolicyUpdate) =>
+          request<ConsentPolicy>('PUT', '/settings/consent-policy', input),
+      },
     },
     integrations: {
       list: (query: IntegrationAccountQuery = {}) =>

@@ -1,27 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure, issuePaths } from '../../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { fixedClock } from '../clock.js';
-import { GreenTrackError } from '../errors.js';
 import type { GreenTrack } from '../greentrack.js';
 import type { TenantFacade } from '../tenant.js';
 import { searchTerm } from './service.js';
-
-async function failure(promise: Promise<unknown>): Promise<GreenTrackError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GreenTrackError) return error;
-    throw error;
-  }
-  throw new Error('expected a GreenTrackError');
-}
-
-/** The sorted field paths of a validation error. */
-function issuePaths(error: GreenTrackError): string[] {
-  const issues = (error.details?.issues ?? []) as Array<{ path: string }>;
-  return issues.map((i) => i.path).sort();
-}
 
 describe(`customers [${databaseKind}]`, () => {
   let gt: GreenTrack;
@@ -259,6 +243,23 @@ describe(`customers [${databaseKind}]`, () => {
       expect(await names('555-2671')).toEqual(['Carla Diaz']);
       expect(await names('(415) 555')).toEqual(['Carla Diaz']);
       expect(await names('%')).toEqual([]);
+      // A page filled from the in-order window (common term), then the rest via the index.
+      const first = await listOrg.customers.list({
+        q: 'martin',
+        sort: 'name',
+        order: 'asc',
+        limit: 1,
+      });
+      expect(first.items.map((c) => c.name)).toEqual(['Alice Martin']);
+      const second = await listOrg.customers.list({
+        q: 'martin',
+        sort: 'name',
+        order: 'asc',
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(second.items.map((c) => c.name)).toEqual(['Dan Martin']);
+      expect(second.nextCursor).toBeNull();
       expect(await names('a_a')).toEqual([]);
       expect(searchTerm('+1 (415)')).toBe('1415');
       expect(searchTerm('Ana')).toBe('ana');

@@ -6,6 +6,7 @@ import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import { isForeignKeyViolation, pgErrorCode } from '../db/pg-errors.js';
 import type { CustomersTable, Database } from '../db/types.js';
+import { enqueueEmbedding, profileChanged } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
@@ -119,6 +120,8 @@ export async function createCustomer(scope: Scope, input: CustomerCreate): Promi
       .returning('id')
       .executeTakeFirstOrThrow();
     await replaceTags(tx, id, tags);
+    // Embedded later by the worker; queued in this transaction so it cannot be missed.
+    await enqueueEmbedding(tx, id);
     const customer = await findCustomer(tx, id);
     await recordAudit(tx, {
       action: 'customer.create',
@@ -169,6 +172,9 @@ export async function updateCustomer(
       .execute();
     if (tags !== undefined) await replaceTags(tx, before.id, tags);
     const after = await findCustomer(tx, before.id);
+    // Only a change of the embedded text (name, type, email domain, location, tags, notes)
+    // needs a new embedding; a phone or address edit does not.
+    if (profileChanged(before, after)) await enqueueEmbedding(tx, after.id);
     await recordAudit(tx, {
       action: 'customer.update',
       entity: 'customer',
@@ -275,6 +281,24 @@ export function searchTerm(q: string): string {
 }
 
 /**
+ * Rows a text search reads in page order before falling back to the trigram index.
+ *
+ * One page of a text search must be fast whether the term is common or rare.
+ *
+ * Postgres estimates `LIKE '%term%'` selectivity poorly, and the two good plans are far
+ * apart: for a common term, read the organization in page order and filter (stops after a
+ * page of matches); for a rare one, find the few matches through the trigram index and sort
+ * them. A wrong guess costs a scan of the whole organization (measured: 440 ms at 1M rows).
+ * So the choice is made on evidence, not estimates:
+ * 1. scan at most SEARCH_WINDOW_ROWS rows in page order and filter them; if that yields a
+ *    full page, it is the right page (nothing earlier in the order was skipped);
+ * 2. otherwise the term is rare (under 1 match per 40 rows here): fetch all matches through the
+ *    trigram index — ordering by an expression keeps the planner off the order-providing
+ *    btree — and sort them.
+ */
+const SEARCH_WINDOW_ROWS = 2000;
+
+/**
  * Lists customers with filters, text search and keyset pagination on (sort column, id):
  * pages stay stable while rows are inserted, and each page is an index range scan
  * (migration 0004). The total is counted only when asked for.
@@ -287,7 +311,8 @@ export async function listCustomers(
   query: CustomerListQuery = {},
 ): Promise<CustomerPage> {
   const q = parseInput(customerListQuerySchema, query, { what: 'customer query' });
-  const filtered = () => {
+  const pattern = q.q ? `%${likeEscape(searchTerm(q.q))}%` : undefined;
+  const filtered = (withSearch = true) => {
     let base = scope.db.selectFrom('customers').where('organization_id', '=', scope.organizationId);
     if (q.type) base = base.where('type', '=', q.type);
     if (q.city) base = base.where('city', '=', q.city);
@@ -295,8 +320,7 @@ export async function listCustomers(
     if (q.country) base = base.where('country', '=', q.country);
     if (q.created_from) base = base.where('created_at', '>=', new Date(q.created_from));
     if (q.created_to) base = base.where('created_at', '<', new Date(q.created_to));
-    if (q.q) {
-      const pattern = `%${likeEscape(searchTerm(q.q))}%`;
+    if (pattern && withSearch) {
       base = base.where(
         sql<boolean>`greentrack_customer_search_text(name, email, phone) LIKE ${pattern}`,
       );
@@ -323,29 +347,65 @@ export async function listCustomers(
 
   const sortColumn = q.sort;
   const direction = q.order;
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
   // The cursor carries the sort value as Postgres prints it: timestamps keep their
   // microseconds, which a JS Date would round away (and then skip or repeat rows).
-  let page = filtered()
-    .select(customerColumns)
-    .select(sql<string>`${sql.ref(sortColumn)}::text`.as('sort_key'));
-  if (q.cursor) {
-    const cursor = decodeCursor(q.cursor);
-    const value = sortColumn === 'name' ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`;
-    page = page.where((eb) =>
-      eb(
-        eb.refTuple(sortColumn, 'id'),
-        direction === 'asc' ? '>' : '<',
-        eb.tuple(value as never, cursor.id),
-      ),
-    );
-  }
-  let rows: Array<Customer & { sort_key: string }>;
-  try {
-    rows = await page
+  const page = (withSearch: boolean) => {
+    let query = filtered(withSearch)
+      .select(customerColumns)
+      .select(sql<string>`${sql.ref(sortColumn)}::text`.as('sort_key'));
+    if (cursor) {
+      const value = sortColumn === 'name' ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`;
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple(sortColumn, 'id'),
+          direction === 'asc' ? '>' : '<',
+          eb.tuple(value as never, cursor.id),
+        ),
+      );
+    }
+    return query;
+  };
+
+  // Text search: see SEARCH_WINDOW_ROWS for why a page is found in two steps.
+  const searchPage = async (searchPattern: string, rowsWanted: number) => {
+    const window = page(false)
+      .select(sql<string>`greentrack_customer_search_text(name, email, phone)`.as('search_text'))
       .orderBy(sortColumn, direction)
       .orderBy('id', direction)
-      .limit(q.limit + 1)
+      .limit(SEARCH_WINDOW_ROWS);
+    const windowed = await scope.db
+      .selectFrom(window.as('w'))
+      .selectAll()
+      .where(sql<boolean>`w.search_text LIKE ${searchPattern}`)
+      .orderBy(`w.${sortColumn}`, direction)
+      .orderBy('w.id', direction)
+      .limit(rowsWanted)
       .execute();
+    if (windowed.length === rowsWanted) return windowed.map(({ search_text: _, ...row }) => row);
+    // `x || ''` and `x + interval '0'` sort exactly like x but cannot be read off an index.
+    const opaque =
+      sortColumn === 'name'
+        ? sql`${sql.ref(sortColumn)} || ''`
+        : sql`${sql.ref(sortColumn)} + interval '0'`;
+    return page(true)
+      .orderBy(opaque, direction)
+      .orderBy('id', direction)
+      .limit(rowsWanted)
+      .execute();
+  };
+
+  let rows: Array<Customer & { sort_key: string }>;
+  try {
+    if (!pattern) {
+      rows = await page(false)
+        .orderBy(sortColumn, direction)
+        .orderBy('id', direction)
+        .limit(q.limit + 1)
+        .execute();
+    } else {
+      rows = await searchPage(pattern, q.limit + 1);
+    }
   } catch (error) {
     // A forged cursor whose value is not a timestamp: the database says so, we say 400.
     if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor();

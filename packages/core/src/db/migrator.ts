@@ -10,6 +10,10 @@ import { seedSchemaMigration } from './migrations/0001_seed_schema.js';
 import { materializedViewsMigration } from './migrations/0002_materialized_views.js';
 import { customerTagsMirrorMigration } from './migrations/0003_customer_tags_mirror.js';
 import { customerSearchMigration } from './migrations/0004_customer_search.js';
+import { organizationSettingsMigration } from './migrations/0005_organization_settings.js';
+import { embeddingQueueMigration } from './migrations/0006_embedding_queue.js';
+import { timelineIndexesMigration } from './migrations/0007_timeline_indexes.js';
+import { customerPhoneIndexMigration } from './migrations/0008_customer_phone_index.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -27,6 +31,10 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0002_materialized_views': materializedViewsMigration,
     '0003_customer_tags_mirror': customerTagsMirrorMigration,
     '0004_customer_search': customerSearchMigration,
+    '0005_organization_settings': organizationSettingsMigration,
+    '0006_embedding_queue': embeddingQueueMigration,
+    '0007_timeline_indexes': timelineIndexesMigration,
+    '0008_customer_phone_index': customerPhoneIndexMigration,
   };
 }
 

@@ -25,6 +25,22 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   'customers_org_updated_idx',
   'customers_org_name_idx',
   'customer_tags_tag_idx',
+  // 0005_organization_settings: the audience snapshot's "subscribed / any status on this
+  // channel" sets, per organization, as index-only scans (consentAllowsSql).
+  'subscriptions_org_channel_status_idx',
+  // 0007_timeline_indexes: one customer's history (timeline branches, export, erase) and
+  // the foreign-key checks erase triggers when it deletes a customer's messages and events.
+  'messages_customer_timeline_idx',
+  'events_customer_occurred_idx',
+  'attributions_customer_created_idx',
+  'attributions_message_idx',
+  'attributions_event_idx',
+  'zeroinvoice_invoices_cache_customer_idx',
+  'payments_org_invoice_idx',
+  'ga_sessions_customer_idx',
+  'campaign_audience_customer_idx',
+  // 0008_customer_phone_index: the CSV import's upsert lookup by phone within the org.
+  'customers_org_phone_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

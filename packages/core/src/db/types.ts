@@ -419,8 +419,50 @@ export interface MaterializedViews {
   mv_revenue_by_campaign: MvRevenueByCampaignView;
 }
 
-/** The Kysely database type: `Kysely<Database>`. */
-export interface Database extends SeedTables, MaterializedViews {}
+/**
+ * How a channel treats a customer with no stored subscription: `opt_in` sends only to
+ * customers who subscribed; `opt_out` sends unless they unsubscribed, bounced or complained.
+ */
+export type ConsentMode = 'opt_in' | 'opt_out';
+
+/** An organization's consent mode per channel (`organization_settings.consent_policy`). */
+export interface ConsentPolicy {
+  email: ConsentMode;
+  sms: ConsentMode;
+}
+
+/** Migration 0005: one row per organization; no row means every setting at its default. */
+export interface OrganizationSettingsTable {
+  organization_id: string;
+  consent_policy: JsonWithDefault<ConsentPolicy>;
+  updated_at: CreatedAt;
+}
+
+/**
+ * Migration 0006: customers whose embedding is stale, one row per customer. `locked_until`
+ * is a worker's lease or a failed job's backoff; the job is due when it is NULL or past.
+ */
+export interface EmbeddingJobsTable {
+  organization_id: string;
+  customer_id: string;
+  /** Set by the database (`now()`) on every (re-)enqueue; also the job's version. */
+  enqueued_at: CreatedAt;
+  /** Failed embedding attempts so far. */
+  attempts: WithDefault<number>;
+  locked_until: NullableTimestamp;
+  last_error: Nullable<string>;
+}
+
+/**
+ * The Kysely database type: `Kysely<Database>`. Tables added by migrations after the seed
+ * are listed here, not in `SeedTables` (which mirrors the seed exactly).
+ */
+export interface Database extends SeedTables, MaterializedViews {
+  /** Migration 0005. */
+  organization_settings: OrganizationSettingsTable;
+  /** Migration 0006. */
+  embedding_jobs: EmbeddingJobsTable;
+}
 
 export type Organization = Selectable<OrganizationsTable>;
 export type User = Selectable<UsersTable>;

@@ -10,12 +10,20 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { registerAuditRoutes } from '../audit/routes.js';
+import { registerConsentRoutes } from '../consent/routes.js';
 import { registerCustomerRoutes } from '../customers/routes.js';
 import { CommonErrorCode, GreenTrackError, isGreenTrackError } from '../errors.js';
+import {
+  DEFAULT_MAX_IMPORT_BYTES,
+  IMPORT_ROUTE_PATH,
+  registerImportRoutes,
+} from '../imports/routes.js';
 import { registerIntegrationRoutes } from '../integrations/routes.js';
+import { registerPrivacyRoutes } from '../privacy/routes.js';
 import { resolveRole } from '../tenancy/index.js';
 import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
 import type { TenantActor, TenantDeps, TenantFacade } from '../tenant.js';
+import { registerTimelineRoutes } from '../timeline/routes.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
 import { consoleLogger, errorResponse, type Logger } from './errors.js';
@@ -34,6 +42,13 @@ export interface HttpOptions {
    * @default 1048576 (1 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * Largest CSV body `POST /customers/import` accepts, in bytes (413 beyond). That route
+   * streams its body into the import instead of buffering it, so `maxBodyBytes` does not
+   * apply to it.
+   * @default 52428800 (50 MiB)
+   */
+  maxImportBytes?: number;
   /**
    * Origins allowed to call the API from a browser (widgets on another origin). `'*'`
    * allows any origin but not with `credentials`.
@@ -143,18 +158,19 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
       maxAge: 600,
     }),
   );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      onError: () => {
-        throw new GreenTrackError({
-          code: HttpErrorCode.PAYLOAD_TOO_LARGE,
-          message: 'Request body too large',
-        });
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    onError: () => {
+      throw new GreenTrackError({
+        code: HttpErrorCode.PAYLOAD_TOO_LARGE,
+        message: 'Request body too large',
+      });
+    },
+  });
+  // The CSV import streams bodies far over this limit (which buffers them); its route caps
+  // them at `maxImportBytes` while they stream instead.
+  const importPath = `${basePath}${IMPORT_ROUTE_PATH}`;
+  app.use('*', (c, next) => (c.req.path === importPath ? next() : limitBody(c, next)));
   app.use('*', async (c, next) => {
     const path = c.req.path.slice(basePath.length) || '/';
     if (PUBLIC_PATHS.has(path)) return next();
@@ -185,6 +201,10 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
   registerTenancyRoutes(app, deps);
   registerAuditRoutes(app);
   registerCustomerRoutes(app);
+  registerImportRoutes(app, { maxBytes: options.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES });
+  registerConsentRoutes(app);
+  registerTimelineRoutes(app);
+  registerPrivacyRoutes(app);
   registerIntegrationRoutes(app);
 
   app.doc31('/openapi.json', {

@@ -24,10 +24,22 @@ export const permissions = {
   'customer.read': 'staff',
   'customer.write': 'staff',
   'customer.delete': 'admin',
+  /** Bulk CSV import: creates and overwrites many customers at once, so not staff. */
+  'customer.import': 'admin',
+  /** Downloading everything held about one customer (personal data in bulk). */
+  'customer.export': 'admin',
+  /** Erasing a customer and its history (right to be forgotten); irreversible. */
+  'customer.erase': 'admin',
   /** Listing accounts and seeing credential hints: hints are sensitive, so not staff. */
   'integration.read': 'admin',
   /** Connecting, editing, replacing the credentials of, or removing an account. */
   'integration.manage': 'admin',
+  /** A customer's consent per channel, and reading the organization's consent policy. */
+  'consent.read': 'staff',
+  /** Recording a customer's subscription status (staff record opt-ins and opt-outs). */
+  'consent.write': 'staff',
+  /** Changing the organization's consent policy (who is messaged by default). */
+  'consent.policy': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

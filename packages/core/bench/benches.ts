@@ -1,0 +1,6 @@
+/** Every benchmark `pnpm bench` knows, in run order. Add new ones here. */
+import { crmImportBench } from './crm-import.bench.js';
+import { crmSearchBench } from './crm-search.bench.js';
+import type { Bench } from './lib.js';
+
+export const benches: Bench[] = [crmSearchBench, crmImportBench];

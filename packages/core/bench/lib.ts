@@ -1,0 +1,66 @@
+/**
+ * The benchmark harness: each benchmark measures a figure AND a baseline in the same run
+ * (e.g. the same rows written by one raw SQL statement) and records both with their ratio.
+ * `pnpm bench` prints them and writes `bench-results.json` at the repo root.
+ */
+import type { Kysely } from 'kysely';
+import type { DialectName } from '../src/db/connect.js';
+import type { Database } from '../src/db/types.js';
+import type { GreenTrack } from '../src/greentrack.js';
+
+/** One measured figure, as written to bench-results.json. */
+export interface BenchFigure {
+  name: string;
+  db: DialectName;
+  value: number;
+  unit: string;
+  baseline: number;
+  /**
+   * value ÷ baseline for rates (higher is better, e.g. rows/s), baseline ÷ value for
+   * latencies — so ≥ 1 always means "at least as good as the baseline". Stated per figure
+   * in `note`.
+   */
+  ratio: number;
+  note?: string;
+}
+
+/** What a benchmark gets: a migrated, empty database of its own. */
+export interface BenchContext {
+  gt: GreenTrack;
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Records one figure (printed and saved). */
+  record(figure: Omit<BenchFigure, 'db'>): void;
+  /** Prints a line of detail (EXPLAIN output, sizes). */
+  log(line: string): void;
+}
+
+export interface Bench {
+  /** Prefix of its figures' names, e.g. `crm.search`. */
+  name: string;
+  /** One line on what it measures. */
+  description: string;
+  run(context: BenchContext): Promise<void>;
+}
+
+/** Wall time of `work` in milliseconds. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+}
+
+/** The p-th percentile (0–100) of `samples`. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/** Peak resident set size of this process so far, in MiB (Linux `VmHWM`). */
+export async function peakRssMiB(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : process.memoryUsage().rss / 1024 / 1024;
+}

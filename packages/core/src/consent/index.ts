@@ -1,0 +1,29 @@
+export { ConsentErrorCode } from './error-codes.js';
+export type { ConsentPolicyUpdate, ConsentSetBody } from './schema.js';
+export {
+  channelConsentSchema,
+  channelSchema,
+  consentModeSchema,
+  consentPolicySchema,
+  consentPolicyUpdateSchema,
+  consentSetBodySchema,
+  customerConsentSchema,
+  subscriptionStatusSchema,
+} from './schema.js';
+export type {
+  ChannelConsent,
+  ConsentMode,
+  ConsentPolicy,
+  ConsentReason,
+  ConsentSetOptions,
+  CustomerConsent,
+} from './service.js';
+export {
+  consentAllowsSql,
+  consentDecision,
+  DEFAULT_CONSENT_POLICY,
+  getConsentPolicy,
+  getCustomerConsent,
+  setConsentPolicy,
+  setCustomerConsent,
+} from './service.js';

@@ -1,0 +1,31 @@
+/**
+ * Embeddings: customer profiles embedded outside the request path through a queue table
+ * processed by the worker. Write paths enqueue in their own transaction
+ * (`enqueueEmbedding`, or `enqueueEmbeddings` for bulk writes); the worker runs
+ * `processEmbeddingJobs`; `reembedAll` backfills.
+ */
+export { type ReembedOptions, type ReembedProgress, reembedAll } from './backfill.js';
+export { assertEmbedderDimensions } from './dimensions.js';
+export { EmbeddingErrorCode } from './error-codes.js';
+export {
+  DEFAULT_EMBEDDING_BATCH_SIZE,
+  DEFAULT_EMBEDDING_LEASE_MS,
+  DEFAULT_EMBEDDING_RETRY_BASE_MS,
+  DEFAULT_EMBEDDING_RETRY_MAX_MS,
+  type EmbeddingDeps,
+  type ProcessEmbeddingOptions,
+  type ProcessEmbeddingResult,
+  processEmbeddingJobs,
+} from './process.js';
+export {
+  type CustomerProfileFields,
+  customerProfileText,
+  profileChanged,
+  profileColumns,
+} from './profile.js';
+export {
+  type EnqueueScope,
+  enqueueAllCustomers,
+  enqueueEmbedding,
+  enqueueEmbeddings,
+} from './queue.js';

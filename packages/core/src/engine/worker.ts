@@ -1,0 +1,141 @@
+/**
+ * The worker: background work that must not run in a request. Postgres is the queue, so
+ * any number of worker processes on any number of machines can run against one database;
+ * they coordinate only through row locks (`FOR UPDATE SKIP LOCKED`) and leases.
+ *
+ * Two ways to run it:
+ * - **Long-running process:** `gt.worker.start({ intervalMs })` ticks now, then again
+ *   `intervalMs` after each tick ends (at once while batches come back full), never two
+ *   ticks at a time; `await gt.worker.stop()` waits for the running tick.
+ * - **Cron / serverless:** call `await gt.worker.tick()` from a scheduled function.
+ *
+ * A tick today runs the embedding task (`embeddings/process.ts`): claim due
+ * `embedding_jobs`, embed the customers' profiles, write `customers.embedding`.
+ */
+import {
+  DEFAULT_EMBEDDING_BATCH_SIZE,
+  type EmbeddingDeps,
+  processEmbeddingJobs,
+} from '../embeddings/index.js';
+
+/** Options of one tick. */
+export interface WorkerTickOptions {
+  /** Most embedding jobs one tick claims. @default 100 */
+  batchSize?: number;
+}
+
+/** What one tick did. */
+export interface WorkerTickResult {
+  /** Customers whose embedding was written. */
+  embedded: number;
+  /** Embedding jobs that failed; they stay queued and are retried with backoff. */
+  failed: number;
+}
+
+/** Options of `gt.worker.start`. */
+export interface WorkerStartOptions extends WorkerTickOptions {
+  /**
+   * Pause between the end of one tick and the start of the next. A tick whose batch came
+   * back full is followed at once, so a backlog drains without waiting.
+   * @default 5000
+   */
+  intervalMs?: number;
+  /**
+   * Called when a tick throws (e.g. the database is unreachable); the loop keeps going.
+   * @default logs with console.error
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** `gt.worker`. */
+export interface Worker {
+  /**
+   * Runs one tick now and resolves with what it did. Safe to call from several processes
+   * at once: each claims a disjoint batch.
+   * @example const { embedded, failed } = await gt.worker.tick({ batchSize: 500 });
+   */
+  tick(options?: WorkerTickOptions): Promise<WorkerTickResult>;
+  /**
+   * Starts ticking in this process (no-op when already started). The first tick starts
+   * immediately.
+   * @example gt.worker.start({ intervalMs: 2000 }); process.on('SIGTERM', () => gt.worker.stop());
+   */
+  start(options?: WorkerStartOptions): void;
+  /** Stops the loop and resolves once the running tick (if any) has finished. */
+  stop(): Promise<void>;
+  /** True between `start()` and `stop()`. */
+  readonly running: boolean;
+}
+
+/** Default pause between ticks of `start`. */
+export const DEFAULT_WORKER_INTERVAL_MS = 5000;
+
+/** Builds the worker of a GreenTrack instance. */
+export function createWorker(deps: EmbeddingDeps): Worker {
+  let active = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The loop's current tick, awaited by `stop`. */
+  let current: Promise<void> = Promise.resolve();
+  let generations = 0;
+
+  const runTick = async (options: WorkerTickOptions = {}) =>
+    processEmbeddingJobs(deps, { batchSize: options.batchSize });
+
+  const tick: Worker['tick'] = async (options) => {
+    const { embedded, failed } = await runTick(options);
+    return { embedded, failed };
+  };
+
+  const start: Worker['start'] = (options = {}) => {
+    if (active) return;
+    active = true;
+    // A loop started after a `stop()` that was not awaited must not run beside the old
+    // one: each loop only reschedules itself while it is the current generation.
+    const generation = ++generations;
+    const batchSize = options.batchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE;
+    const intervalMs = options.intervalMs ?? DEFAULT_WORKER_INTERVAL_MS;
+    const onError =
+      options.onError ??
+      ((error: unknown) => console.error('[greentrack] worker tick failed:', error));
+    const loop = async (): Promise<void> => {
+      timer = undefined;
+      let full = false;
+      try {
+        const result = await runTick({ batchSize });
+        full = result.claimed >= batchSize;
+      } catch (error) {
+        try {
+          onError(error);
+        } catch {
+          // A throwing error handler must not end the loop.
+        }
+      }
+      // The next tick is scheduled only after this one ended: ticks never overlap.
+      if (active && generation === generations)
+        timer = setTimeout(
+          () => {
+            current = loop();
+          },
+          full ? 0 : intervalMs,
+        );
+    };
+    // Chained after the previous loop's tick, in case a stop() was not awaited.
+    current = current.then(loop);
+  };
+
+  const stop: Worker['stop'] = async () => {
+    active = false;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    await current;
+  };
+
+  return {
+    tick,
+    start,
+    stop,
+    get running() {
+      return active;
+    },
+  };
+}

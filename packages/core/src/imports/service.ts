@@ -1,0 +1,594 @@
+/**
+ * Streaming CSV import of customers.
+ *
+ * The file is never held whole: `csv-parse` turns the byte stream into records, records are
+ * validated as they arrive, and every `batchSize` rows the batch is written — in ONE
+ * transaction with ONE audit row — while the next batch is parsed; the one after waits for
+ * that write (async iteration pulls, so a slow database pauses the parser, which pauses
+ * the source). Memory is bounded by two batches plus stream buffers, not the file size.
+ *
+ * Per batch, whatever its size, the writes are a fixed handful of set-based statements:
+ *
+ * ```sql
+ * SELECT … FROM unnest($1::citext[]) k(email) JOIN customers c … FOR UPDATE  -- email matches
+ * SELECT … FROM customers WHERE … phone = ANY($2::text[]) FOR UPDATE         -- phone matches
+ * INSERT INTO customers (…) SELECT … FROM unnest($1::uuid[], $2::text[], …)    -- new ones
+ * UPDATE customers c SET … FROM unnest($1::uuid[], …) v(…) WHERE c.id = v.id   -- changed ones
+ * INSERT INTO tags … ON CONFLICT DO NOTHING; SELECT id, name FROM tags …        -- tag ids
+ * INSERT INTO customer_tags … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING   -- tag links
+ * INSERT INTO audit_log …                                                      -- one row
+ * ```
+ *
+ * Arrays bound as parameters (`unnest`) keep each statement at a fixed number of
+ * parameters, far below Postgres' 65,535 limit at any batch size, and let the server parse
+ * one short statement instead of a thousand-row VALUES list.
+ */
+import { randomUUID } from 'node:crypto';
+import { pipeline, Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit/index.js';
+import { enqueueEmbeddings } from '../embeddings/index.js';
+import { GreenTrackError } from '../errors.js';
+import { inTransaction, type Scope } from '../scope.js';
+import { parseInput } from '../validation.js';
+import { ImportErrorCode } from './error-codes.js';
+import { type ColumnPlan, planColumns } from './mapping.js';
+import { type ParsedRow, parseRow, type RowOutcome, type ValueField, valueFields } from './rows.js';
+import {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportRowError,
+  importOptionsSchema,
+} from './schema.js';
+
+/**
+ * Where the CSV comes from: a string, a Node `Readable`, a Web `ReadableStream` (e.g.
+ * `request.body`) or any async iterable of byte or text chunks (UTF-8; a BOM is dropped).
+ */
+export type ImportSource =
+  | string
+  | Readable
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>;
+
+/**
+ * The longest one CSV record may be. A record is buffered whole while parsed, so this caps
+ * memory even for a file whose quote never closes (it fails instead of swallowing the rest).
+ */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** A customer's stored fields, as the import compares and writes them. */
+type Values = Record<ValueField, string | null>;
+
+/** One customer a batch touches: an existing one (matched) or one it creates. */
+interface Target {
+  id: string;
+  isNew: boolean;
+  /** Stored values when the batch started (`null` for new ones). */
+  original: Values | null;
+  /** Values after the rows of this batch were applied, in file order. */
+  current: Values;
+  /** Linked tag names when the batch started, by lowercase name. */
+  storedTags: Set<string>;
+  /** Tags after the rows were applied: lowercase → spelling to create it with. */
+  tags: Map<string, string>;
+  /** The rows applied to it, in order, and whether each changed anything when applied. */
+  rows: Array<{ row: number; changed: boolean }>;
+}
+
+/** What the database holds for a matched customer. */
+interface StoredCustomer extends Values {
+  id: string;
+  tags: string[];
+  created_at: Date;
+}
+
+/** Counters of the whole import so far. */
+interface Totals {
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  batches: number;
+}
+
+function toReadable(source: ImportSource): Readable {
+  if (typeof source === 'string') return Readable.from([source]);
+  if (source instanceof Readable) return source;
+  if (typeof (source as ReadableStream).getReader === 'function') {
+    return Readable.fromWeb(source as Parameters<typeof Readable.fromWeb>[0]);
+  }
+  return Readable.from(source as AsyncIterable<Uint8Array | string>);
+}
+
+/** Email keys compare like the `citext` column does. */
+const emailKey = (email: string) => email.toLowerCase();
+
+function sameValue(field: ValueField, a: string | null, b: string | null): boolean {
+  if (field === 'email' && a !== null && b !== null) return emailKey(a) === emailKey(b);
+  return a === b;
+}
+
+/**
+ * Imports customers from CSV, upserting by email, then by phone, within the organization.
+ *
+ * - **Rows** are numbered from 1, the header excluded (blank lines are not counted). Each
+ *   row is validated with the API's rules; a bad row is reported in `errors` (one entry per
+ *   bad field, with its row number) and the others still import.
+ * - **Matching:** a row updates the customer with its email (compared case-insensitively,
+ *   as `citext` does), else the one with its phone (compared in E.164, so `(415) 555-2671`
+ *   finds `+14155552671`), else it creates one (which needs a `name`). Several stored
+ *   matches: the oldest wins. Rows with neither email nor phone are rejected, since they
+ *   could never be matched again.
+ * - **Updates** write only the row's non-empty cells: an empty cell never erases stored
+ *   data. Tags are only ever added.
+ * - **Duplicates in the file** do not create two customers: a later row updates the
+ *   customer an earlier row created or matched.
+ * - **Idempotent:** a customer whose values end up identical is not written at all (no
+ *   `updated_at` bump), so importing the same file again creates 0 and updates 0 — except
+ *   for a file whose duplicate rows of one customer lie more than `batchSize` rows apart
+ *   and disagree: those re-apply in file order each time (same end state, counted as
+ *   updates). Within a batch the rows of one customer are merged first, then compared.
+ * - **Atomicity** is per batch: each batch commits with its audit row, and a failure
+ *   (malformed CSV, aborted upload) keeps the batches committed before it
+ *   (`details.committed` of the error). Re-importing the whole file is the safe retry.
+ *
+ * Writes one `customer.import` audit row per batch (counts, row range, ids) rather than
+ * one per customer, and emits `import.progress` after each committed batch.
+ *
+ * @throws `VALIDATION_FAILED` (options), `IMPORT_MAPPING_INVALID`, `IMPORT_MALFORMED_CSV`
+ * @example
+ * const result = await org.customers.import(fs.createReadStream('contacts.csv'), {
+ *   mapping: { 'Email Address': 'email' },
+ *   tags: ['imported-2026-05'],
+ * });
+ */
+export async function importCustomers(
+  scope: Scope,
+  source: ImportSource,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const opts = parseInput(importOptionsSchema, options, { what: 'import options' });
+  const importId = randomUUID();
+  const totals: Totals = {
+    processed: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    batches: 0,
+  };
+  const errors: ImportRowError[] = [];
+  let errorsTruncated = false;
+  const addErrors = (rowErrors: readonly ImportRowError[]) => {
+    totals.failed += 1;
+    for (const error of rowErrors) {
+      if (errors.length < opts.maxErrors) errors.push(error);
+      else errorsTruncated = true;
+    }
+  };
+
+  const parser = parse({
+    bom: true,
+    skip_empty_lines: true,
+    // A row with the wrong number of fields is that row's error, not the whole file's.
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  // Errors of the source (e.g. an upload over its limit) destroy the parser and surface
+  // from the loop below; breaking out of the loop destroys the source.
+  pipeline(toReadable(source), parser, () => {});
+
+  let plan: ColumnPlan | undefined;
+  let rowNumber = 0;
+  let batch: BatchRow[] = [];
+  // One batch is written while the next is parsed and validated (CPU work that would
+  // otherwise wait for the database): at most two batches are in memory, and writes stay
+  // strictly in file order.
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailure: { error: unknown } | undefined;
+  const settle = async () => {
+    await writing;
+    if (writeFailure) throw writeFailure.error;
+  };
+  const flush = async () => {
+    await settle();
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    // Failures (of the write or of `onProgress`) are kept, never left as a rejected promise
+    // nobody awaits yet, and rethrown by the next `settle`.
+    writing = writeBatch(scope, { importId, rows, opts, totals, addErrors })
+      .then((progress) => opts.onProgress?.(progress))
+      .catch((error: unknown) => {
+        writeFailure = { error };
+      });
+  };
+
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!plan) {
+        plan = planColumns(record, opts.mapping);
+        continue;
+      }
+      rowNumber += 1;
+      batch.push({
+        row: rowNumber,
+        outcome: parseRow(rowNumber, record, plan, opts.defaultCountry),
+      });
+      if (batch.length >= opts.batchSize) await flush();
+    }
+    await flush();
+    await settle();
+  } catch (error) {
+    // Never return while a batch is still being written: `committed` must be final.
+    await writing;
+    throw withCommitted(writeFailure?.error ?? error, totals);
+  } finally {
+    parser.destroy();
+  }
+
+  return {
+    importId,
+    ...totals,
+    errors,
+    errorsTruncated,
+    columns: plan?.columns ?? {},
+    ignoredColumns: plan?.ignored ?? [],
+  };
+}
+
+/** Turns parser errors into `IMPORT_MALFORMED_CSV`; adds what was committed to our errors. */
+function withCommitted(error: unknown, totals: Totals): unknown {
+  const committed = { ...totals };
+  const csvCode = (error as { code?: unknown } | null)?.code;
+  if (typeof csvCode === 'string' && csvCode.startsWith('CSV_')) {
+    const line = (error as { lines?: unknown }).lines;
+    return new GreenTrackError({
+      code: ImportErrorCode.IMPORT_MALFORMED_CSV,
+      message: `Malformed CSV${typeof line === 'number' ? ` near line ${line}` : ''}: ${(error as Error).message}`,
+      details: { reason: csvCode, ...(typeof line === 'number' ? { line } : {}), committed },
+      cause: error,
+    });
+  }
+  if (error instanceof GreenTrackError && totals.batches > 0) {
+    return new GreenTrackError({
+      code: error.code,
+      message: error.message,
+      details: { ...error.details, committed },
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** One data row of a batch, already validated. */
+interface BatchRow {
+  row: number;
+  outcome: RowOutcome;
+}
+
+interface BatchInput {
+  importId: string;
+  rows: BatchRow[];
+  opts: ReturnType<typeof importOptionsSchema.parse>;
+  totals: Totals;
+  addErrors: (errors: readonly ImportRowError[]) => void;
+}
+
+/** Validates, matches and writes one batch in one transaction; returns the progress. */
+async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgress> {
+  const { importId, rows, opts, totals } = input;
+  const valid: ParsedRow[] = [];
+  const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
+  const rejected: ImportRowError[][] = [];
+  for (const { outcome } of rows) {
+    if (outcome.kind === 'valid') valid.push(outcome.value);
+    else if (outcome.kind === 'blank') counts.skipped += 1;
+    else rejected.push(outcome.errors);
+  }
+  const from = rows[0]?.row ?? 0;
+  const to = rows.at(-1)?.row ?? 0;
+
+  return inTransaction(scope, async (tx) => {
+    // Concurrent imports into one organization take turns per batch, so two of them cannot
+    // both create the same new email. (API writes do not take this lock.)
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`greentrack.customer_import:${tx.organizationId}`}))`.execute(
+      tx.db,
+    );
+    const stored = await findMatches(tx, valid);
+    const { targets, rowErrors } = applyRows(stored, valid, opts);
+    // Rejected while parsing or while matching: reported in row order either way.
+    rejected.push(...rowErrors);
+    rejected.sort((a, b) => (a[0]?.row ?? 0) - (b[0]?.row ?? 0));
+    for (const errors of rejected) {
+      counts.failed += 1;
+      input.addErrors(errors);
+    }
+
+    const inserts = targets.filter((t) => t.isNew);
+    const updates = targets.filter((t) => !t.isNew && isChanged(t));
+    for (const target of targets) {
+      const changed = target.isNew || isChanged(target);
+      target.rows.forEach(({ changed: rowChanged }, i) => {
+        if (target.isNew && i === 0) counts.created += 1;
+        else if (changed && rowChanged) counts.updated += 1;
+        else counts.skipped += 1;
+      });
+    }
+
+    const now = tx.clock.now();
+    await insertCustomers(tx, inserts, now);
+    await updateCustomers(tx, updates, now);
+    await linkTags(tx, targets);
+    // New and changed customers get (re)embedded by the worker, like API writes.
+    await enqueueEmbeddings(
+      tx,
+      [...inserts, ...updates].map((t) => t.id),
+    );
+
+    totals.batches += 1;
+    totals.processed += rows.length;
+    totals.created += counts.created;
+    totals.updated += counts.updated;
+    totals.skipped += counts.skipped;
+    // Row errors were counted into totals.failed by addErrors.
+
+    await recordAudit(tx, {
+      action: 'customer.import',
+      entity: 'customer',
+      entityId: null,
+      after: {
+        importId,
+        batch: totals.batches,
+        rows: { from, to },
+        processed: rows.length,
+        ...counts,
+        createdIds: inserts.map((t) => t.id),
+        updatedIds: updates.map((t) => t.id),
+      },
+    });
+    const progress: ImportProgress = {
+      importId,
+      batch: totals.batches,
+      rows: { from, to },
+      processed: totals.processed,
+      created: totals.created,
+      updated: totals.updated,
+      skipped: totals.skipped,
+      failed: totals.failed,
+    };
+    tx.emit('import.progress', {
+      organizationId: tx.organizationId,
+      importId,
+      batch: progress.batch,
+      processed: progress.processed,
+      created: progress.created,
+      updated: progress.updated,
+      skipped: progress.skipped,
+      errors: progress.failed,
+      actor: tx.actor,
+    });
+    return progress;
+  });
+}
+
+/**
+ * The stored customers any row of the batch could match, oldest first, locked against
+ * concurrent writes until the batch commits. Two statements, each led by its index:
+ *
+ * ```sql
+ * SELECT c.… FROM unnest($emails::citext[]) AS k(email)
+ *   JOIN customers c ON c.email = k.email                 -- customers_email_idx, per email
+ *   WHERE c.organization_id = $org FOR UPDATE OF c
+ * SELECT … FROM customers
+ *   WHERE organization_id = $org AND phone = ANY($phones)  -- customers_org_phone_idx
+ *   FOR UPDATE
+ * ```
+ *
+ * (One `email = ANY(…) OR phone = ANY(…)` statement lets the planner fall back to scanning
+ * the whole organization once the lists are long — ~70 ms per batch at 100k customers.)
+ */
+async function findMatches(tx: Scope, rows: readonly ParsedRow[]): Promise<StoredCustomer[]> {
+  const emails = new Map<string, string>();
+  const phones = new Set<string>();
+  for (const { fields } of rows) {
+    if (fields.email) emails.set(emailKey(fields.email), fields.email);
+    if (fields.phone) phones.add(fields.phone);
+  }
+  const columns = sql.join([
+    sql.ref('c.id'),
+    ...valueFields.map((f) => sql.ref(`c.${f}`)),
+    sql.ref('c.tags'),
+    sql.ref('c.created_at'),
+  ]);
+  const byEmail = emails.size
+    ? await sql<StoredCustomer>`
+        SELECT ${columns} FROM unnest(${[...emails.values()]}::citext[]) AS k(email)
+        JOIN customers c ON c.email = k.email
+        WHERE c.organization_id = ${tx.organizationId}
+        FOR UPDATE OF c`.execute(tx.db)
+    : { rows: [] };
+  const byPhone = phones.size
+    ? await sql<StoredCustomer>`
+        SELECT ${columns} FROM customers c
+        WHERE c.organization_id = ${tx.organizationId} AND c.phone = ANY(${[...phones]}::text[])
+        FOR UPDATE OF c`.execute(tx.db)
+    : { rows: [] };
+  const found = new Map<string, StoredCustomer>();
+  for (const customer of [...byEmail.rows, ...byPhone.rows]) found.set(customer.id, customer);
+  // Oldest first (then by id, as Postgres orders uuids): the oldest match wins a key.
+  return [...found.values()].sort(
+    (a, b) =>
+      a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/**
+ * Applies the batch's rows, in file order, to the stored matches and to the customers the
+ * batch creates. Indexes follow the values as they change, exactly as if each row had been
+ * written before the next was matched.
+ */
+function applyRows(
+  stored: readonly StoredCustomer[],
+  rows: readonly ParsedRow[],
+  opts: BatchInput['opts'],
+): { targets: Target[]; rowErrors: ImportRowError[][] } {
+  const byEmail = new Map<string, Target>();
+  const byPhone = new Map<string, Target>();
+  const targets: Target[] = [];
+  const index = (target: Target) => {
+    const { email, phone } = target.current;
+    // First come keeps a key: stored rows arrive oldest first.
+    if (email && !byEmail.has(emailKey(email))) byEmail.set(emailKey(email), target);
+    if (phone && !byPhone.has(phone)) byPhone.set(phone, target);
+  };
+  for (const customer of stored) {
+    const values = Object.fromEntries(valueFields.map((f) => [f, customer[f]])) as Values;
+    const tagNames = Array.isArray(customer.tags) ? customer.tags : [];
+    const target: Target = {
+      id: customer.id,
+      isNew: false,
+      original: values,
+      current: { ...values },
+      storedTags: new Set(tagNames.map((t) => t.toLowerCase())),
+      tags: new Map(tagNames.map((t) => [t.toLowerCase(), t])),
+      rows: [],
+    };
+    index(target);
+  }
+
+  const rowErrors: ImportRowError[][] = [];
+  for (const parsed of rows) {
+    const { email, phone } = parsed.fields;
+    let target = (email && byEmail.get(emailKey(email))) || (phone && byPhone.get(phone)) || null;
+    if (!target) {
+      if (!parsed.fields.name) {
+        rowErrors.push([
+          {
+            row: parsed.row,
+            field: 'name',
+            message: 'required to create a customer (no customer has this email or phone)',
+          },
+        ]);
+        continue;
+      }
+      const blank = Object.fromEntries(valueFields.map((f) => [f, null])) as Values;
+      target = {
+        id: randomUUID(),
+        isNew: true,
+        original: null,
+        current: { ...blank, type: opts.defaultType, country: opts.defaultCountry },
+        storedTags: new Set(),
+        tags: new Map(),
+        rows: [],
+      };
+      targets.push(target);
+    } else if (target.rows.length === 0 && !target.isNew) {
+      targets.push(target);
+    }
+
+    let changed = false;
+    const before = { email: target.current.email, phone: target.current.phone };
+    for (const field of valueFields) {
+      const value = parsed.fields[field];
+      if (value === undefined || sameValue(field, target.current[field], value)) continue;
+      target.current[field] = value;
+      changed = true;
+    }
+    for (const tag of [...parsed.tags, ...opts.tags]) {
+      const key = tag.toLowerCase();
+      if (target.tags.has(key)) continue;
+      target.tags.set(key, tag);
+      changed = true;
+    }
+    // Keys the customer no longer holds stop matching it; its new ones start to.
+    if (before.email && !sameValue('email', before.email, target.current.email)) {
+      if (byEmail.get(emailKey(before.email)) === target) byEmail.delete(emailKey(before.email));
+    }
+    if (before.phone && before.phone !== target.current.phone) {
+      if (byPhone.get(before.phone) === target) byPhone.delete(before.phone);
+    }
+    index(target);
+    target.rows.push({ row: parsed.row, changed });
+  }
+  return { targets, rowErrors };
+}
+
+/** True when the batch leaves the stored customer different (values or tags). */
+function isChanged(target: Target): boolean {
+  if (target.isNew || !target.original) return true;
+  const original = target.original;
+  if (valueFields.some((f) => !sameValue(f, original[f], target.current[f]))) return true;
+  return [...target.tags.keys()].some((key) => !target.storedTags.has(key));
+}
+
+/** The column arrays of `unnest(...)`, one per value field, in `valueFields` order. */
+function columnArrays(targets: readonly Target[]) {
+  return valueFields.map((field) => targets.map((t) => t.current[field]));
+}
+
+async function insertCustomers(tx: Scope, targets: readonly Target[], now: Date): Promise<void> {
+  if (targets.length === 0) return;
+  const columns = columnArrays(targets);
+  await sql`
+    INSERT INTO customers (id, organization_id, ${sql.join(valueFields.map((f) => sql.ref(f)))}, created_at, updated_at)
+    SELECT v.id, ${tx.organizationId}, ${sql.join(valueFields.map((f) => sql.ref(`v.${f}`)))}, ${now}, ${now}
+    FROM unnest(${targets.map((t) => t.id)}::uuid[], ${sql.join(
+      columns.map((values, i) => sql`${values}::${sql.raw(columnType(valueFields[i]))}[]`),
+    )}) AS v(id, ${sql.join(valueFields.map((f) => sql.ref(f)))})`.execute(tx.db);
+}
+
+async function updateCustomers(tx: Scope, targets: readonly Target[], now: Date): Promise<void> {
+  if (targets.length === 0) return;
+  const columns = columnArrays(targets);
+  await sql`
+    UPDATE customers AS c
+    SET ${sql.join(valueFields.map((f) => sql`${sql.ref(f)} = ${sql.ref(`v.${f}`)}`))}, updated_at = ${now}
+    FROM unnest(${targets.map((t) => t.id)}::uuid[], ${sql.join(
+      columns.map((values, i) => sql`${values}::${sql.raw(columnType(valueFields[i]))}[]`),
+    )}) AS v(id, ${sql.join(valueFields.map((f) => sql.ref(f)))})
+    WHERE c.id = v.id AND c.organization_id = ${tx.organizationId}`.execute(tx.db);
+}
+
+function columnType(field: ValueField | undefined): string {
+  return field === 'email' ? 'citext' : 'text';
+}
+
+/**
+ * Links every tag the batch added: creates missing tags (first spelling kept, as the API
+ * does), then inserts the links. The `customers.tags` mirror follows by trigger, once per
+ * statement.
+ */
+async function linkTags(tx: Scope, targets: readonly Target[]): Promise<void> {
+  const wanted = new Map<string, string>();
+  const links: Array<{ customerId: string; key: string }> = [];
+  for (const target of targets) {
+    for (const [key, name] of target.tags) {
+      if (target.storedTags.has(key)) continue;
+      if (!wanted.has(key)) wanted.set(key, name);
+      links.push({ customerId: target.id, key });
+    }
+  }
+  if (links.length === 0) return;
+  const names = [...wanted.values()];
+  await sql`
+    INSERT INTO tags (organization_id, name)
+    SELECT ${tx.organizationId}, n FROM unnest(${names}::citext[]) AS n
+    ON CONFLICT (organization_id, name) DO NOTHING`.execute(tx.db);
+  const { rows: tags } = await sql<{ id: string; name: string }>`
+    SELECT id, name FROM tags
+    WHERE organization_id = ${tx.organizationId} AND name = ANY(${names}::citext[])`.execute(tx.db);
+  const idByKey = new Map(tags.map((t) => [t.name.toLowerCase(), t.id]));
+  const pairs = links.flatMap(({ customerId, key }) => {
+    const tagId = idByKey.get(key);
+    return tagId ? [{ customerId, tagId }] : [];
+  });
+  await sql`
+    INSERT INTO customer_tags (customer_id, tag_id)
+    SELECT * FROM unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.tagId)}::uuid[])
+    ON CONFLICT DO NOTHING`.execute(tx.db);
+}

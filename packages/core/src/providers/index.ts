@@ -1,0 +1,7 @@
+/** Provider interfaces and the built-in providers. */
+export { DEFAULT_EMBEDDER_MAX_BATCH, type Embedder } from './embedder.js';
+export {
+  type HashingEmbedderOptions,
+  hashingEmbedder,
+  hashingTokens,
+} from './hashing-embedder.js';
