@@ -3,9 +3,11 @@
  * transaction so the trail and the data can never disagree.
  */
 
+import { z } from 'zod';
 import type { AuditLogEntry } from '../db/types.js';
 import { toJson } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { Scope } from '../scope.js';
 
 /** What changed, for one audit row. */
@@ -77,37 +79,8 @@ export interface AuditLogPage {
   nextCursor: string | null;
 }
 
-interface AuditCursor {
-  at: string;
-  id: string;
-}
-
-function encodeCursor(entry: AuditLogEntry): string {
-  const cursor: AuditCursor = { at: entry.occurred_at.toISOString(), id: entry.id };
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): AuditCursor {
-  try {
-    const parsed = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as Partial<AuditCursor>;
-    if (
-      typeof parsed.at === 'string' &&
-      typeof parsed.id === 'string' &&
-      !Number.isNaN(Date.parse(parsed.at))
-    ) {
-      return { at: parsed.at, id: parsed.id };
-    }
-  } catch {
-    // fall through to the typed error below
-  }
-  throw new GreenTrackError({
-    code: CommonErrorCode.VALIDATION_FAILED,
-    message: 'Invalid cursor',
-    details: { issues: [{ path: 'cursor', message: 'not a cursor returned by this API' }] },
-  });
-}
+/** Sort key of the audit list: (occurred_at, id). */
+const auditCursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
 
 /**
  * Lists the scope's organization's audit rows, newest first, with keyset pagination on
@@ -126,7 +99,7 @@ export async function listAuditLog(scope: Scope, query: AuditLogQuery = {}): Pro
   if (query.from !== undefined) q = q.where('occurred_at', '>=', query.from);
   if (query.to !== undefined) q = q.where('occurred_at', '<', query.to);
   if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor);
+    const cursor = decodeCursor(query.cursor, auditCursorSchema, 'the audit log');
     q = q.where((eb) =>
       eb.or([
         eb('occurred_at', '<', new Date(cursor.at)),
@@ -141,5 +114,11 @@ export async function listAuditLog(scope: Scope, query: AuditLogQuery = {}): Pro
     .execute();
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ at: last.occurred_at.toISOString(), id: last.id })
+        : null,
+  };
 }

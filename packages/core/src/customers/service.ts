@@ -3,11 +3,13 @@
  * `customers.tags` mirror follows by trigger), keyset-paginated listing and text search.
  */
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
 import { isForeignKeyViolation, pgErrorCode } from '../db/pg-errors.js';
 import type { CustomersTable, Database } from '../db/types.js';
 import { enqueueEmbedding, profileChanged } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { CustomerErrorCode } from './error-codes.js';
@@ -233,38 +235,9 @@ export interface CustomerPage {
   total?: number;
 }
 
-interface ListCursor {
-  /** The sort column's value of the last row (ISO string for timestamps). */
-  v: string;
-  id: string;
-}
-
-function invalidCursor(): GreenTrackError {
-  return new GreenTrackError({
-    code: CommonErrorCode.VALIDATION_FAILED,
-    message: 'Invalid cursor',
-    details: {
-      issues: [{ path: 'cursor', message: 'not a cursor returned by this list with this sort' }],
-    },
-  });
-}
-
-function decodeCursor(cursor: string): ListCursor {
-  try {
-    const parsed = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as Partial<ListCursor>;
-    if (
-      typeof parsed.v === 'string' &&
-      typeof parsed.id === 'string' &&
-      uuidPattern.test(parsed.id)
-    )
-      return { v: parsed.v, id: parsed.id };
-  } catch {
-    // reported below
-  }
-  throw invalidCursor();
-}
+/** Sort key of the customer list: the sort column's value as Postgres prints it, and id. */
+const listCursorSchema = z.object({ v: z.string(), id: z.uuid() });
+const LIST = 'this customer list with this sort';
 
 /** Escapes LIKE wildcards so a search for "50%" looks for a percent sign. */
 function likeEscape(term: string): string {
@@ -347,7 +320,7 @@ export async function listCustomers(
 
   const sortColumn = q.sort;
   const direction = q.order;
-  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const cursor = q.cursor ? decodeCursor(q.cursor, listCursorSchema, LIST) : undefined;
   // The cursor carries the sort value as Postgres prints it: timestamps keep their
   // microseconds, which a JS Date would round away (and then skip or repeat rows).
   const page = (withSearch: boolean) => {
@@ -408,17 +381,13 @@ export async function listCustomers(
     }
   } catch (error) {
     // A forged cursor whose value is not a timestamp: the database says so, we say 400.
-    if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor();
+    if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor(LIST);
     throw error;
   }
   const items = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
   const last = rows[q.limit - 1];
   const nextCursor =
-    rows.length > q.limit && last
-      ? Buffer.from(
-          JSON.stringify({ v: last.sort_key, id: last.id } satisfies ListCursor),
-        ).toString('base64url')
-      : null;
+    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
   if (!q.include_total) return { items, nextCursor };
   const { total } = await filtered()
     .select((eb) => eb.fn.countAll<string>().as('total'))

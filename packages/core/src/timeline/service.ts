@@ -40,6 +40,7 @@
  */
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
+import { z } from 'zod';
 import { getCustomer } from '../customers/index.js';
 import type {
   AttributionModel,
@@ -51,7 +52,7 @@ import type {
   MessageStatus,
   PaymentStatus,
 } from '../db/types.js';
-import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import {
@@ -165,43 +166,18 @@ export interface TimelineCursor {
   id: string;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const cursorTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-function invalidCursor(): GreenTrackError {
-  return new GreenTrackError({
-    code: CommonErrorCode.VALIDATION_FAILED,
-    message: 'Invalid cursor',
-    details: { issues: [{ path: 'cursor', message: 'not a cursor returned by this timeline' }] },
-  });
-}
-
-function encodeCursor(cursor: TimelineCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-/** Decodes and checks a cursor strictly, so a forged one fails here and not in SQL. */
-function decodeCursor(cursor: string): TimelineCursor {
-  try {
-    const parsed = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as Partial<TimelineCursor>;
-    if (
-      typeof parsed.at === 'string' &&
-      cursorTimePattern.test(parsed.at) &&
-      !Number.isNaN(Date.parse(parsed.at)) &&
-      typeof parsed.type === 'string' &&
-      (TIMELINE_TYPES as readonly string[]).includes(parsed.type) &&
-      typeof parsed.id === 'string' &&
-      uuidPattern.test(parsed.id)
-    ) {
-      return { at: parsed.at, type: parsed.type, id: parsed.id };
-    }
-  } catch {
-    // reported below
-  }
-  throw invalidCursor();
-}
+/** Sort key of the timeline: (occurred_at to the microsecond, type, id). */
+const timelineCursorSchema = z.object({
+  at: z
+    .string()
+    .regex(cursorTimePattern)
+    .refine((at) => !Number.isNaN(Date.parse(at))),
+  type: z.enum(TIMELINE_TYPES),
+  id: z.uuid(),
+});
+const LIST = 'this timeline';
 
 /**
  * The keyset condition "sorts after the cursor" (newest first) for one branch, whose `type`
@@ -555,7 +531,8 @@ export async function getCustomerTimeline(
   query: TimelineQuery = {},
 ): Promise<TimelinePage> {
   const q = parseInput(timelineQuerySchema, query, { what: 'timeline query' });
-  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  const cursor =
+    q.cursor === undefined ? undefined : decodeCursor(q.cursor, timelineCursorSchema, LIST);
   const customer = await getCustomer(scope, customerId);
   const rows = await timelineQuery(scope, customer.id, {
     types: q.types ?? TIMELINE_TYPES,
