@@ -12,9 +12,17 @@ describe('demo', () => {
       expect(first).toContain('Schema: 23 tables + 2 materialized views');
       expect(first.some((l) => /^ {2}customers\s+18 columns$/.test(l))).toBe(true);
 
+      expect(first).toContain('CSV import: 4 rows → 3 created, 0 updated, 0 unchanged, 1 rejected');
+      expect(first).toContain('Worker tick: 3 customer profile(s) embedded');
+      expect(first.find((l) => l.startsWith('Search "baker"'))).toMatch(/^Search "baker": 2 match/);
+
       const second: string[] = [];
       await runDemo(gt, (line) => second.push(line));
       expect(second[0]).toBe('Migrations: up to date');
+      // The import is an upsert by email: a second run creates and changes nothing.
+      expect(second).toContain(
+        'CSV import: 4 rows → 0 created, 0 updated, 3 unchanged, 1 rejected',
+      );
       const organizations = await gt.db.selectFrom('organizations').select('name').execute();
       expect(organizations).toEqual([{ name: 'Demo Bakery' }]);
     } finally {

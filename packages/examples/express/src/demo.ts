@@ -1,12 +1,23 @@
 /**
  * The GreenTrack demo: opens the embedded database (no server to install), applies the
- * migrations, makes sure a demo organization exists, and prints what the schema holds.
+ * migrations, makes sure a demo organization exists, imports a few sample customers from
+ * CSV (an upsert: re-running changes nothing), embeds them, searches, shows consent, and
+ * prints what the schema holds.
  *
  *   GREENTRACK_DATA_DIR  where the embedded database lives (default ./.greentrack/demo)
  *   DATABASE_URL         use a Postgres server instead
  */
 import { createGreenTrack, type GreenTrack, seedColumns, seedTableNames } from '@greentrack/core';
 import { ensureDemoData } from './demo-data.js';
+
+/** Sample customers; row 4 is deliberately bad, to show per-row error reporting. */
+const SAMPLE_CSV = [
+  'Name,E-mail,Phone,City,Country,Tags',
+  'Ana Baker,ana@bakery.example,(415) 555-2671,San Francisco,US,vip',
+  'Bruno Baker,bruno@bakery.example,030 12345678,Berlin,DE,wholesale',
+  'Chloé Martin,chloe@patisserie.example,06 12 34 56 78,Lyon,FR,',
+  'Broken Row,not-an-email,,Nowhere,US,',
+].join('\n');
 
 export async function runDemo(gt: GreenTrack, log: (line: string) => void): Promise<void> {
   const { applied } = await gt.migrate();
@@ -22,6 +33,29 @@ export async function runDemo(gt: GreenTrack, log: (line: string) => void): Prom
     `Organization: ${organization.name} (${organization.id}), ${members.length} member(s), role of demo user: ${await org.role()}`,
   );
   log(`Latest audit entries: ${audit.items.map((a) => a.action).join(', ')}`);
+  log('');
+
+  // CRM: a small CSV import (an upsert by email: running the demo again changes nothing),
+  // embeddings computed by one worker tick, a search, and consent.
+  const imported = await org.customers.import(SAMPLE_CSV, { tags: ['demo'] });
+  log(
+    `CSV import: ${imported.processed} rows → ${imported.created} created, ${imported.updated} updated, ${imported.skipped} unchanged, ${imported.failed} rejected`,
+  );
+  for (const error of imported.errors)
+    log(`  row ${error.row}: ${error.field ?? ''} ${error.message}`);
+  const { embedded } = await gt.worker.tick();
+  log(`Worker tick: ${embedded} customer profile(s) embedded`);
+  const found = await org.customers.list({ q: 'baker', include_total: true });
+  log(
+    `Search "baker": ${found.total} match(es): ${found.items.map((c) => `${c.name} <${c.email}> ${c.phone ?? ''}`).join('; ')}`,
+  );
+  const first = found.items[0];
+  if (first) {
+    const consent = await org.consent.get(first.id);
+    log(
+      `Consent of ${first.name}: email ${consent.email.canSend ? 'can' : 'cannot'} be sent (${consent.email.reason}), SMS ${consent.sms.canSend ? 'can' : 'cannot'} (${consent.sms.reason})`,
+    );
+  }
   log('');
   log(`Schema: ${seedTableNames.length} tables + 2 materialized views`);
   for (const table of seedTableNames) {
