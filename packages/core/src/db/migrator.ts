@@ -14,6 +14,7 @@ import { organizationSettingsMigration } from './migrations/0005_organization_se
 import { embeddingQueueMigration } from './migrations/0006_embedding_queue.js';
 import { timelineIndexesMigration } from './migrations/0007_timeline_indexes.js';
 import { customerPhoneIndexMigration } from './migrations/0008_customer_phone_index.js';
+import { setBasedTagMirrorMigration } from './migrations/0009_set_based_tag_mirror.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -35,6 +36,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0006_embedding_queue': embeddingQueueMigration,
     '0007_timeline_indexes': timelineIndexesMigration,
     '0008_customer_phone_index': customerPhoneIndexMigration,
+    '0009_set_based_tag_mirror': setBasedTagMirrorMigration,
   };
 }
 
