@@ -253,7 +253,10 @@ describe(`customers.tags mirrors customer_tags [${databaseKind}]`, () => {
     // A customer whose last link goes away gets an empty mirror, not a stale one.
     await db.deleteFrom('customer_tags').where('customer_id', '=', c2).execute();
     expect(await tagsOf(c2)).toEqual([]);
-    await db.insertInto('customer_tags').values({ customer_id: c2, tag_id: tagId('vip') }).execute();
+    await db
+      .insertInto('customer_tags')
+      .values({ customer_id: c2, tag_id: tagId('vip') })
+      .execute();
     expect(await tagsOf(c2)).toEqual(['VIP gold']);
 
     // Deleting a tagged customer cascades its links without tripping the mirror.
