@@ -1,0 +1,137 @@
+/**
+ * Compiles a rule tree into ONE parameterized Kysely boolean expression over the
+ * `customers` table. Every value of the tree travels as a bind parameter: the SQL text
+ * depends only on the tree's shape (the fuzz test in `segments.test.ts` checks this).
+ *
+ * NULL-safety: each predicate yields TRUE or FALSE, never NULL (nullable columns are
+ * guarded with `IS NOT NULL`, sums are `coalesce`d), so `not` is an exact complement.
+ *
+ * @example
+ * const expr = compileRule({ field: 'tags', op: 'has_any', values: ['vip'] }, { organizationId, now });
+ * await db.selectFrom('customers').select('id').where(expr).execute();
+ * // WHERE ("customers"."organization_id" = $1 AND EXISTS (SELECT 1 FROM customer_tags ct
+ * //   JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = "customers"."id"
+ * //   AND t.organization_id = $2 AND lower(t.name) IN ($3)))
+ */
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { consentAllowsSql } from '../consent/index.js';
+import type { Predicate, Rule } from './rule-schema.js';
+
+/** What a compiled rule depends on besides the tree. */
+export interface CompileOptions {
+  /** Every subquery (and the customers themselves) is confined to this organization. */
+  organizationId: string;
+  /** The clock relative windows (`within_days`, `days`) count back from. */
+  now: Date;
+}
+
+const DAY_MS = 86_400_000;
+const col = (name: string) => sql.ref(`customers.${name}`);
+
+/** `%text%` for ILIKE with `\`, `%` and `_` escaped, so the text is matched literally. */
+function containsPattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function daysBefore(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
+
+/** A lower-cased IN list: `lower(col) IN ($1, $2)`. */
+function inLowered(expr: RawBuilder<unknown>, values: readonly string[]): RawBuilder<SqlBool> {
+  const list = sql.join(values.map((v) => sql`${v.toLowerCase()}`));
+  return sql<SqlBool>`lower(${expr}) IN (${list})`;
+}
+
+function distinctLowered(values: readonly string[]): string[] {
+  return [...new Set(values.map((v) => v.toLowerCase()))];
+}
+
+/** Compiles one predicate (a leaf) into a TRUE/FALSE expression. */
+export function compilePredicate(p: Predicate, options: CompileOptions): RawBuilder<SqlBool> {
+  const org = options.organizationId;
+  const id = col('id');
+  switch (p.field) {
+    case 'type':
+      return sql<SqlBool>`${col('type')} = ${p.value}`;
+    case 'name':
+    case 'notes':
+      return sql<SqlBool>`(${col(p.field)} IS NOT NULL AND ${col(p.field)} ILIKE ${containsPattern(p.value)})`;
+    case 'email_domain':
+      return sql<SqlBool>`(${col('email')} IS NOT NULL AND lower(split_part(${col('email')}, '@', 2)) = ${p.value.toLowerCase()})`;
+    case 'city':
+    case 'state':
+    case 'postal_code':
+    case 'country': {
+      const c = col(p.field);
+      if (p.op === 'eq')
+        return sql<SqlBool>`(${c} IS NOT NULL AND lower(${c}) = ${p.value.toLowerCase()})`;
+      return sql<SqlBool>`(${c} IS NOT NULL AND ${inLowered(sql`${c}`, p.values)})`;
+    }
+    case 'created_at':
+    case 'updated_at': {
+      const c = col(p.field);
+      if (p.op === 'within_days') return sql<SqlBool>`${c} >= ${daysBefore(options.now, p.days)}`;
+      const parts: RawBuilder<SqlBool>[] = [];
+      if (p.from !== undefined) parts.push(sql<SqlBool>`${c} >= ${new Date(p.from)}`);
+      if (p.to !== undefined) parts.push(sql<SqlBool>`${c} < ${new Date(p.to)}`);
+      return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+    }
+    case 'tags': {
+      // The list keeps duplicates so the SQL text depends only on the list's length.
+      const from = sql`FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ${id} AND t.organization_id = ${org} AND ${inLowered(sql`t.name`, p.values)}`;
+      if (p.op === 'has_any') return sql<SqlBool>`EXISTS (SELECT 1 ${from})`;
+      if (p.op === 'has_none') return sql<SqlBool>`NOT EXISTS (SELECT 1 ${from})`;
+      return sql<SqlBool>`(SELECT count(DISTINCT lower(t.name)) ${from}) = ${distinctLowered(p.values).length}`;
+    }
+    case 'consent': {
+      // The consent module's own policy semantics (stored status + org policy + address).
+      const allows = consentAllowsSql(org, p.channel);
+      return p.op === 'subscribed' ? allows : sql<SqlBool>`NOT ${allows}`;
+    }
+    case 'invoice_status':
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status = ${p.value})`;
+    case 'overdue_amount':
+      return sql<SqlBool>`coalesce((SELECT sum(i.amount_due_cents) FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status = 'overdue'), 0) > ${p.value}`;
+    case 'paid_total': {
+      const total = sql`coalesce((SELECT sum(p.amount_cents) FROM payments p JOIN zeroinvoice_invoices_cache i ON i.organization_id = p.organization_id AND i.external_invoice_id = p.external_invoice_id WHERE p.organization_id = ${org} AND i.customer_id = ${id} AND p.status = 'succeeded' AND coalesce(p.processed_at, p.created_at) >= ${daysBefore(options.now, p.days)}), 0)`;
+      return p.op === 'gt'
+        ? sql<SqlBool>`${total} > ${p.value}`
+        : sql<SqlBool>`${total} < ${p.value}`;
+    }
+    case 'never_paid':
+      return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM payments p JOIN zeroinvoice_invoices_cache i ON i.organization_id = p.organization_id AND i.external_invoice_id = p.external_invoice_id WHERE p.organization_id = ${org} AND i.customer_id = ${id} AND p.status = 'succeeded')`;
+  }
+}
+
+/** Compiles a node without the organization guard (see {@link compileRule}). */
+export function compileNode(rule: Rule, options: CompileOptions): RawBuilder<SqlBool> {
+  if ('all' in rule) {
+    return sql<SqlBool>`(${sql.join(
+      rule.all.map((r) => compileNode(r, options)),
+      sql` AND `,
+    )})`;
+  }
+  if ('any' in rule) {
+    return sql<SqlBool>`(${sql.join(
+      rule.any.map((r) => compileNode(r, options)),
+      sql` OR `,
+    )})`;
+  }
+  if ('not' in rule) return sql<SqlBool>`NOT ${compileNode(rule.not, options)}`;
+  return compilePredicate(rule, options);
+}
+
+/**
+ * The rule as a WHERE expression on `selectFrom('customers')` (the table must be reachable
+ * as `customers`), confined to `organizationId`. Pass an already validated rule (see
+ * `parseRule`).
+ *
+ * @example
+ * const where = compileRule(rule, { organizationId, now: scope.clock.now() });
+ * db.selectFrom('customers').select('id').where(where).compile().sql;
+ * // select "id" from "customers" where ("customers"."organization_id" = $1 AND "customers"."type" = $2)
+ */
+export function compileRule(rule: Rule, options: CompileOptions): Expression<SqlBool> {
+  return sql<SqlBool>`(${col('organization_id')} = ${options.organizationId} AND ${compileNode(rule, options)})`;
+}

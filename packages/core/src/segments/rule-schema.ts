@@ -1,0 +1,206 @@
+/**
+ * The segment rule tree: `all` / `any` / `not` groups over typed predicates, validated with
+ * zod. A predicate is discriminated by `field` (and, where a field has several operators, by
+ * `op`), so an unknown field or operator fails with a path naming the exact place in the
+ * tree, e.g. `rule.all.2.field`.
+ *
+ * @example
+ * const rule: Rule = {
+ *   all: [
+ *     { field: 'type', op: 'eq', value: 'customer' },
+ *     { any: [{ field: 'tags', op: 'has_any', values: ['vip'] }, { field: 'overdue_amount', op: 'gt', value: 10_000 }] },
+ *     { not: { field: 'consent', op: 'unsubscribed', channel: 'email' } },
+ *   ],
+ * };
+ */
+import { z } from 'zod';
+
+/** Deepest nesting of groups a rule may have (the root counts as depth 1). */
+export const MAX_RULE_DEPTH = 8;
+/** Most predicates (leaves) a rule may have. */
+export const MAX_RULE_PREDICATES = 100;
+
+/** Days of a relative window: at least one, at most a century. */
+const days = z.number().int().min(1).max(36_500);
+/** An amount in cents: a non-negative safe integer. */
+const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Postgres text cannot hold NUL, so it is refused here rather than failing as SQL. */
+const text = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+const textList = z.array(text).min(1).max(100);
+const isoDate = z.iso.datetime({ offset: true });
+
+const typePredicate = z
+  .object({ field: z.literal('type'), op: z.literal('eq'), value: z.enum(['customer', 'lead']) })
+  .strict();
+
+/** `name` / `notes` contain the text, case-insensitively (the text is matched literally). */
+const containsPredicate = z
+  .object({ field: z.enum(['name', 'notes']), op: z.literal('contains'), value: text })
+  .strict();
+
+/** The part of the email after `@`, case-insensitively. */
+const emailDomainPredicate = z
+  .object({ field: z.literal('email_domain'), op: z.literal('eq'), value: text })
+  .strict();
+
+const locationField = z.enum(['city', 'state', 'postal_code', 'country']);
+/** A location column equals one value, or is in a list (both case-insensitive). */
+const locationPredicate = z.discriminatedUnion('op', [
+  z.object({ field: locationField, op: z.literal('eq'), value: text }).strict(),
+  z.object({ field: locationField, op: z.literal('in'), values: textList }).strict(),
+]);
+
+const dateField = z.enum(['created_at', 'updated_at']);
+/**
+ * A timestamp in `[from, to)` (either bound optional), or within the last `days` days
+ * counted back from the compile-time `now`.
+ */
+const datePredicate = z.discriminatedUnion('op', [
+  z
+    .object({
+      field: dateField,
+      op: z.literal('between'),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+    })
+    .strict()
+    .refine((p) => p.from !== undefined || p.to !== undefined, {
+      message: 'give from, to or both',
+      path: ['from'],
+    }),
+  z.object({ field: dateField, op: z.literal('within_days'), days }).strict(),
+]);
+
+/** Tag names (case-insensitive): carries any, all, or none of them. */
+const tagsPredicate = z
+  .object({
+    field: z.literal('tags'),
+    op: z.enum(['has_any', 'has_all', 'has_none']),
+    values: textList,
+  })
+  .strict();
+
+/**
+ * `subscribed`: the customer may receive on the channel under the organization's consent
+ * policy (the consent module's `consentAllowsSql`); `unsubscribed`: the exact complement.
+ */
+const consentPredicate = z
+  .object({
+    field: z.literal('consent'),
+    op: z.enum(['subscribed', 'unsubscribed']),
+    channel: z.enum(['email', 'sms']),
+  })
+  .strict();
+
+/** Has at least one cached invoice with this status. */
+const invoiceStatusPredicate = z
+  .object({
+    field: z.literal('invoice_status'),
+    op: z.literal('has'),
+    value: z.enum(['draft', 'sent', 'paid', 'overdue', 'void']),
+  })
+  .strict();
+
+/** Sum of `amount_due_cents` over the customer's `overdue` invoices is greater than `value`. */
+const overdueAmountPredicate = z
+  .object({ field: z.literal('overdue_amount'), op: z.literal('gt'), value: cents })
+  .strict();
+
+/** Sum of succeeded payments processed in the last `days` days, compared with `value` cents. */
+const paidTotalPredicate = z
+  .object({ field: z.literal('paid_total'), op: z.enum(['gt', 'lt']), value: cents, days })
+  .strict();
+
+/** No succeeded payment ever. */
+const neverPaidPredicate = z.object({ field: z.literal('never_paid') }).strict();
+
+/** A leaf of the rule tree, discriminated by `field`. */
+export const predicateSchema = z.discriminatedUnion('field', [
+  typePredicate,
+  containsPredicate,
+  emailDomainPredicate,
+  locationPredicate,
+  datePredicate,
+  tagsPredicate,
+  consentPredicate,
+  invoiceStatusPredicate,
+  overdueAmountPredicate,
+  paidTotalPredicate,
+  neverPaidPredicate,
+]);
+export type Predicate = z.output<typeof predicateSchema>;
+
+/** A node of the rule tree: a group or a predicate. */
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Predicate;
+
+const children = () => z.array(ruleSchema).min(1).max(MAX_RULE_PREDICATES);
+const allSchema = z.object({ all: z.lazy(children) }).strict();
+const anySchema = z.object({ any: z.lazy(children) }).strict();
+const notSchema = z.object({ not: z.lazy(() => ruleSchema) }).strict();
+
+/**
+ * One node. The node kind is picked from its keys (`all`, `any`, `not`, else a predicate),
+ * then that schema alone reports its issues, so paths point inside the node (`…field`,
+ * `…value`) instead of a vague "no union member matched".
+ */
+export const ruleSchema: z.ZodType<Rule> = z.unknown().transform((value, ctx): Rule => {
+  const keys = value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  const schema: z.ZodType<Rule> =
+    'all' in keys
+      ? allSchema
+      : 'any' in keys
+        ? anySchema
+        : 'not' in keys
+          ? notSchema
+          : predicateSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+});
+
+/** Depth (groups and leaf count as levels) and predicate count of a parsed rule. */
+export function measureRule(rule: Rule): { depth: number; predicates: number } {
+  if ('all' in rule || 'any' in rule) {
+    const list = 'all' in rule ? rule.all : rule.any;
+    const measured = list.map(measureRule);
+    return {
+      depth: 1 + Math.max(...measured.map((m) => m.depth)),
+      predicates: measured.reduce((n, m) => n + m.predicates, 0),
+    };
+  }
+  if ('not' in rule) {
+    const inner = measureRule(rule.not);
+    return { depth: 1 + inner.depth, predicates: inner.predicates };
+  }
+  return { depth: 1, predicates: 1 };
+}
+
+/**
+ * The input shape segment APIs validate: `{ rule }`, so issue paths start with `rule.`.
+ * Enforces {@link MAX_RULE_DEPTH} and {@link MAX_RULE_PREDICATES}.
+ */
+export const segmentRuleInputSchema = z
+  .object({ rule: ruleSchema })
+  .strict()
+  .superRefine(({ rule }, ctx) => {
+    const { depth, predicates } = measureRule(rule);
+    if (depth > MAX_RULE_DEPTH)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rule'],
+        message: `nested deeper than ${MAX_RULE_DEPTH}`,
+      });
+    if (predicates > MAX_RULE_PREDICATES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rule'],
+        message: `more than ${MAX_RULE_PREDICATES} predicates`,
+      });
+  });
