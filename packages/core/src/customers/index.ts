@@ -5,6 +5,7 @@ export type {
   CustomerCreateData,
   CustomerListQuery,
   CustomerUpdate,
+  CustomerValueField,
 } from './schema.js';
 export {
   customerCreateSchema,
@@ -12,6 +13,7 @@ export {
   customerOutSchema,
   customerPageSchema,
   customerUpdateSchema,
+  customerValueFields,
   normalizeContactFields,
 } from './schema.js';
 export type { Customer, CustomerPage } from './service.js';

@@ -15,6 +15,23 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
+/** The stored customer columns a caller may write (tags live in their own tables). */
+export const customerValueFields = [
+  'type',
+  'name',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+  'notes',
+  'external_zeroinvoice_customer_id',
+] as const;
+export type CustomerValueField = (typeof customerValueFields)[number];
+
 export const customerTypeSchema = z.enum(['customer', 'lead']);
 
 const tagsSchema = z

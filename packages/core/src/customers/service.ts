@@ -20,6 +20,7 @@ import {
   customerCreateSchema,
   customerListQuerySchema,
   customerUpdateSchema,
+  customerValueFields,
   normalizeContactFields,
 } from './schema.js';
 
@@ -30,19 +31,8 @@ export type Customer = Omit<Selectable<CustomersTable>, 'embedding'>;
 const customerColumns = [
   'id',
   'organization_id',
-  'type',
-  'name',
-  'email',
-  'phone',
-  'address_line1',
-  'address_line2',
-  'city',
-  'state',
-  'postal_code',
-  'country',
+  ...customerValueFields,
   'tags',
-  'notes',
-  'external_zeroinvoice_customer_id',
   'created_at',
   'updated_at',
 ] as const;

@@ -4,26 +4,18 @@
  * checks) and `normalizeContactFields` (email check, E.164 phones). Nothing is
  * re-implemented here; this file only turns cells into that schema's input.
  */
-import { customerUpdateSchema, normalizeContactFields } from '../customers/index.js';
+import {
+  type CustomerValueField,
+  customerUpdateSchema,
+  customerValueFields,
+  normalizeContactFields,
+} from '../customers/index.js';
 import type { ColumnPlan } from './mapping.js';
 import type { ImportRowError } from './schema.js';
 
-/** The stored columns an import can write (tags live in their own tables). */
-export const valueFields = [
-  'type',
-  'name',
-  'email',
-  'phone',
-  'address_line1',
-  'address_line2',
-  'city',
-  'state',
-  'postal_code',
-  'country',
-  'notes',
-  'external_zeroinvoice_customer_id',
-] as const;
-export type ValueField = (typeof valueFields)[number];
+/** The stored columns an import can write: the customers module's writable fields. */
+export const valueFields = customerValueFields;
+export type ValueField = CustomerValueField;
 
 /** What one valid row provides: only its non-empty cells, normalized. */
 export interface ParsedRow {

@@ -4,26 +4,12 @@
  * its `type`, `country` and `tags` rules so an import accepts exactly what the API accepts.
  */
 import { z } from '@hono/zod-openapi';
-import { customerUpdateSchema } from '../customers/index.js';
+import { customerUpdateSchema, customerValueFields } from '../customers/index.js';
 
 const customerRules = customerUpdateSchema.shape;
 
 /** The customer fields a CSV column can fill. `tags` cells hold several tags (`a, b; c`). */
-export const customerFieldSchema = z.enum([
-  'type',
-  'name',
-  'email',
-  'phone',
-  'address_line1',
-  'address_line2',
-  'city',
-  'state',
-  'postal_code',
-  'country',
-  'tags',
-  'notes',
-  'external_zeroinvoice_customer_id',
-]);
+export const customerFieldSchema = z.enum([...customerValueFields, 'tags']);
 export type CustomerField = z.infer<typeof customerFieldSchema>;
 
 /** CSV header → field; `null` ignores a column that would otherwise be recognized. */
