@@ -208,11 +208,19 @@ status=$(cluster_field 4)
 if [[ $status == online* ]]; then
   log "step 3/5: cluster $VER/$CLUSTER already running"
   if [[ $conf_changed -eq 1 ]]; then
-    pg_ctlcluster "$VER" "$CLUSTER" reload
+    pg_ctlcluster "$VER" "$CLUSTER" reload </dev/null 3>&-
   fi
 else
   log "step 3/5: starting cluster $VER/$CLUSTER"
-  pg_ctlcluster "$VER" "$CLUSTER" start
+  # The server daemon must not inherit fd 3 (the caller's stdout, often a pipe):
+  # if it did, `setup-postgres.sh | tail -n1` would wait for EOF forever.
+  # Its output goes to a file for the same reason (CI waits for EOF on stderr too).
+  start_log=$(mktemp /tmp/greentrack-pg-start.XXXXXX)
+  if ! pg_ctlcluster "$VER" "$CLUSTER" start </dev/null >"$start_log" 2>&1 3>&-; then
+    cat "$start_log" >&2
+    die "pg_ctlcluster $VER $CLUSTER start failed (see above and /var/log/postgresql/)"
+  fi
+  rm -f "$start_log"
 fi
 PORT=$(cluster_field 3)
 [[ -n $PORT ]] || die "cannot determine port of cluster $VER/$CLUSTER"

@@ -35,7 +35,11 @@ unset DATABASE_URL
 GREENTRACK_TEST_RESULTS="$results_dir/pglite" pnpm -r --workspace-concurrency=1 test
 
 step "PostgreSQL + pgvector"
-database_line=$(bash scripts/setup-postgres.sh | tail -n1)
+# Read the result from a file, not a pipe: a pipe stays open as long as any process
+# started by the script (the server) holds it, and CI once hung here for that reason.
+setup_out="$results_dir/setup-postgres.out"
+bash scripts/setup-postgres.sh >"$setup_out"
+database_line=$(tail -n1 "$setup_out")
 export "${database_line?}"
 echo "using ${DATABASE_URL%%:*}://…@${DATABASE_URL##*@}"
 
