@@ -9,6 +9,7 @@ import { CommonErrorCode } from './errors.js';
 import { HttpErrorCode } from './http/error-codes.js';
 import { ImportErrorCode } from './imports/error-codes.js';
 import { IntegrationErrorCode } from './integrations/error-codes.js';
+import { SegmentErrorCode } from './segments/error-codes.js';
 import { TenancyErrorCode } from './tenancy/error-codes.js';
 
 export const errorStatus: Record<
@@ -18,7 +19,8 @@ export const errorStatus: Record<
   | IntegrationErrorCode
   | CustomerErrorCode
   | EmbeddingErrorCode
-  | ImportErrorCode,
+  | ImportErrorCode
+  | SegmentErrorCode,
   number
 > = {
   CONFIG_INVALID: 500,
@@ -53,6 +55,8 @@ export const errorStatus: Record<
   IMPORT_MAPPING_INVALID: 400,
   IMPORT_UNSUPPORTED_MEDIA_TYPE: 415,
   IMPORT_FILE_MISSING: 400,
+  SEGMENT_NOT_FOUND: 404,
+  SEGMENT_IN_USE: 409,
 };
 
 /** The HTTP status for `code`; unknown codes are server errors. */
@@ -69,4 +73,5 @@ export const declaredErrorCodes: string[] = [
   ...Object.values(CustomerErrorCode),
   ...Object.values(EmbeddingErrorCode),
   ...Object.values(ImportErrorCode),
+  ...Object.values(SegmentErrorCode),
 ];

@@ -34,6 +34,9 @@ export interface GreenTrackEventMap {
     actor: ActorRef;
   };
   'customer.created': { organizationId: string; customerId: string; actor: ActorRef };
+  'segment.created': { organizationId: string; segmentId: string; actor: ActorRef };
+  'segment.updated': { organizationId: string; segmentId: string; actor: ActorRef };
+  'segment.deleted': { organizationId: string; segmentId: string; actor: ActorRef };
   'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
   /**

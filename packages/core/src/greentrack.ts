@@ -203,7 +203,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     return keyring;
   };
   const facadeFor = (actor: TenantActor) =>
-    createTenantFacade({ db, clock, emit, keyring: getKeyring }, actor);
+    createTenantFacade({ db, clock, emit, keyring: getKeyring, embedder }, actor);
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(
     {
@@ -211,6 +211,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       clock,
       emit,
       keyring: getKeyring,
+      embedder,
       facadeFor,
       tokens,
       authenticate: options.authenticate,

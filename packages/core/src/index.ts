@@ -81,6 +81,40 @@ export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
 export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
 export type { Scope } from './scope.js';
 export type {
+  CompileOptions,
+  NearestMember,
+  NearestOptions,
+  Predicate,
+  PreviewMember,
+  PreviewOptions,
+  Rule,
+  RulePreview,
+  Segment,
+  SegmentCreate,
+  SegmentDefinition,
+  SegmentDeps,
+  SegmentDraft,
+  SegmentPreviewOptions,
+  SegmentUpdate,
+  VectorCriterion,
+  VectorInput,
+} from './segments/index.js';
+export {
+  compileRule,
+  countSegmentMembers,
+  MAX_RULE_DEPTH,
+  MAX_RULE_PREDICATES,
+  nearestSegmentMembers,
+  parseRule,
+  previewDefinition,
+  previewRule,
+  renderRule,
+  SegmentErrorCode,
+  segmentDefinition,
+  segmentMembersQuery,
+  segmentWhere,
+} from './segments/index.js';
+export type {
   Action,
   MembershipCreate,
   MembershipUpdate,

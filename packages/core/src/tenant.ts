@@ -40,7 +40,21 @@ import {
   updateIntegrationAccount,
 } from './integrations/index.js';
 import { eraseCustomer, exportCustomer } from './privacy/index.js';
+import type { Embedder } from './providers/embedder.js';
 import type { Scope } from './scope.js';
+import {
+  createSegment,
+  deleteSegment,
+  getSegment,
+  listSegments,
+  previewSegment,
+  previewSegmentDraft,
+  type SegmentCreate,
+  type SegmentDraft,
+  type SegmentPreviewOptions,
+  type SegmentUpdate,
+  updateSegment,
+} from './segments/index.js';
 import {
   type Action,
   addMembership,
@@ -72,6 +86,8 @@ export interface TenantDeps {
   emit: Emit;
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
+  /** Embeds a segment's query text. */
+  embedder: Embedder;
 }
 
 /** Binds a service function to an RBAC action: resolve role → authorize → run. */
@@ -166,6 +182,29 @@ export function createTenantFacade(deps: TenantDeps, actor: TenantActor) {
         get: on('consent.read', getConsentPolicy),
         set: on('consent.policy', setConsentPolicy),
       },
+    },
+    /**
+     * Segments: a rule tree, a vector criterion (text embedded by the configured embedder,
+     * or an explicit vector, with a minimum cosine similarity), or both (hybrid).
+     */
+    segments: {
+      list: on('segment.read', listSegments),
+      get: on('segment.read', getSegment),
+      create: on('segment.write', (scope: Scope, input: SegmentCreate) =>
+        createSegment(scope, deps, input),
+      ),
+      update: on('segment.write', (scope: Scope, id: string, input: SegmentUpdate) =>
+        updateSegment(scope, deps, id, input),
+      ),
+      remove: on('segment.delete', deleteSegment),
+      /** Exact member count and a sample with reasons (matched predicates, similarity). */
+      preview: on('segment.read', (scope: Scope, id: string, options?: SegmentPreviewOptions) =>
+        previewSegment(scope, id, options),
+      ),
+      /** The same for an unsaved draft (the segment builder's live count). */
+      previewDraft: on('segment.read', (scope: Scope, draft: SegmentDraft) =>
+        previewSegmentDraft(scope, deps, draft),
+      ),
     },
     /** Provider credentials, encrypted at rest; only masked hints ever come back. */
     integrations: {

@@ -82,6 +82,28 @@ describe(`client against the handler [${databaseKind}]`, () => {
       code: 'INTEGRATION_NOT_FOUND',
     });
 
+    const segment = await api.segments.create({
+      name: 'Leads',
+      rule: { field: 'type', op: 'eq', value: 'lead' },
+    });
+    expect(segment).toMatchObject({ type: 'rule', rule_sql: "type = 'lead'" });
+    expect((await api.segments.update(segment.id, { name: 'All leads' })).name).toBe('All leads');
+    expect((await api.segments.list()).items.map((s) => s.id)).toEqual([segment.id]);
+    expect((await api.segments.get(segment.id)).rule).toEqual(segment.rule);
+    expect(await api.segments.preview(segment.id, { sampleSize: 0 })).toEqual({
+      count: 0,
+      sample: [],
+    });
+    expect(
+      (await api.segments.previewDraft({ rule: { field: 'type', op: 'eq', value: 'customer' } }))
+        .count,
+    ).toBe(0);
+    await api.segments.remove(segment.id);
+    await expect(api.segments.get(segment.id)).rejects.toMatchObject({
+      status: 404,
+      code: 'SEGMENT_NOT_FOUND',
+    });
+
     const error = await api.memberships.add({ userId: randomUUID() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GreenTrackApiError);
     expect(error).toMatchObject({ status: 404, code: 'USER_NOT_FOUND' });

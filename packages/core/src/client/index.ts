@@ -34,6 +34,14 @@ import type {
   integrationAccountUpdateSchema,
 } from '../integrations/schema.js';
 import type { CustomerExport as CustomerExportDocument, EraseResult } from '../privacy/service.js';
+import type { Rule } from '../segments/rule-schema.js';
+import type {
+  segmentCreateSchema,
+  segmentDraftSchema,
+  segmentOutSchema,
+  segmentPreviewOutSchema,
+  segmentUpdateSchema,
+} from '../segments/schema.js';
 import type {
   MembershipCreateBody,
   MembershipListSchema,
@@ -63,6 +71,15 @@ export type IntegrationAccountList = z.output<typeof integrationAccountListOutSc
 export type IntegrationAccountCreate = z.input<typeof integrationAccountCreateSchema>;
 export type IntegrationAccountUpdate = z.input<typeof integrationAccountUpdateSchema>;
 export type IntegrationAccountQuery = z.input<typeof integrationAccountQuerySchema>;
+/** A segment; `rule` is the stored rule tree. */
+export type Segment = Omit<z.output<typeof segmentOutSchema>, 'rule'> & { rule: Rule | null };
+export type SegmentCreate = Omit<z.input<typeof segmentCreateSchema>, 'rule'> & { rule?: Rule };
+export type SegmentUpdate = Omit<z.input<typeof segmentUpdateSchema>, 'rule'> & {
+  rule?: Rule | null;
+};
+export type SegmentDraft = Omit<z.input<typeof segmentDraftSchema>, 'rule'> & { rule?: Rule };
+export type SegmentPreview = z.output<typeof segmentPreviewOutSchema>;
+export type { Rule };
 export type Channel = z.output<typeof channelSchema>;
 export type CustomerConsent = z.output<typeof customerConsentSchema>;
 export type ConsentSet = z.input<typeof consentSetBodySchema>;
@@ -278,6 +295,25 @@ export function createClient(options: ClientOptions) {
       update: (id: string, input: IntegrationAccountUpdate) =>
         request<IntegrationAccount>('PATCH', `/integrations/${encodeURIComponent(id)}`, input),
       remove: (id: string) => request<void>('DELETE', `/integrations/${encodeURIComponent(id)}`),
+    },
+    segments: {
+      list: () => request<{ items: Segment[] }>('GET', '/segments'),
+      get: (id: string) => request<Segment>('GET', `/segments/${encodeURIComponent(id)}`),
+      create: (input: SegmentCreate) => request<Segment>('POST', '/segments', input),
+      update: (id: string, input: SegmentUpdate) =>
+        request<Segment>('PATCH', `/segments/${encodeURIComponent(id)}`, input),
+      remove: (id: string) => request<void>('DELETE', `/segments/${encodeURIComponent(id)}`),
+      /** Exact member count and a sample with reasons. */
+      preview: (id: string, query: { sampleSize?: number } = {}) =>
+        request<SegmentPreview>(
+          'GET',
+          `/segments/${encodeURIComponent(id)}/preview`,
+          undefined,
+          query,
+        ),
+      /** The same for an unsaved draft (the segment builder's live count). */
+      previewDraft: (draft: SegmentDraft) =>
+        request<SegmentPreview>('POST', '/segments/preview', draft),
     },
   };
 }

@@ -20,6 +20,7 @@ import {
 } from '../imports/routes.js';
 import { registerIntegrationRoutes } from '../integrations/routes.js';
 import { registerPrivacyRoutes } from '../privacy/routes.js';
+import { registerSegmentRoutes } from '../segments/routes.js';
 import { resolveRole } from '../tenancy/index.js';
 import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
 import type { TenantActor, TenantDeps, TenantFacade } from '../tenant.js';
@@ -206,6 +207,7 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
   registerTimelineRoutes(app);
   registerPrivacyRoutes(app);
   registerIntegrationRoutes(app);
+  registerSegmentRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

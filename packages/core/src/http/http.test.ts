@@ -492,6 +492,13 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/integrations/{id}',
           'PATCH /api/greentrack/integrations/{id}',
           'DELETE /api/greentrack/integrations/{id}',
+          'GET /api/greentrack/segments',
+          'POST /api/greentrack/segments',
+          'POST /api/greentrack/segments/preview',
+          'GET /api/greentrack/segments/{id}',
+          'GET /api/greentrack/segments/{id}/preview',
+          'PATCH /api/greentrack/segments/{id}',
+          'DELETE /api/greentrack/segments/{id}',
         ].sort(),
       );
     });

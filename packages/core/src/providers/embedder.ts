@@ -3,9 +3,10 @@
  * `vector(N)` columns (`customers.embedding`, `templates.embedding`, `segments.vector_query`).
  *
  * Core ships one built-in, `hashingEmbedder` (offline, lexical); semantic embedders such as
- * `openaiEmbedder` live in `@greentrack/adapters`. Core calls an embedder only from the
+ * `openaiEmbedder` live in `@greentrack/adapters`. Core embeds customers only in the
  * worker, never inside a request, so a slow or failing provider delays embeddings but never
- * an API call.
+ * a CRM call. The one exception is a segment's query text, which the caller is waiting for
+ * (decision 27).
  */
 
 /** Default number of texts core sends to one `embed` call when `maxBatch` is not set. */

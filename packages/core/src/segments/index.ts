@@ -1,20 +1,27 @@
 /**
- * Segments, first slice: the typed rule tree (`ruleSchema`, `parseRule`), its compiler to
- * one parameterized Kysely expression (`compileRule`), a display rendering for
- * `segments.rule_sql` (`renderRule`) and a draft preview with reasons (`previewRule`).
- *
- * Not yet here (later slices of issue 5): HTTP routes, the tenant facade, RBAC, storing
- * segments (`segments.metadata.rule`), membership `INSERT … SELECT` for campaigns,
- * messaging-engagement and event predicates, invoice count/total windows, "last payment
- * older than N days", vector and hybrid segments, and the benchmarks.
+ * Segments: the typed rule tree (`ruleSchema`, `parseRule`) compiled to one parameterized
+ * Kysely expression (`compileRule`), stored segments (rule, vector or hybrid), previews with
+ * reasons, and membership as SQL for the campaign engine (`segmentMembersQuery`).
  */
 import { parseInput } from '../validation.js';
 import { type Rule, segmentRuleInputSchema } from './rule-schema.js';
 
 export { type CompileOptions, compileRule } from './compile.js';
+export { SegmentErrorCode } from './error-codes.js';
+export {
+  countSegmentMembers,
+  type NearestMember,
+  type NearestOptions,
+  nearestSegmentMembers,
+  type SegmentDefinition,
+  segmentMembersQuery,
+  segmentWhere,
+  type VectorCriterion,
+} from './members.js';
 export {
   type PreviewMember,
   type PreviewOptions,
+  previewDefinition,
   previewRule,
   type RulePreview,
 } from './preview.js';
@@ -28,6 +35,25 @@ export {
   ruleSchema,
   segmentRuleInputSchema,
 } from './rule-schema.js';
+export type {
+  SegmentCreate,
+  SegmentDraft,
+  SegmentPreviewOptions,
+  SegmentUpdate,
+  VectorInput,
+} from './schema.js';
+export {
+  createSegment,
+  deleteSegment,
+  getSegment,
+  listSegments,
+  previewSegment,
+  previewSegmentDraft,
+  type Segment,
+  type SegmentDeps,
+  segmentDefinition,
+  updateSegment,
+} from './service.js';
 
 /**
  * Validates a rule tree. @throws `VALIDATION_FAILED` whose issue paths name the place in

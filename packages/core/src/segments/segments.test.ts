@@ -418,10 +418,12 @@ describe(`segments [${databaseKind}]`, () => {
       {
         customer: { id: ids.c2, name: 'Bob Stone', email: 'bob@Example.org' },
         matched: ["tags HAS ANY ('vip')", 'overdue_amount > 6000 cents'],
+        similarity: null,
       },
       {
         customer: { id: ids.c1, name: 'Ana Baker', email: 'ana@acme.com' },
         matched: ["tags HAS ANY ('vip')"],
+        similarity: null,
       },
     ]);
     const bad = await failure(previewRule(scope, { all: [{ field: 'nope' }] }));

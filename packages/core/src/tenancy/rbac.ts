@@ -40,6 +40,11 @@ export const permissions = {
   'consent.write': 'staff',
   /** Changing the organization's consent policy (who is messaged by default). */
   'consent.policy': 'admin',
+  /** Listing segments, previewing them and drafts (counts and samples of customers). */
+  'segment.read': 'staff',
+  /** Creating and editing segments (who a campaign may reach is decided by campaigns). */
+  'segment.write': 'staff',
+  'segment.delete': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

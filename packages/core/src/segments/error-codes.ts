@@ -1,0 +1,9 @@
+/** Error codes of the segments module. */
+export const SegmentErrorCode = {
+  /** No such segment in the caller's organization. */
+  SEGMENT_NOT_FOUND: 'SEGMENT_NOT_FOUND',
+  /** A campaign still targets the segment, so it cannot be deleted. */
+  SEGMENT_IN_USE: 'SEGMENT_IN_USE',
+} as const;
+
+export type SegmentErrorCode = (typeof SegmentErrorCode)[keyof typeof SegmentErrorCode];
