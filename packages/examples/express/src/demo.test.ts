@@ -15,6 +15,13 @@ describe('demo', () => {
       expect(first).toContain('CSV import: 4 rows → 3 created, 0 updated, 0 unchanged, 1 rejected');
       expect(first).toContain('Worker tick: 3 customer profile(s) embedded');
       expect(first.find((l) => l.startsWith('Search "baker"'))).toMatch(/^Search "baker": 2 match/);
+      expect(first).toContain('Segment draft "vip OR in DE": 2 member(s)');
+      expect(first).toContain("  Ana Baker: tags HAS ANY ('vip')");
+      expect(first).toContain("  Bruno Baker: country = 'DE'");
+      // The lexical embedder puts the Berlin wholesaler first.
+      expect(first.find((l) => l.startsWith('Segment draft "similar'))).toMatch(
+        /member\(s\), nearest: Bruno Baker \(0\.\d\d\)/,
+      );
 
       const second: string[] = [];
       await runDemo(gt, (line) => second.push(line));

@@ -56,6 +56,28 @@ export async function runDemo(gt: GreenTrack, log: (line: string) => void): Prom
       `Consent of ${first.name}: email ${consent.email.canSend ? 'can' : 'cannot'} be sent (${consent.email.reason}), SMS ${consent.sms.canSend ? 'can' : 'cannot'} (${consent.sms.reason})`,
     );
   }
+
+  // Segments: previews of drafts (nothing saved), with why each member is included.
+  const ruleDraft = await org.segments.previewDraft({
+    rule: {
+      any: [
+        { field: 'tags', op: 'has_any', values: ['vip'] },
+        { field: 'country', op: 'eq', value: 'DE' },
+      ],
+    },
+  });
+  log(`Segment draft "vip OR in DE": ${ruleDraft.count} member(s)`);
+  for (const member of ruleDraft.sample)
+    log(`  ${member.customer.name}: ${member.matched.join(' + ')}`);
+  const vectorDraft = await org.segments.previewDraft({
+    vector: { text: 'wholesale baker in Berlin', threshold: 0.2 },
+    sampleSize: 3,
+  });
+  log(
+    `Segment draft "similar to 'wholesale baker in Berlin'": ${vectorDraft.count} member(s), nearest: ${vectorDraft.sample
+      .map((m) => `${m.customer.name} (${(m.similarity ?? 0).toFixed(2)})`)
+      .join(', ')}`,
+  );
   log('');
   log(`Schema: ${seedTableNames.length} tables + 2 materialized views`);
   for (const table of seedTableNames) {
