@@ -4,7 +4,8 @@
  * depends only on the tree's shape (the fuzz test in `segments.test.ts` checks this).
  *
  * NULL-safety: each predicate yields TRUE or FALSE, never NULL (nullable columns are
- * guarded with `IS NOT NULL`, sums are `coalesce`d), so `not` is an exact complement.
+ * guarded with `IS NOT NULL`, sums are `coalesce`d, a comparison with a `max()` that may
+ * have no rows is `coalesce`d to FALSE), so `not` is an exact complement.
  *
  * @example
  * const expr = compileRule({ field: 'tags', op: 'has_any', values: ['vip'] }, { organizationId, now });
@@ -45,6 +46,24 @@ function inLowered(expr: RawBuilder<unknown>, values: readonly string[]): RawBui
 
 function distinctLowered(values: readonly string[]): string[] {
   return [...new Set(values.map((v) => v.toLowerCase()))];
+}
+
+/** `measure > value` or `measure < value`; `measure` must never be NULL. */
+function compare(
+  measure: RawBuilder<unknown>,
+  op: 'gt' | 'lt',
+  value: number,
+): RawBuilder<SqlBool> {
+  return op === 'gt' ? sql<SqlBool>`${measure} > ${value}` : sql<SqlBool>`${measure} < ${value}`;
+}
+
+/**
+ * FROM/WHERE of a customer's succeeded payments. A payment names its invoice only by the
+ * external id, which is unique per organization alone, so the join carries the organization
+ * too (another tenant may use the same invoice number).
+ */
+function succeededPayments(org: string, id: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`FROM payments p JOIN zeroinvoice_invoices_cache i ON i.organization_id = p.organization_id AND i.external_invoice_id = p.external_invoice_id WHERE p.organization_id = ${org} AND i.customer_id = ${id} AND p.status = 'succeeded'`;
 }
 
 /** Compiles one predicate (a leaf) into a TRUE/FALSE expression. */
@@ -94,14 +113,64 @@ export function compilePredicate(p: Predicate, options: CompileOptions): RawBuil
     case 'overdue_amount':
       return sql<SqlBool>`coalesce((SELECT sum(i.amount_due_cents) FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status = 'overdue'), 0) > ${p.value}`;
     case 'paid_total': {
-      const total = sql`coalesce((SELECT sum(p.amount_cents) FROM payments p JOIN zeroinvoice_invoices_cache i ON i.organization_id = p.organization_id AND i.external_invoice_id = p.external_invoice_id WHERE p.organization_id = ${org} AND i.customer_id = ${id} AND p.status = 'succeeded' AND coalesce(p.processed_at, p.created_at) >= ${daysBefore(options.now, p.days)}), 0)`;
-      return p.op === 'gt'
-        ? sql<SqlBool>`${total} > ${p.value}`
-        : sql<SqlBool>`${total} < ${p.value}`;
+      const since = daysBefore(options.now, p.days);
+      const total = sql`coalesce((SELECT sum(p.amount_cents) ${succeededPayments(org, id)} AND coalesce(p.processed_at, p.created_at) >= ${since}), 0)`;
+      return compare(total, p.op, p.value);
     }
     case 'never_paid':
-      return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM payments p JOIN zeroinvoice_invoices_cache i ON i.organization_id = p.organization_id AND i.external_invoice_id = p.external_invoice_id WHERE p.organization_id = ${org} AND i.customer_id = ${id} AND p.status = 'succeeded')`;
+      return sql<SqlBool>`NOT EXISTS (SELECT 1 ${succeededPayments(org, id)})`;
+    case 'last_paid':
+      // max() of no payments is NULL; coalescing the comparison to FALSE keeps never-paid
+      // customers out here and in the complement under `not`.
+      return sql<SqlBool>`coalesce((SELECT max(coalesce(p.processed_at, p.created_at)) ${succeededPayments(org, id)}) < ${daysBefore(options.now, p.days)}, FALSE)`;
+    case 'invoice_count':
+    case 'invoice_total': {
+      // The window is on `created_at`, which leads the (customer_id, organization_id,
+      // created_at) index after the two equalities, so each customer is one range scan.
+      const measure =
+        p.field === 'invoice_count' ? sql`count(*)` : sql`coalesce(sum(i.total_cents), 0)`;
+      const value = sql`(SELECT ${measure} FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status IN ('sent', 'paid', 'overdue') AND i.created_at >= ${daysBefore(options.now, p.days)})`;
+      return compare(value, p.op, p.value);
+    }
+    case 'engagement':
+      return compileEngagement(p, org, id, daysBefore(options.now, p.days));
+    case 'event': {
+      // The value travels JSON-encoded and is cast to jsonb, so strings, numbers and
+      // booleans share one SQL text; `::text` picks `jsonb -> text` over `jsonb -> int`.
+      const property =
+        p.property === undefined
+          ? sql``
+          : sql` AND e.properties -> ${p.property.key}::text = ${JSON.stringify(p.property.value)}::jsonb`;
+      // LIMIT k: a customer with thousands of matching events stops being read at the k-th.
+      return sql<SqlBool>`(SELECT count(*) FROM (SELECT 1 FROM events e WHERE e.organization_id = ${org} AND e.customer_id = ${id} AND e.name = ${p.name} AND e.occurred_at >= ${daysBefore(options.now, p.days)}${property} LIMIT ${p.value}) k) >= ${p.value}`;
+    }
   }
+}
+
+/** The `engagement` predicate (see its schema for what each `op` counts). */
+function compileEngagement(
+  p: Extract<Predicate, { field: 'engagement' }>,
+  org: string,
+  id: RawBuilder<unknown>,
+  since: Date,
+): RawBuilder<SqlBool> {
+  // `COALESCE(sent_at, created_at)` is the expression of the messages timeline index, so
+  // each customer's window is one index range scan.
+  if (p.op === 'not_messaged')
+    return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM messages m WHERE m.organization_id = ${org} AND m.customer_id = ${id} AND m.status <> 'failed' AND COALESCE(m.sent_at, m.created_at) >= ${since})`;
+  // Runs carry no organization of their own: the campaign's organization confines them.
+  const campaign =
+    p.campaign_id === undefined
+      ? sql``
+      : sql` AND EXISTS (SELECT 1 FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = m.campaign_run_id AND r.campaign_id = ${p.campaign_id} AND c.organization_id = ${org})`;
+  if (p.op === 'received')
+    // Same as `m.sent_at >= since` (a non-NULL sent_at is what COALESCE yields), written so
+    // the timeline index bounds the scan.
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m.organization_id = ${org} AND m.customer_id = ${id} AND m.status IN ('sent', 'delivered') AND m.sent_at IS NOT NULL AND COALESCE(m.sent_at, m.created_at) >= ${since}${campaign})`;
+  // Events are found through the customer's messages, then the (message_id, type,
+  // occurred_at) unique index.
+  const type = p.op === 'opened' ? sql`'open'` : sql`'click'`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM messages m JOIN message_events e ON e.message_id = m.id WHERE m.organization_id = ${org} AND m.customer_id = ${id} AND e.organization_id = ${org} AND e.type = ${type} AND e.occurred_at >= ${since}${campaign})`;
 }
 
 /** Compiles a node without the organization guard (see {@link compileRule}). */

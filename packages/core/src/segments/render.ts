@@ -11,6 +11,14 @@ import type { Predicate, Rule } from './rule-schema.js';
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 const list = (vs: readonly string[]) => `(${vs.map(quote).join(', ')})`;
 const cents = (n: number) => `${n} cents`;
+const lastDays = (days: number) => `WITHIN LAST ${days} DAYS`;
+/** A property value as written in the rule: strings quoted, numbers and booleans bare. */
+const literal = (v: string | number | boolean) => (typeof v === 'string' ? quote(v) : String(v));
+const engagementVerb = {
+  received: 'RECEIVED',
+  opened: 'OPENED',
+  clicked: 'CLICKED',
+} as const;
 
 /** One predicate, rendered. Also the label `previewRule` reports as "matched". */
 export function renderPredicate(p: Predicate): string {
@@ -29,7 +37,7 @@ export function renderPredicate(p: Predicate): string {
       return p.op === 'eq' ? `${p.field} = ${quote(p.value)}` : `${p.field} IN ${list(p.values)}`;
     case 'created_at':
     case 'updated_at': {
-      if (p.op === 'within_days') return `${p.field} WITHIN LAST ${p.days} DAYS`;
+      if (p.op === 'within_days') return `${p.field} ${lastDays(p.days)}`;
       const parts: string[] = [];
       if (p.from !== undefined) parts.push(`${p.field} >= ${quote(p.from)}`);
       if (p.to !== undefined) parts.push(`${p.field} < ${quote(p.to)}`);
@@ -47,6 +55,24 @@ export function renderPredicate(p: Predicate): string {
       return `paid_total(last ${p.days} days) ${p.op === 'gt' ? '>' : '<'} ${cents(p.value)}`;
     case 'never_paid':
       return 'NEVER PAID';
+    case 'last_paid':
+      return `LAST PAID MORE THAN ${p.days} DAYS AGO`;
+    case 'invoice_count':
+      return `invoice_count(last ${p.days} days) ${p.op === 'gt' ? '>' : '<'} ${p.value}`;
+    case 'invoice_total':
+      return `invoice_total(last ${p.days} days) ${p.op === 'gt' ? '>' : '<'} ${cents(p.value)}`;
+    case 'engagement': {
+      if (p.op === 'not_messaged') return `NOT MESSAGED ${lastDays(p.days)}`;
+      const campaign = p.campaign_id === undefined ? '' : ` OF CAMPAIGN ${quote(p.campaign_id)}`;
+      return `${engagementVerb[p.op]} A MESSAGE${campaign} ${lastDays(p.days)}`;
+    }
+    case 'event': {
+      const where =
+        p.property === undefined
+          ? ''
+          : ` WITH properties[${quote(p.property.key)}] = ${literal(p.property.value)}`;
+      return `EVENT ${quote(p.name)}${where} AT LEAST ${p.value} TIMES ${lastDays(p.days)}`;
+    }
   }
 }
 

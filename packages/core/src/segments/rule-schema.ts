@@ -118,6 +118,114 @@ const paidTotalPredicate = z
 /** No succeeded payment ever. */
 const neverPaidPredicate = z.object({ field: z.literal('never_paid') }).strict();
 
+/** A number of rows: a non-negative integer (bounded so it always fits a Postgres `int`). */
+const count = z.number().int().min(0).max(1_000_000_000);
+
+/**
+ * Cached invoices issued in the last `days` days, compared with `value`:
+ * `invoice_count` counts them, `invoice_total` sums their `total_cents` (the invoiced
+ * amount including tax, not what is still due: `overdue_amount` covers that).
+ *
+ * "Issued" means status `sent`, `paid` or `overdue`: a `draft` never reached the customer
+ * and a `void` invoice was withdrawn, so neither says anything about what they bought
+ * (`invoice_status` still targets those). The window is on the cache row's `created_at`,
+ * the time the timeline places an invoice at; `due_date` is optional and a date only, and
+ * `updated_at` moves on every sync.
+ *
+ * @example
+ * { field: 'invoice_count', op: 'gt', value: 2, days: 90 }
+ * { field: 'invoice_total', op: 'lt', value: 10_000, days: 365 }
+ */
+const invoiceCountPredicate = z
+  .object({ field: z.literal('invoice_count'), op: z.enum(['gt', 'lt']), value: count, days })
+  .strict();
+/** See {@link invoiceCountPredicate}: the same invoices, their `total_cents` summed. */
+const invoiceTotalPredicate = z
+  .object({ field: z.literal('invoice_total'), op: z.enum(['gt', 'lt']), value: cents, days })
+  .strict();
+
+/**
+ * Has paid, but the latest succeeded payment (placed at `processed_at`, else `created_at`,
+ * as in `paid_total`) is more than `days` days before `now`. A payment exactly `days` days
+ * ago is inside the window, so it is not older. Customers who never paid do not match:
+ * combine with `never_paid` for "lapsed or never".
+ *
+ * @example
+ * { field: 'last_paid', op: 'older_than', days: 180 }
+ */
+const lastPaidPredicate = z
+  .object({ field: z.literal('last_paid'), op: z.literal('older_than'), days })
+  .strict();
+
+/** Optional: only messages of this campaign's runs count. */
+const campaignId = z.uuid().optional();
+
+/**
+ * Messaging engagement in the last `days` days, from any campaign, or from one
+ * (`campaign_id`; messages without a campaign run, e.g. transactional ones, never match a
+ * campaign).
+ * - `received`: a message in status `sent` or `delivered` whose `sent_at` is in the window
+ *   (queued, bounced and failed messages did not reach the customer);
+ * - `opened` / `clicked`: an `open` / `click` event, in the window, on one of their messages
+ *   (the event's time counts, not the send's: an old email opened today is engagement today);
+ * - `not_messaged`: no message in the window, placed at `sent_at`, else `created_at` (as the
+ *   timeline does). Every status but `failed` counts: a queued message is contact about to
+ *   happen and a bounce was still an attempt, while `failed` never left us. There is no
+ *   `campaign_id` here: "not messaged" is about contact fatigue, which is per customer.
+ *
+ * @example
+ * { field: 'engagement', op: 'opened', days: 30 }
+ * { field: 'engagement', op: 'clicked', days: 14, campaign_id: '2f1c…' }
+ * { field: 'engagement', op: 'not_messaged', days: 60 }
+ */
+const engagementPredicate = z.discriminatedUnion('op', [
+  z
+    .object({
+      field: z.literal('engagement'),
+      op: z.enum(['received', 'opened', 'clicked']),
+      days,
+      campaign_id: campaignId,
+    })
+    .strict(),
+  z.object({ field: z.literal('engagement'), op: z.literal('not_messaged'), days }).strict(),
+]);
+
+/**
+ * A property value an event must carry. Strings are refused when Postgres `jsonb` could
+ * not hold them (NUL, lone UTF-16 surrogates), so a bad value fails validation instead of
+ * failing as SQL; numbers are finite (zod refuses `Infinity` and `NaN`).
+ */
+const propertyValue = z.union([
+  z
+    .string()
+    .max(200)
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
+    .refine((v) => !/\p{Cs}/u.test(v), 'must not contain lone UTF-16 surrogates'),
+  z.number(),
+  z.boolean(),
+]);
+
+/**
+ * The customer did the event `name` at least `value` times (`occurred_at` in the last
+ * `days` days), counting only events whose `properties[key]` equals `value` when `property`
+ * is given. The comparison is jsonb equality, so it is type-sensitive (`3` ≠ `'3'`) and
+ * case-sensitive for strings; numbers compare numerically (a stored `3.0` matches `3`).
+ *
+ * @example
+ * { field: 'event', name: 'booking_request', op: 'at_least', value: 2, days: 30 }
+ * { field: 'event', name: 'plan_changed', op: 'at_least', value: 1, days: 90, property: { key: 'plan', value: 'pro' } }
+ */
+const eventPredicate = z
+  .object({
+    field: z.literal('event'),
+    name: text,
+    op: z.literal('at_least'),
+    value: count.min(1),
+    days,
+    property: z.object({ key: text, value: propertyValue }).strict().optional(),
+  })
+  .strict();
+
 /** A leaf of the rule tree, discriminated by `field`. */
 export const predicateSchema = z.discriminatedUnion('field', [
   typePredicate,
@@ -131,7 +239,13 @@ export const predicateSchema = z.discriminatedUnion('field', [
   overdueAmountPredicate,
   paidTotalPredicate,
   neverPaidPredicate,
+  invoiceCountPredicate,
+  invoiceTotalPredicate,
+  lastPaidPredicate,
+  engagementPredicate,
+  eventPredicate,
 ]);
+/** One parsed leaf of the rule tree. */
 export type Predicate = z.output<typeof predicateSchema>;
 
 /** A node of the rule tree: a group or a predicate. */
