@@ -2,5 +2,12 @@
 import { crmImportBench } from './crm-import.bench.js';
 import { crmSearchBench } from './crm-search.bench.js';
 import type { Bench } from './lib.js';
+import { segmentsHybridBench } from './segments-hybrid.bench.js';
+import { segmentsRulesBench } from './segments-rules.bench.js';
 
-export const benches: Bench[] = [crmSearchBench, crmImportBench];
+export const benches: Bench[] = [
+  crmSearchBench,
+  crmImportBench,
+  segmentsRulesBench,
+  segmentsHybridBench,
+];

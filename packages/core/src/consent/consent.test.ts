@@ -539,10 +539,12 @@ describe(`consent [${databaseKind}]`, () => {
         .where(consentAllowsSql(organization, 'sms', { customerTable: 'c' }));
       const compiled = query.compile();
       expect(compiled.sql).toContain('"c"."organization_id" = $1 AND "c"."phone" IS NOT NULL');
+      // One probe of the subscriptions unique index per customer, never an id set that
+      // stops being hashed once it outgrows work_mem.
       expect(compiled.sql).toContain(
-        `"c"."id" IN (SELECT s.customer_id FROM subscriptions s WHERE s.organization_id = $2 AND s.channel = $3 AND s.status = 'subscribed')`,
+        `(SELECT s.status = 'subscribed' FROM subscriptions s WHERE s.organization_id = $2 AND s.customer_id = "c"."id" AND s.channel = $3)`,
       );
-      expect(compiled.sql).toContain('"c"."id" NOT IN (SELECT s.customer_id');
+      expect(compiled.sql).not.toMatch(/\bIN \(SELECT/);
       expect(compiled.parameters).toEqual([
         organization,
         organization,
@@ -550,8 +552,6 @@ describe(`consent [${databaseKind}]`, () => {
         'sms',
         organization,
         'opt_in',
-        organization,
-        'sms',
       ]);
       const error = await failure(
         (async () => consentAllowsSql(organization, "email'; --" as Channel))(),

@@ -23,7 +23,7 @@ import {
   segmentMembersQuery,
   type VectorCriterion,
 } from './index.js';
-import { applyHnswSettings, nearestMembersSql } from './members.js';
+import { nearestMembersSql, withHnswSettings } from './members.js';
 
 /** The vector criterion of a stored segment that must have one. */
 function vectorOf(definition: SegmentDefinition): VectorCriterion {
@@ -394,24 +394,40 @@ describe(`stored segments [${databaseKind}]`, () => {
     );
   });
 
-  it('writes the nearest-members query so the HNSW index can serve it', async () => {
+  it('steers the nearest-members query to the HNSW index, and the exact variant away from it', async () => {
     const definition = {
       rule: { field: 'type', op: 'eq', value: 'lead' } as const,
       vector: { embedding: e0(), threshold: 0.5 },
     };
-    const plan = await gt.db.transaction().execute(async (trx) => {
-      const tx = { ...scope, db: trx };
-      await applyHnswSettings(tx, 40);
-      // Tiny tables favour scanning and sorting; forbid both to see whether the index CAN serve.
-      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-      await sql`SET LOCAL enable_sort = off`.execute(trx);
-      const query = nearestMembersSql(tx, definition, 10).compile(trx);
-      const explained = await trx.executeQuery<{ 'QUERY PLAN': string }>({
+    const explain = async (s: Scope, plan: 'index' | 'exact') => {
+      const query = nearestMembersSql(s, definition, 10, plan).compile(s.db);
+      const explained = await s.db.executeQuery<{ 'QUERY PLAN': string }>({
         ...query,
         sql: `EXPLAIN ${query.sql}`,
       });
       return explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    const hnsw = /Index Scan using customers_embedding_hnsw on customers/;
+    await withHnswSettings(scope, 40, async (s) => {
+      expect(await explain(s, 'index')).toMatch(hnsw);
+      expect(await explain(s, 'exact')).not.toMatch(hnsw);
     });
-    expect(plan).toMatch(/Index Scan using \w*embedding\w* on customers/);
+  });
+
+  it("never leaves its planner settings in the caller's transaction", async () => {
+    const settings = sql<{
+      sort: string;
+      jit: string;
+    }>`SELECT current_setting('enable_sort') AS sort, current_setting('jit') AS jit`;
+    await gt.db.transaction().execute(async (trx) => {
+      const before = (await settings.execute(trx)).rows[0];
+      const nearest = await nearestSegmentMembers(
+        { ...scope, db: trx },
+        { vector: { embedding: e0(), threshold: 0.8 } },
+      );
+      expect(nearest.map((m) => m.customerId)).toEqual([ids.ada, ids.bo]);
+      expect((await settings.execute(trx)).rows[0]).toEqual(before);
+      expect(before?.sort).toBe('on');
+    });
   });
 });
