@@ -12,7 +12,7 @@ import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { toVector } from '../db/values.js';
 import type { Scope } from '../scope.js';
 import { type CompileOptions, compileNode, compileRule } from './compile.js';
-import { renderPredicate, renderRule } from './render.js';
+import { renderLabel, renderRule } from './render.js';
 import type { Rule } from './rule-schema.js';
 
 /** The vector half of a segment, already embedded. */
@@ -72,10 +72,6 @@ function anyChildren(rule: Rule | undefined): Rule[] | null {
   return rule && 'any' in rule ? rule.any : null;
 }
 
-function label(rule: Rule): string {
-  return 'field' in rule ? renderPredicate(rule) : renderRule(rule);
-}
-
 /**
  * `included_reason` for each member, as SQL text built from bind parameters only:
  * - the rule's rendering (for an `any` root, only the alternatives this member matched);
@@ -87,7 +83,9 @@ function reasonSql(scope: Scope, definition: SegmentDefinition): RawBuilder<stri
   if (alternatives) {
     const options = compileOptions(scope);
     for (const child of alternatives) {
-      parts.push(sql`CASE WHEN ${compileNode(child, options)} THEN ${label(child)}::text END`);
+      parts.push(
+        sql`CASE WHEN ${compileNode(child, options)} THEN ${renderLabel(child)}::text END`,
+      );
     }
   } else if (definition.rule) {
     parts.push(sql`${renderRule(definition.rule)}::text`);

@@ -13,7 +13,7 @@ import {
   type SegmentDefinition,
   segmentWhere,
 } from './members.js';
-import { renderPredicate, renderRule } from './render.js';
+import { renderLabel } from './render.js';
 import { type Rule, segmentRuleInputSchema } from './rule-schema.js';
 
 /** Options of {@link previewRule} and {@link previewDefinition}. */
@@ -47,10 +47,6 @@ function topLevel(rule: Rule): Rule[] {
   return [rule];
 }
 
-function label(rule: Rule): string {
-  return 'field' in rule ? renderPredicate(rule) : renderRule(rule);
-}
-
 /** Customers by id with one boolean column per top-level predicate (`m0`, `m1`, …). */
 function sampleQuery(scope: Scope, definition: SegmentDefinition, options: CompileOptions) {
   const children = definition.rule ? topLevel(definition.rule) : [];
@@ -76,7 +72,7 @@ export async function previewDefinition(
   const sampleSize = Math.max(0, Math.min(Math.trunc(options.sampleSize ?? 20), 1000));
   const compileOptions = { organizationId: scope.organizationId, now: scope.clock.now() };
   const count = await countSegmentMembers(scope, definition);
-  const labels = definition.rule ? topLevel(definition.rule).map(label) : [];
+  const labels = definition.rule ? topLevel(definition.rule).map(renderLabel) : [];
   const reasons = (row: Record<string, unknown>) => labels.filter((_, i) => row[`m${i}`] === true);
   if (sampleSize === 0 || count === 0) return { count, sample: [] };
 

@@ -83,3 +83,11 @@ export function renderRule(rule: Rule): string {
   if ('not' in rule) return `NOT ${renderRule(rule.not)}`;
   return renderPredicate(rule);
 }
+
+/**
+ * The label of one node as members are told why they are included: a predicate's own
+ * rendering, or a group's (used by previews and `included_reason`).
+ */
+export function renderLabel(rule: Rule): string {
+  return 'field' in rule ? renderPredicate(rule) : renderRule(rule);
+}
