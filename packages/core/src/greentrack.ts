@@ -47,7 +47,12 @@ import {
   type SystemContext,
   type UserCreate,
 } from './tenancy/index.js';
-import { createTenantFacade, type TenantActor, type TenantFacade } from './tenant.js';
+import {
+  createTenantFacade,
+  type TenantActor,
+  type TenantFacade,
+  type TenantFacadeOptions,
+} from './tenant.js';
 
 /** Default dimension of the `vector` columns (OpenAI `text-embedding-3-small`). */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
@@ -202,8 +207,8 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
   };
-  const facadeFor = (actor: TenantActor) =>
-    createTenantFacade({ db, clock, emit, keyring: getKeyring, embedder }, actor);
+  const facadeFor = (actor: TenantActor, facadeOptions?: TenantFacadeOptions) =>
+    createTenantFacade({ db, clock, emit, keyring: getKeyring, embedder }, actor, facadeOptions);
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(
     {
@@ -239,7 +244,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     customers: {
       reembedAll: (opts) => reembedAll({ db, clock, embedder, emit }, opts),
     },
-    as: facadeFor,
+    as: (actor) => facadeFor(actor),
     users: {
       create: (input) => createUser(system, input),
       get: (userId) => getUser(system, userId),

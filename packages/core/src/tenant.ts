@@ -23,7 +23,7 @@ import {
   listCustomers,
   updateCustomer,
 } from './customers/index.js';
-import type { Database } from './db/types.js';
+import type { Database, Role } from './db/types.js';
 import { CommonErrorCode, GreenTrackError } from './errors.js';
 import type { Emit } from './events.js';
 import { scopeAllows } from './http/tokens.js';
@@ -90,15 +90,26 @@ export interface TenantDeps {
   embedder: Embedder;
 }
 
+/** Options of {@link createTenantFacade}. */
+export interface TenantFacadeOptions {
+  /**
+   * The actor's role, just read by the caller (the HTTP layer reads it to answer 401 for
+   * ex-members). The facade's FIRST call uses it instead of reading it again; every later
+   * call re-reads the membership as usual.
+   */
+  role?: Role;
+}
+
 /** Binds a service function to an RBAC action: resolve role → authorize → run. */
 function bind<Args extends unknown[], Result>(
   deps: TenantDeps,
   actor: TenantActor,
+  roleNow: () => Promise<Role>,
   action: Action,
   service: (scope: Scope, ...args: Args) => Promise<Result>,
 ): (...args: Args) => Promise<Result> {
   return async (...args) => {
-    const role = await resolveRole(deps.db, actor);
+    const role = await roleNow();
     authorize(role, action);
     if (actor.scopes !== undefined && !scopeAllows(actor.scopes, action)) {
       throw new GreenTrackError({
@@ -120,11 +131,22 @@ function bind<Args extends unknown[], Result>(
 }
 
 /** Builds the facade for `actor`. Cheap: nothing is queried until a method is called. */
-export function createTenantFacade(deps: TenantDeps, actor: TenantActor) {
+export function createTenantFacade(
+  deps: TenantDeps,
+  actor: TenantActor,
+  options: TenantFacadeOptions = {},
+) {
+  let known = options.role;
+  const roleNow = async (): Promise<Role> => {
+    if (known === undefined) return resolveRole(deps.db, actor);
+    const role = known;
+    known = undefined;
+    return role;
+  };
   const on = <Args extends unknown[], Result>(
     action: Action,
     service: (scope: Scope, ...args: Args) => Promise<Result>,
-  ) => bind(deps, actor, action, service);
+  ) => bind(deps, actor, roleNow, action, service);
   return {
     /** The acting user and organization. */
     actor,

@@ -12,6 +12,7 @@ import { cors } from 'hono/cors';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerConsentRoutes } from '../consent/routes.js';
 import { registerCustomerRoutes } from '../customers/routes.js';
+import type { Role } from '../db/types.js';
 import { CommonErrorCode, GreenTrackError, isGreenTrackError } from '../errors.js';
 import {
   DEFAULT_MAX_IMPORT_BYTES,
@@ -23,7 +24,7 @@ import { registerPrivacyRoutes } from '../privacy/routes.js';
 import { registerSegmentRoutes } from '../segments/routes.js';
 import { resolveRole } from '../tenancy/index.js';
 import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
-import type { TenantActor, TenantDeps, TenantFacade } from '../tenant.js';
+import type { TenantActor, TenantDeps, TenantFacade, TenantFacadeOptions } from '../tenant.js';
 import { registerTimelineRoutes } from '../timeline/routes.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
@@ -71,7 +72,7 @@ export type Authenticate = (request: Request) => Promise<TenantActor | null> | T
 
 /** What the HTTP app needs from the GreenTrack instance. */
 export interface HttpDeps extends TenantDeps, TenancyRouteDeps {
-  facadeFor(actor: TenantActor): TenantFacade;
+  facadeFor(actor: TenantActor, options?: TenantFacadeOptions): TenantFacade;
   tokens: TokenService | undefined;
   authenticate: Authenticate | undefined;
 }
@@ -91,7 +92,10 @@ function unauthenticated(message: string, reason: string): GreenTrackError {
 }
 
 /** Finds the actor of a request, or throws `UNAUTHENTICATED`. */
-async function authenticateRequest(deps: HttpDeps, request: Request): Promise<TenantActor> {
+async function authenticateRequest(
+  deps: HttpDeps,
+  request: Request,
+): Promise<{ actor: TenantActor; role: Role }> {
   const authorization = request.headers.get('authorization');
   let actor: TenantActor | null;
   if (authorization?.toLowerCase().startsWith('bearer ')) {
@@ -116,14 +120,13 @@ async function authenticateRequest(deps: HttpDeps, request: Request): Promise<Te
     if (!actor) throw unauthenticated('Authentication required', 'missing');
   }
   try {
-    await resolveRole(deps.db, actor);
+    return { actor, role: await resolveRole(deps.db, actor) };
   } catch (error) {
     // Credentials for an organization the user is not (or no longer) in are not valid credentials.
     if (isGreenTrackError(error, 'NOT_A_MEMBER'))
       throw unauthenticated('Not a member of this organization', 'not_a_member');
     throw error;
   }
-  return actor;
 }
 
 /** Builds the API app (exposed for tests and for hosts that want to add routes). */
@@ -175,9 +178,10 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
   app.use('*', async (c, next) => {
     const path = c.req.path.slice(basePath.length) || '/';
     if (PUBLIC_PATHS.has(path)) return next();
-    const actor = await authenticateRequest(deps, c.req.raw);
+    const { actor, role } = await authenticateRequest(deps, c.req.raw);
     c.set('actor', actor);
-    c.set('tenant', deps.facadeFor(actor));
+    // The role just read serves the route's facade call: one membership lookup per request.
+    c.set('tenant', deps.facadeFor(actor, { role }));
     return next();
   });
 
