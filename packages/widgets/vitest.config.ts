@@ -7,6 +7,8 @@ import { reportersFor } from '../../vitest.shared.js';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // A real GreenTrack server (Node) for the widgets that talk to the API.
+    globalSetup: ['./test/global-setup.ts'],
     browser: {
       enabled: true,
       headless: true,

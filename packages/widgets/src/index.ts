@@ -6,3 +6,14 @@ export {
   type ConsentStatus,
   GtConsentBadge,
 } from './consent-badge/consent-badge.component.js';
+export {
+  type ConditionField,
+  GtSegmentBuilder,
+  type MatchMode,
+  type Segment,
+  type SegmentPredicate,
+  type SegmentPreview,
+  type SegmentRule,
+  type SegmentSavedEvent,
+  type ValidationIssue,
+} from './segment-builder/segment-builder.component.js';
