@@ -31,3 +31,13 @@ export function parseInput<S extends z.ZodType>(
     details: { issues },
   });
 }
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * True for a well-formed uuid. Services answer NOT_FOUND (not 400) for an id that fails
+ * this, since such a row cannot exist — ids stay opaque, and Postgres never sees a bad uuid.
+ */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}

@@ -27,7 +27,7 @@ import type {
 import { toJson } from '../db/values.js';
 import { GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
-import { parseInput } from '../validation.js';
+import { isUuid, parseInput } from '../validation.js';
 import {
   type ConsentPolicyUpdate,
   consentChangeSchema,
@@ -165,8 +165,6 @@ export function consentAllowsSql(
   coalesce((SELECT os.consent_policy ->> ${checked}::text FROM organization_settings os WHERE os.organization_id = ${organizationId}), ${DEFAULT_CONSENT_POLICY[checked]}) = 'opt_out'))`;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function customerNotFound(): GreenTrackError {
   return new GreenTrackError({
     code: CustomerErrorCode.CUSTOMER_NOT_FOUND,
@@ -181,7 +179,7 @@ function customerNotFound(): GreenTrackError {
  */
 async function findCustomer(scope: Scope, customerId: string, lock = false) {
   // A malformed id cannot exist; NOT_FOUND (not 400) keeps ids opaque, as in customers.
-  if (!uuidPattern.test(customerId)) throw customerNotFound();
+  if (!isUuid(customerId)) throw customerNotFound();
   let query = scope.db
     .selectFrom('customers')
     .select(['id', 'email', 'phone'])

@@ -11,7 +11,7 @@ import { enqueueEmbedding, profileChanged } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.js';
 import { inTransaction, type Scope } from '../scope.js';
-import { parseInput } from '../validation.js';
+import { isUuid, parseInput } from '../validation.js';
 import { CustomerErrorCode } from './error-codes.js';
 import {
   type CustomerCreate,
@@ -37,8 +37,6 @@ const customerColumns = [
   'updated_at',
 ] as const;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function notFound(): GreenTrackError {
   return new GreenTrackError({
     code: CustomerErrorCode.CUSTOMER_NOT_FOUND,
@@ -52,7 +50,7 @@ async function findCustomer(
   forUpdate = false,
 ): Promise<Customer> {
   // A malformed id cannot exist; answering NOT_FOUND (not 400) keeps ids opaque.
-  if (!uuidPattern.test(customerId)) throw notFound();
+  if (!isUuid(customerId)) throw notFound();
   let query = scope.db
     .selectFrom('customers')
     .select(customerColumns)

@@ -16,7 +16,7 @@ import { fromVector, toJson, toVector } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { Embedder } from '../providers/embedder.js';
 import { inTransaction, type Scope } from '../scope.js';
-import { parseInput } from '../validation.js';
+import { isUuid, parseInput } from '../validation.js';
 import { SegmentErrorCode } from './error-codes.js';
 import type { SegmentDefinition } from './members.js';
 import { previewDefinition, type RulePreview } from './preview.js';
@@ -58,8 +58,6 @@ interface SegmentMetadata {
   rule?: unknown;
   vectorText?: string;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const segmentColumns = [
   'id',
@@ -159,14 +157,18 @@ export async function resolveVector(
   return { embedding: input.embedding, text: null, threshold: input.threshold };
 }
 
-async function findRow(scope: Scope, segmentId: string, forUpdate = false): Promise<SegmentRow> {
+/** The organization's segment `segmentId`, as a query to select from. @throws `SEGMENT_NOT_FOUND` */
+function segmentById(scope: Scope, segmentId: string) {
   // A malformed id cannot exist; answering NOT_FOUND (not 400) keeps ids opaque.
-  if (!uuidPattern.test(segmentId)) throw notFound();
-  let query = scope.db
+  if (!isUuid(segmentId)) throw notFound();
+  return scope.db
     .selectFrom('segments')
-    .select(segmentColumns)
     .where('id', '=', segmentId)
     .where('organization_id', '=', scope.organizationId);
+}
+
+async function findRow(scope: Scope, segmentId: string, forUpdate = false): Promise<SegmentRow> {
+  let query = segmentById(scope, segmentId).select(segmentColumns);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row) throw notFound();
@@ -345,12 +347,8 @@ export async function segmentDefinition(
   scope: Scope,
   segmentId: string,
 ): Promise<SegmentDefinition> {
-  if (!uuidPattern.test(segmentId)) throw notFound();
-  const row = await scope.db
-    .selectFrom('segments')
+  const row = await segmentById(scope, segmentId)
     .select([...segmentColumns, 'vector_query'])
-    .where('id', '=', segmentId)
-    .where('organization_id', '=', scope.organizationId)
     .executeTakeFirst();
   if (!row) throw notFound();
   const rule = storedRule(row);
