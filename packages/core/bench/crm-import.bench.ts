@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { type Insertable, sql } from 'kysely';
 import { normalizeEmail, normalizePhone } from '../src/customers/index.js';
 import type { CustomersTable } from '../src/db/types.js';
-import { type Bench, peakRssMiB, timed } from './lib.js';
+import { type Bench, peakRssMiB, prng, timed } from './lib.js';
 
 const FIRST = [
   'Ana',
@@ -128,18 +128,6 @@ const TAGS = [
   'loyalty',
   'online',
 ];
-
-/** mulberry32: a small deterministic PRNG, so every run imports the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GeneratedRow {
   /** The CSV cells, as a person would type them. */

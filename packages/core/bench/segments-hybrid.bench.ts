@@ -61,7 +61,7 @@ import {
   segmentWhere,
   type VectorCriterion,
 } from '../src/segments/members.js';
-import { type Bench, percentile, timed } from './lib.js';
+import { type Bench, percentile, prng, timed } from './lib.js';
 
 /** Customers of the benchmark organization at scale 1. */
 const BASE_ROWS = 100_000;
@@ -159,18 +159,6 @@ const CASES: readonly Case[] = [
     record: false,
   },
 ];
-
-/** mulberry32: a small deterministic PRNG, so every run loads the same vectors. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal sample (Box–Muller). */
 function gaussian(random: () => number): number {
