@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredErrorCodes, errorStatus, httpStatusFor } from './error-status.js';
+import { httpStatusFor } from './error-status.js';
 import { GreenTrackError } from './errors.js';
 import { createGreenTrack } from './greentrack.js';
 
@@ -45,10 +45,7 @@ describe('config validation', () => {
 });
 
 describe('error status table', () => {
-  it('maps every declared code to an HTTP status', () => {
-    for (const code of declaredErrorCodes) {
-      expect(errorStatus, code).toHaveProperty(code);
-    }
+  it('maps codes to HTTP statuses (completeness: modules.test.ts)', () => {
     expect(httpStatusFor('NOT_A_MEMBER')).toBe(403);
     expect(httpStatusFor('VALIDATION_FAILED')).toBe(400);
     expect(httpStatusFor('SOMETHING_NEW')).toBe(500);

@@ -23,36 +23,30 @@ import {
   reembedAll,
 } from './embeddings/index.js';
 import { createWorker, type Worker } from './engine/worker.js';
-import { GreenTrackError } from './errors.js';
+import { httpStatusFor } from './error-status.js';
+import { GreenTrackError, isGreenTrackError } from './errors.js';
 import type { Emit, GreenTrackListeners } from './events.js';
 import { createApiApp } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
-import {
-  type Credentials,
-  createKeyring,
-  IntegrationErrorCode,
-  type Keyring,
-  readIntegrationCredentials,
-  rotateCredentialsKey,
-} from './integrations/index.js';
+import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
+import type { ModuleDeps } from './module.js';
+import { modules } from './modules.js';
 import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
+import type { TenantActor } from './scope.js';
+import { type Credentials, createKeyring, type Keyring, SecretErrorCode } from './secrets/index.js';
 import {
   createOrganization,
   createUser,
   findUserByEmail,
   getUser,
-  listUserMemberships,
   type OrganizationCreate,
+  resolveRole,
   type SystemContext,
+  TenancyErrorCode,
   type UserCreate,
 } from './tenancy/index.js';
-import {
-  createTenantFacade,
-  type TenantActor,
-  type TenantFacade,
-  type TenantFacadeOptions,
-} from './tenant.js';
+import { createTenantFacade, type TenantFacade } from './tenant.js';
 
 /** Default dimension of the `vector` columns (OpenAI `text-embedding-3-small`). */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
@@ -193,7 +187,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const requireSecret = (purpose: string): string => {
     if (options.secret) return options.secret;
     throw new GreenTrackError({
-      code: IntegrationErrorCode.SECRET_REQUIRED,
+      code: SecretErrorCode.SECRET_REQUIRED,
       message: `A secret is required to ${purpose}: set \`secret\` in createGreenTrack`,
       details: { issues: [{ path: 'secret', message: 'required' }] },
     });
@@ -207,21 +201,24 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
   };
-  const facadeFor = (actor: TenantActor, facadeOptions?: TenantFacadeOptions) =>
-    createTenantFacade({ db, clock, emit, keyring: getKeyring, embedder }, actor, facadeOptions);
+  const moduleDeps: ModuleDeps = { db, clock, emit, keyring: getKeyring, embedder };
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(
     {
-      db,
-      clock,
-      emit,
-      keyring: getKeyring,
-      embedder,
-      facadeFor,
+      modules,
+      moduleDeps,
+      facadeFor: (actor, role) => createTenantFacade(moduleDeps, actor, { role }),
+      roleOf: async (actor) => {
+        try {
+          return await resolveRole(db, actor);
+        } catch (error) {
+          if (isGreenTrackError(error, TenancyErrorCode.NOT_A_MEMBER)) return null;
+          throw error;
+        }
+      },
+      statusFor: httpStatusFor,
       tokens,
       authenticate: options.authenticate,
-      getUser: (userId) => getUser(system, userId),
-      listUserMemberships: (userId) => listUserMemberships(system, userId),
     },
     options.http,
   );
@@ -244,7 +241,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     customers: {
       reembedAll: (opts) => reembedAll({ db, clock, embedder, emit }, opts),
     },
-    as: (actor) => facadeFor(actor),
+    as: (actor) => createTenantFacade(moduleDeps, actor),
     users: {
       create: (input) => createUser(system, input),
       get: (userId) => getUser(system, userId),

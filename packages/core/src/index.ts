@@ -58,7 +58,7 @@ export type { ActorRef, GreenTrackEventMap, GreenTrackEventName } from './events
 export type { GreenTrack } from './greentrack.js';
 export { createGreenTrack, DEFAULT_EMBEDDING_DIMENSIONS } from './greentrack.js';
 export type { Authenticate, HttpOptions } from './http/app.js';
-export { createApiApp, DEFAULT_BASE_PATH, DEFAULT_MAX_BODY_BYTES } from './http/app.js';
+export { DEFAULT_BASE_PATH, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_IMPORT_BYTES } from './http/app.js';
 export { HttpErrorCode } from './http/error-codes.js';
 export type { Logger } from './http/errors.js';
 export type { HandlerSource } from './http/next.js';
@@ -74,16 +74,17 @@ export type {
   ImportRowError,
   ImportSource,
 } from './imports/index.js';
-export { DEFAULT_MAX_IMPORT_BYTES, ImportErrorCode } from './imports/index.js';
+export { ImportErrorCode } from './imports/index.js';
+export type { Action } from './modules.js';
+export { can, permissions } from './modules.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './privacy/index.js';
 export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
 export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
-export type { Scope } from './scope.js';
+export type { TenantActor } from './scope.js';
+export { SecretErrorCode } from './secrets/index.js';
 export type {
-  CompileOptions,
   NearestMember,
-  NearestOptions,
   Predicate,
   PreviewMember,
   PreviewOptions,
@@ -91,8 +92,6 @@ export type {
   RulePreview,
   Segment,
   SegmentCreate,
-  SegmentDefinition,
-  SegmentDeps,
   SegmentDraft,
   SegmentPreviewOptions,
   SegmentUpdate,
@@ -100,22 +99,13 @@ export type {
   VectorInput,
 } from './segments/index.js';
 export {
-  compileRule,
-  countSegmentMembers,
   MAX_RULE_DEPTH,
   MAX_RULE_PREDICATES,
-  nearestSegmentMembers,
   parseRule,
-  previewDefinition,
-  previewRule,
   renderRule,
   SegmentErrorCode,
-  segmentDefinition,
-  segmentMembersQuery,
-  segmentWhere,
 } from './segments/index.js';
 export type {
-  Action,
   MembershipCreate,
   MembershipUpdate,
   MembershipWithUser,
@@ -123,8 +113,8 @@ export type {
   OrganizationUpdateInput,
   UserCreate,
 } from './tenancy/index.js';
-export { can, permissions, roleRank, TenancyErrorCode } from './tenancy/index.js';
-export type { TenantActor, TenantFacade } from './tenant.js';
+export { roleRank, TenancyErrorCode } from './tenancy/index.js';
+export type { TenantFacade } from './tenant.js';
 export type {
   AttributionItemData,
   EventItemData,

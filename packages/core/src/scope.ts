@@ -9,6 +9,17 @@ import type { Clock } from './clock.js';
 import type { Database, Role } from './db/types.js';
 import type { ActorRef, Emit } from './events.js';
 
+/** A user acting inside one organization: what `gt.as(...)` and `authenticate` give. */
+export interface TenantActor {
+  userId: string;
+  organizationId: string;
+  /**
+   * Narrows what this actor may do below their role: RBAC action names or `prefix.*`
+   * (set from a widget token's scopes). Omitted: everything the role allows.
+   */
+  scopes?: readonly string[];
+}
+
 export interface Scope {
   /** The database, or the current transaction inside `inTransaction`. */
   db: Kysely<Database>;
@@ -18,6 +29,12 @@ export interface Scope {
   actor: ActorRef;
   /** The actor's role in the organization (system actors act as `owner`). */
   role: Role;
+  /**
+   * The token scopes that narrow `role` (see `TenantActor.scopes`); `undefined` means the
+   * role alone decides. Every permission check — the facade's and a service's finer one —
+   * honours them.
+   */
+  scopes?: readonly string[];
   clock: Clock;
   emit: Emit;
 }

@@ -1,2 +1,16 @@
+/**
+ * Audit log: every mutation writes a row in the same transaction (`recordAudit`).
+ */
+import { defineModule } from '../module.js';
+import { auditFacade, auditPermissions } from './facade.js';
+import { registerAuditRoutes } from './routes.js';
+
 export type { AuditLogPage, AuditLogQuery, AuditRecord } from './service.js';
 export { listAuditLog, recordAudit } from './service.js';
+
+export const auditModule = defineModule({
+  name: 'audit',
+  permissions: auditPermissions,
+  routes: registerAuditRoutes,
+  facade: auditFacade,
+});

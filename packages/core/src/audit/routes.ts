@@ -5,9 +5,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../http/env.js';
 import { jsonify } from '../http/json.js';
 import { commonErrorResponses, jsonResponse } from '../http/schemas.js';
+import type { AuditFacade } from './facade.js';
 import { AuditPageSchema, AuditQuery } from './http-schemas.js';
 
-export function registerAuditRoutes(app: ApiApp): void {
+export function registerAuditRoutes(app: ApiApp<AuditFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

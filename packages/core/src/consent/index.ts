@@ -1,3 +1,10 @@
+/**
+ * Consent: subscription status per customer and channel, and the organization's policy.
+ */
+import { defineModule } from '../module.js';
+import { consentFacade, consentPermissions } from './facade.js';
+import { registerConsentRoutes } from './routes.js';
+
 export { ConsentErrorCode } from './error-codes.js';
 export type { ConsentPolicyUpdate, ConsentSetBody } from './schema.js';
 export {
@@ -27,3 +34,10 @@ export {
   setConsentPolicy,
   setCustomerConsent,
 } from './service.js';
+
+export const consentModule = defineModule({
+  name: 'consent',
+  permissions: consentPermissions,
+  routes: registerConsentRoutes,
+  facade: consentFacade,
+});

@@ -6,6 +6,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../http/env.js';
 import { jsonify } from '../http/json.js';
 import { commonErrorResponses, IdParam, jsonBody, jsonResponse } from '../http/schemas.js';
+import type { ConsentFacade } from './facade.js';
 import {
   consentChannelParams,
   consentPolicySchema,
@@ -14,7 +15,7 @@ import {
   customerConsentSchema,
 } from './schema.js';
 
-export function registerConsentRoutes(app: ApiApp): void {
+export function registerConsentRoutes(app: ApiApp<ConsentFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

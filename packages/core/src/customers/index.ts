@@ -1,4 +1,13 @@
+/**
+ * Customers: the CRM records, their normalization, search and CRUD.
+ */
+import { defineModule } from '../module.js';
+import type { CustomerErrorCode as Code } from './error-codes.js';
+import { customerPermissions, customersFacade } from './facade.js';
+import { registerCustomerRoutes } from './routes.js';
+
 export { CustomerErrorCode } from './error-codes.js';
+export type { CustomerAction } from './facade.js';
 export { normalizeEmail, normalizePhone, normalizeTags } from './normalize.js';
 export type {
   CustomerCreate,
@@ -25,3 +34,14 @@ export {
   searchTerm,
   updateCustomer,
 } from './service.js';
+
+export const customersModule = defineModule({
+  name: 'customers',
+  permissions: customerPermissions,
+  errorStatus: { CUSTOMER_NOT_FOUND: 404, CUSTOMER_HAS_HISTORY: 409 } satisfies Record<
+    Code,
+    number
+  >,
+  routes: registerCustomerRoutes,
+  facade: customersFacade,
+});

@@ -11,6 +11,7 @@ import {
   jsonBody,
   jsonResponse,
 } from '../http/schemas.js';
+import type { CustomersFacade } from './facade.js';
 import {
   customerCreateSchema,
   customerListQuerySchema,
@@ -19,7 +20,7 @@ import {
   customerUpdateSchema,
 } from './schema.js';
 
-export function registerCustomerRoutes(app: ApiApp): void {
+export function registerCustomerRoutes(app: ApiApp<CustomersFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

@@ -4,6 +4,9 @@
  * (`enqueueEmbedding`, or `enqueueEmbeddings` for bulk writes); the worker runs
  * `processEmbeddingJobs`; `reembedAll` backfills.
  */
+import { defineModule } from '../module.js';
+import type { EmbeddingErrorCode as Code } from './error-codes.js';
+
 export { type ReembedOptions, type ReembedProgress, reembedAll } from './backfill.js';
 export { assertEmbedderDimensions } from './dimensions.js';
 export { EmbeddingErrorCode } from './error-codes.js';
@@ -29,3 +32,9 @@ export {
   enqueueEmbedding,
   enqueueEmbeddings,
 } from './queue.js';
+
+export const embeddingsModule = defineModule({
+  name: 'embeddings',
+  // A deployment problem: the embedder does not fit the database's vector columns.
+  errorStatus: { EMBEDDING_DIMENSION_MISMATCH: 500 } satisfies Record<Code, number>,
+});

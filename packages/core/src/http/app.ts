@@ -7,28 +7,16 @@
  * route, which reaches data only through the tenant facade (membership + RBAC per call).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { registerAuditRoutes } from '../audit/routes.js';
-import { registerConsentRoutes } from '../consent/routes.js';
-import { registerCustomerRoutes } from '../customers/routes.js';
 import type { Role } from '../db/types.js';
-import { CommonErrorCode, GreenTrackError, isGreenTrackError } from '../errors.js';
-import {
-  DEFAULT_MAX_IMPORT_BYTES,
-  IMPORT_ROUTE_PATH,
-  registerImportRoutes,
-} from '../imports/routes.js';
-import { registerIntegrationRoutes } from '../integrations/routes.js';
-import { registerPrivacyRoutes } from '../privacy/routes.js';
-import { registerSegmentRoutes } from '../segments/routes.js';
-import { resolveRole } from '../tenancy/index.js';
-import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
-import type { TenantActor, TenantDeps, TenantFacade, TenantFacadeOptions } from '../tenant.js';
-import { registerTimelineRoutes } from '../timeline/routes.js';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import type { ModuleDeps, ModuleDescriptor } from '../module.js';
+import type { TenantActor } from '../scope.js';
+import { toValidationIssues } from '../validation.js';
+import { limitBodies } from './body-limit.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
-import { consoleLogger, errorResponse, type Logger } from './errors.js';
+import { consoleLogger, errorResponse, type Logger, type StatusFor } from './errors.js';
 import { jsonResponse } from './schemas.js';
 import type { TokenService } from './tokens.js';
 
@@ -70,15 +58,27 @@ export interface HttpOptions {
 /** Resolves the calling user from a request (the host's session, API key, ...). */
 export type Authenticate = (request: Request) => Promise<TenantActor | null> | TenantActor | null;
 
-/** What the HTTP app needs from the GreenTrack instance. */
-export interface HttpDeps extends TenantDeps, TenancyRouteDeps {
-  facadeFor(actor: TenantActor, options?: TenantFacadeOptions): TenantFacade;
+/**
+ * What the HTTP app needs from the GreenTrack instance. The kit knows no domain module:
+ * the composition root hands it the modules (for their routes), the facade builder, the
+ * membership lookup and the error-status table.
+ */
+export interface HttpDeps<Facade extends object> {
+  modules: readonly ModuleDescriptor[];
+  moduleDeps: ModuleDeps;
+  /** The tenant facade for an actor whose role was just read. */
+  facadeFor(actor: TenantActor, role: Role): Facade;
+  /** The actor's role in their organization, or `null` when they are not a member. */
+  roleOf(actor: TenantActor): Promise<Role | null>;
+  statusFor: StatusFor;
   tokens: TokenService | undefined;
   authenticate: Authenticate | undefined;
 }
 
 export const DEFAULT_BASE_PATH = '/api/greentrack';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Default cap of a streamed import body (`http.maxImportBytes`): 50 MiB, ~250k typical rows. */
+export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 /** Paths (below the base) that need no authentication. */
 const PUBLIC_PATHS = new Set(['/health', '/openapi.json']);
@@ -93,7 +93,7 @@ function unauthenticated(message: string, reason: string): GreenTrackError {
 
 /** Finds the actor of a request, or throws `UNAUTHENTICATED`. */
 async function authenticateRequest(
-  deps: HttpDeps,
+  deps: HttpDeps<object>,
   request: Request,
 ): Promise<{ actor: TenantActor; role: Role }> {
   const authorization = request.headers.get('authorization');
@@ -119,28 +119,24 @@ async function authenticateRequest(
     actor = deps.authenticate ? await deps.authenticate(request) : null;
     if (!actor) throw unauthenticated('Authentication required', 'missing');
   }
-  try {
-    return { actor, role: await resolveRole(deps.db, actor) };
-  } catch (error) {
-    // Credentials for an organization the user is not (or no longer) in are not valid credentials.
-    if (isGreenTrackError(error, 'NOT_A_MEMBER'))
-      throw unauthenticated('Not a member of this organization', 'not_a_member');
-    throw error;
-  }
+  const role = await deps.roleOf(actor);
+  // Credentials for an organization the user is not (or no longer) in are not valid credentials.
+  if (role === null) throw unauthenticated('Not a member of this organization', 'not_a_member');
+  return { actor, role };
 }
 
 /** Builds the API app (exposed for tests and for hosts that want to add routes). */
-export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp {
+export function createApiApp<Facade extends object>(
+  deps: HttpDeps<Facade>,
+  options: HttpOptions = {},
+): ApiApp<Facade> {
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const logger = options.logger ?? consoleLogger;
-  const app: ApiApp = new OpenAPIHono<ApiEnv>({
+  const app = new OpenAPIHono<ApiEnv<Facade>>({
     // zod failures become our error shape, with every bad field listed.
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.') || '(root)',
-          message: issue.message,
-        }));
+        const issues = toValidationIssues(result.error);
         throw new GreenTrackError({
           code: CommonErrorCode.VALIDATION_FAILED,
           message: `Invalid ${result.target}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
@@ -148,7 +144,7 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
         });
       }
     },
-  }).basePath(basePath) as unknown as ApiApp;
+  }).basePath(basePath) as unknown as ApiApp<Facade>;
 
   const origins = options.corsOrigins ?? [];
   app.use(
@@ -162,26 +158,15 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
       maxAge: 600,
     }),
   );
-  const limitBody = bodyLimit({
-    maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    onError: () => {
-      throw new GreenTrackError({
-        code: HttpErrorCode.PAYLOAD_TOO_LARGE,
-        message: 'Request body too large',
-      });
-    },
-  });
-  // The CSV import streams bodies far over this limit (which buffers them); its route caps
-  // them at `maxImportBytes` while they stream instead.
-  const importPath = `${basePath}${IMPORT_ROUTE_PATH}`;
-  app.use('*', (c, next) => (c.req.path === importPath ? next() : limitBody(c, next)));
+  // Routes that stream their own body declare it (`streamsOwnBody`); the rest are capped here.
+  app.use('*', limitBodies(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   app.use('*', async (c, next) => {
     const path = c.req.path.slice(basePath.length) || '/';
     if (PUBLIC_PATHS.has(path)) return next();
     const { actor, role } = await authenticateRequest(deps, c.req.raw);
     c.set('actor', actor);
     // The role just read serves the route's facade call: one membership lookup per request.
-    c.set('tenant', deps.facadeFor(actor, { role }));
+    c.set('tenant', deps.facadeFor(actor, role));
     return next();
   });
 
@@ -203,15 +188,13 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
-  registerTenancyRoutes(app, deps);
-  registerAuditRoutes(app);
-  registerCustomerRoutes(app);
-  registerImportRoutes(app, { maxBytes: options.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES });
-  registerConsentRoutes(app);
-  registerTimelineRoutes(app);
-  registerPrivacyRoutes(app);
-  registerIntegrationRoutes(app);
-  registerSegmentRoutes(app);
+  const routeContext = {
+    deps: deps.moduleDeps,
+    maxStreamedBodyBytes: options.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES,
+  };
+  for (const module of deps.modules) {
+    module.routes?.(app as unknown as ApiApp<object>, routeContext);
+  }
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -234,6 +217,6 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
       404,
     ),
   );
-  app.onError((error, c) => errorResponse(error, c.req.raw, logger));
+  app.onError((error, c) => errorResponse(error, c.req.raw, logger, deps.statusFor));
   return app;
 }

@@ -4,7 +4,6 @@
  * goes to the logger, never into the response.
  */
 import { HTTPException } from 'hono/http-exception';
-import { httpStatusFor } from '../error-status.js';
 import { CommonErrorCode, GreenTrackError, toGreenTrackError } from '../errors.js';
 import { HttpErrorCode } from './error-codes.js';
 
@@ -41,11 +40,19 @@ function fromHttpException(error: HTTPException): GreenTrackError {
   });
 }
 
+/** Error code → HTTP status (the composition root's table). */
+export type StatusFor = (code: string) => number;
+
 /** The JSON error response for `error`. */
-export function errorResponse(error: unknown, request: Request, logger: Logger): Response {
+export function errorResponse(
+  error: unknown,
+  request: Request,
+  logger: Logger,
+  statusFor: StatusFor,
+): Response {
   const gtError =
     error instanceof HTTPException ? fromHttpException(error) : toGreenTrackError(error);
-  const status = httpStatusFor(gtError.code);
+  const status = statusFor(gtError.code);
   if (status >= 500) {
     logger.error(gtError.code === CommonErrorCode.INTERNAL ? 'Unhandled error' : gtError.message, {
       error,

@@ -13,9 +13,12 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { streamsOwnBody } from '../http/body-limit.js';
 import type { ApiApp } from '../http/env.js';
 import { commonErrorResponses, conflictResponse, jsonResponse } from '../http/schemas.js';
+import type { RouteContext } from '../module.js';
 import { ImportErrorCode } from './error-codes.js';
+import type { ImportsFacade } from './facade.js';
 import {
   bytesWithin,
   checkDeclaredLength,
@@ -27,9 +30,6 @@ import { importQuerySchema, importResultSchema } from './schema.js';
 
 /** The route's path below the API's base path. */
 export const IMPORT_ROUTE_PATH = '/customers/import';
-
-/** Default cap of an import body (`http.maxImportBytes`): 50 MiB, ~250k typical rows. */
-export const DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 /** Reads the `mapping` query parameter (a JSON object). @throws `VALIDATION_FAILED` */
 function parseMappingParam(raw: string | undefined): Record<string, never> | undefined {
@@ -54,12 +54,14 @@ function parseMappingParam(raw: string | undefined): Record<string, never> | und
   });
 }
 
-export function registerImportRoutes(app: ApiApp, options: { maxBytes: number }): void {
-  const { maxBytes } = options;
+export function registerImportRoutes(app: ApiApp<ImportsFacade>, context: RouteContext): void {
+  const maxBytes = context.maxStreamedBodyBytes;
   app.openapi(
     createRoute({
       method: 'post',
       path: IMPORT_ROUTE_PATH,
+      // Exempt from `http.maxBodyBytes`, which buffers: capped by `maxImportBytes` as it streams.
+      middleware: [streamsOwnBody] as const,
       tags: ['Customers'],
       summary: 'Import customers from CSV (streamed; upsert by email, then phone; admin+)',
       description: [

@@ -1,6 +1,12 @@
+/**
+ * Integrations: provider accounts with credentials encrypted at rest.
+ */
+import { defineModule } from '../module.js';
+import type { IntegrationErrorCode as Code } from './error-codes.js';
+import { integrationPermissions, integrationsFacade } from './facade.js';
+import { registerIntegrationRoutes } from './routes.js';
+
 export { IntegrationErrorCode } from './error-codes.js';
-export type { Credentials, CredentialsContext, CredentialsEnvelope, Keyring } from './keyring.js';
-export { createKeyring, credentialHints, MIN_SECRET_LENGTH, maskCredential } from './keyring.js';
 export type {
   IntegrationAccountCreate,
   IntegrationAccountOut,
@@ -27,3 +33,14 @@ export {
   rotateCredentialsKey,
   updateIntegrationAccount,
 } from './service.js';
+
+export const integrationsModule = defineModule({
+  name: 'integrations',
+  permissions: integrationPermissions,
+  errorStatus: { INTEGRATION_NOT_FOUND: 404, INTEGRATION_EXISTS: 409 } satisfies Record<
+    Code,
+    number
+  >,
+  routes: registerIntegrationRoutes,
+  facade: integrationsFacade,
+});

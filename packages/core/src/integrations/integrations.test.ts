@@ -7,18 +7,17 @@ import { toJson } from '../db/values.js';
 import { httpStatusFor } from '../error-status.js';
 import { GreenTrackError } from '../errors.js';
 import type { GreenTrack } from '../greentrack.js';
+import { can } from '../modules.js';
 import type { Scope } from '../scope.js';
-import { can, resolveRole } from '../tenancy/index.js';
+import { type CredentialsEnvelope, createKeyring, maskCredential } from '../secrets/index.js';
+import { resolveRole } from '../tenancy/index.js';
 import {
-  type CredentialsEnvelope,
   createIntegrationAccount,
-  createKeyring,
   deleteIntegrationAccount,
   getIntegrationAccount,
   type IntegrationAccountOut,
   integrationAccountOutSchema,
   listIntegrationAccounts,
-  maskCredential,
   readIntegrationCredentials,
   rotateCredentialsKey,
   updateIntegrationAccount,

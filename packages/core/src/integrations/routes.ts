@@ -12,6 +12,7 @@ import {
   jsonBody,
   jsonResponse,
 } from '../http/schemas.js';
+import type { IntegrationsFacade } from './facade.js';
 import {
   integrationAccountCreateSchema,
   integrationAccountListOutSchema,
@@ -20,7 +21,7 @@ import {
   integrationAccountUpdateSchema,
 } from './schema.js';
 
-export function registerIntegrationRoutes(app: ApiApp): void {
+export function registerIntegrationRoutes(app: ApiApp<IntegrationsFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

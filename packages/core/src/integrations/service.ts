@@ -16,15 +16,15 @@ import type { Database, IntegrationAccountsTable } from '../db/types.js';
 import { toJson } from '../db/values.js';
 import { GreenTrackError, isGreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
-import { parseInput } from '../validation.js';
-import { IntegrationErrorCode } from './error-codes.js';
 import {
   type Credentials,
   type CredentialsContext,
   createKeyring,
   credentialsEnvelopeSchema,
   type Keyring,
-} from './keyring.js';
+} from '../secrets/index.js';
+import { parseInput } from '../validation.js';
+import { IntegrationErrorCode } from './error-codes.js';
 import {
   type IntegrationAccountCreate,
   type IntegrationAccountOut,

@@ -9,9 +9,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../http/env.js';
 import { jsonify } from '../http/json.js';
 import { commonErrorResponses, IdParam, jsonResponse } from '../http/schemas.js';
+import type { PrivacyFacade } from './facade.js';
 import { customerExportSchema, eraseResultSchema } from './schema.js';
 
-export function registerPrivacyRoutes(app: ApiApp): void {
+export function registerPrivacyRoutes(app: ApiApp<PrivacyFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

@@ -3,7 +3,11 @@
  * Kysely expression (`compileRule`), stored segments (rule, vector or hybrid), previews with
  * reasons, and membership as SQL for the campaign engine (`segmentMembersQuery`).
  */
+import { defineModule } from '../module.js';
 import { parseInput } from '../validation.js';
+import type { SegmentErrorCode as Code } from './error-codes.js';
+import { segmentPermissions, segmentsFacade } from './facade.js';
+import { registerSegmentRoutes } from './routes.js';
 import { type Rule, segmentRuleInputSchema } from './rule-schema.js';
 
 export { type CompileOptions, compileRule } from './compile.js';
@@ -62,3 +66,11 @@ export {
 export function parseRule(input: unknown): Rule {
   return parseInput(segmentRuleInputSchema, { rule: input }, { what: 'segment rule' }).rule;
 }
+
+export const segmentsModule = defineModule({
+  name: 'segments',
+  permissions: segmentPermissions,
+  errorStatus: { SEGMENT_NOT_FOUND: 404, SEGMENT_IN_USE: 409 } satisfies Record<Code, number>,
+  routes: registerSegmentRoutes,
+  facade: segmentsFacade,
+});

@@ -12,6 +12,7 @@ import {
   jsonBody,
   jsonResponse,
 } from '../http/schemas.js';
+import type { SegmentsFacade } from './facade.js';
 import {
   previewOptionsSchema,
   segmentCreateSchema,
@@ -22,7 +23,7 @@ import {
   segmentUpdateSchema,
 } from './schema.js';
 
-export function registerSegmentRoutes(app: ApiApp): void {
+export function registerSegmentRoutes(app: ApiApp<SegmentsFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

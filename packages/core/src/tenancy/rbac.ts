@@ -1,8 +1,11 @@
 /**
- * Role-based access control: ONE table from action to the least role allowed to perform
- * it, and ONE function that checks it. Every tenant call goes through `authorize` (the
- * facade built by `gt.as` calls it before the service runs); services that need a finer
- * rule (e.g. only owners may grant ownership) call it with a finer action from this table.
+ * Role-based access control: action → the least role allowed to perform it, and ONE
+ * function that checks an actor against it (`authorize`), honouring a widget token's scopes.
+ *
+ * Each module declares the rows for its own actions in its descriptor (`permissions`); the
+ * composition root merges them into the one table (`permissions` in `modules.ts`). The
+ * facade built by `gt.as` calls `authorize` before every service; services that need a finer
+ * rule (only owners may grant ownership) call it with a finer action of their own table.
  */
 import type { Role } from '../db/types.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
@@ -10,8 +13,13 @@ import { CommonErrorCode, GreenTrackError } from '../errors.js';
 /** Roles from least to most powerful. */
 export const roleRank: Record<Role, number> = { staff: 1, admin: 2, owner: 3 };
 
-/** Action → minimum role. Add a row here for every new tenant action. */
-export const permissions = {
+/** The tenancy module's own actions. */
+export const tenancyPermissions = {
+  /**
+   * The caller's own profile (email, phone) and their other organizations (`GET /me`). A
+   * widget token must name it: a token scoped to one task should not reveal the user.
+   */
+  'profile.read': 'staff',
   'organization.read': 'staff',
   'organization.update': 'admin',
   'membership.read': 'staff',
@@ -20,47 +28,50 @@ export const permissions = {
   'membership.delete': 'admin',
   /** Creating, promoting to, demoting or removing an owner. */
   'membership.manage_owner': 'owner',
-  'audit.read': 'admin',
-  'customer.read': 'staff',
-  'customer.write': 'staff',
-  'customer.delete': 'admin',
-  /** Bulk CSV import: creates and overwrites many customers at once, so not staff. */
-  'customer.import': 'admin',
-  /** Downloading everything held about one customer (personal data in bulk). */
-  'customer.export': 'admin',
-  /** Erasing a customer and its history (right to be forgotten); irreversible. */
-  'customer.erase': 'admin',
-  /** Listing accounts and seeing credential hints: hints are sensitive, so not staff. */
-  'integration.read': 'admin',
-  /** Connecting, editing, replacing the credentials of, or removing an account. */
-  'integration.manage': 'admin',
-  /** A customer's consent per channel, and reading the organization's consent policy. */
-  'consent.read': 'staff',
-  /** Recording a customer's subscription status (staff record opt-ins and opt-outs). */
-  'consent.write': 'staff',
-  /** Changing the organization's consent policy (who is messaged by default). */
-  'consent.policy': 'admin',
-  /** Listing segments, previewing them and drafts (counts and samples of customers). */
-  'segment.read': 'staff',
-  /** Creating and editing segments (who a campaign may reach is decided by campaigns). */
-  'segment.write': 'staff',
-  'segment.delete': 'admin',
 } as const satisfies Record<string, Role>;
 
-export type Action = keyof typeof permissions;
+export type TenancyAction = keyof typeof tenancyPermissions;
 
-/** True when `role` may perform `action`. */
-export function can(role: Role, action: Action): boolean {
-  return roleRank[role] >= roleRank[permissions[action]];
+/** True when `role` is at least `minimum`. */
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return roleRank[role] >= roleRank[minimum];
 }
 
-/** Throws `FORBIDDEN` unless `role` may perform `action`. */
-export function authorize(role: Role, action: Action): void {
-  if (!can(role, action)) {
+/** True when `action` is allowed by `scopes` (exact, `prefix.*`, or `*`). */
+export function scopeAllows(scopes: readonly string[], action: string): boolean {
+  return scopes.some(
+    (s) => s === '*' || s === action || (s.endsWith('.*') && action.startsWith(s.slice(0, -1))),
+  );
+}
+
+/** Who is being checked: a role, narrowed by token scopes when present. */
+export interface Grant {
+  role: Role;
+  scopes?: readonly string[] | undefined;
+}
+
+/**
+ * Throws `FORBIDDEN` unless `grant.role` is at least `minimum` AND, when the grant carries
+ * token scopes, they include `action`. The one permission check of the library.
+ */
+export function authorize(grant: Grant, action: string, minimum: Role): void {
+  if (!roleAtLeast(grant.role, minimum)) {
     throw new GreenTrackError({
       code: CommonErrorCode.FORBIDDEN,
-      message: `Role '${role}' may not perform '${action}' (needs '${permissions[action]}')`,
-      details: { action, required: permissions[action], role },
+      message: `Role '${grant.role}' may not perform '${action}' (needs '${minimum}')`,
+      details: { action, required: minimum, role: grant.role },
     });
   }
+  if (grant.scopes !== undefined && !scopeAllows(grant.scopes, action)) {
+    throw new GreenTrackError({
+      code: CommonErrorCode.FORBIDDEN,
+      message: `This token's scopes do not include '${action}'`,
+      details: { action, scopes: [...grant.scopes] },
+    });
+  }
+}
+
+/** `authorize` against the tenancy module's own table (used by its services). */
+export function authorizeTenancy(grant: Grant, action: TenancyAction): void {
+  authorize(grant, action, tenancyPermissions[action]);
 }

@@ -2,7 +2,6 @@
  * HTTP routes of the tenancy module: the caller, their organization, its memberships.
  */
 import { createRoute } from '@hono/zod-openapi';
-import type { User } from '../db/types.js';
 import type { ApiApp } from '../http/env.js';
 import { jsonify } from '../http/json.js';
 import {
@@ -12,6 +11,7 @@ import {
   jsonBody,
   jsonResponse,
 } from '../http/schemas.js';
+import type { TenancyFacade } from './facade.js';
 import {
   MembershipCreateBody,
   MembershipListSchema,
@@ -21,15 +21,8 @@ import {
   OrganizationSchema,
   OrganizationUpdateBody,
 } from './http-schemas.js';
-import type { listUserMemberships } from './service.js';
 
-/** Host-level lookups the `/me` route needs. */
-export interface TenancyRouteDeps {
-  getUser(userId: string): Promise<User>;
-  listUserMemberships: (userId: string) => ReturnType<typeof listUserMemberships>;
-}
-
-export function registerTenancyRoutes(app: ApiApp, deps: TenancyRouteDeps): void {
+export function registerTenancyRoutes(app: ApiApp<TenancyFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -38,28 +31,7 @@ export function registerTenancyRoutes(app: ApiApp, deps: TenancyRouteDeps): void
       summary: 'The calling user, their role here, and all their organizations',
       responses: { 200: jsonResponse(MeSchema, 'The caller'), ...commonErrorResponses },
     }),
-    async (c) => {
-      const actor = c.get('actor');
-      const [user, memberships, role] = await Promise.all([
-        deps.getUser(actor.userId),
-        deps.listUserMemberships(actor.userId),
-        c.get('tenant').role(),
-      ]);
-      return c.json(
-        jsonify({
-          user: {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            phone: user.phone,
-            created_at: user.created_at,
-          },
-          organization: { id: actor.organizationId, role },
-          memberships,
-        }),
-        200,
-      );
-    },
+    async (c) => c.json(jsonify(await c.get('tenant').me()), 200),
   );
 
   app.openapi(

@@ -16,7 +16,7 @@ import type { Emit } from '../events.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { TenancyErrorCode } from './error-codes.js';
-import { authorize } from './rbac.js';
+import { authorizeTenancy } from './rbac.js';
 import {
   idSchema,
   type MembershipCreate,
@@ -294,7 +294,7 @@ async function assertAnotherOwner(tx: Scope, membership: Membership): Promise<vo
 /** Adds an existing user to the scope's organization. Only owners may add owners. */
 export async function addMembership(scope: Scope, input: MembershipCreate): Promise<Membership> {
   const data = parseInput(membershipCreateSchema, input);
-  if (data.role === 'owner') authorize(scope.role, 'membership.manage_owner');
+  if (data.role === 'owner') authorizeTenancy(scope, 'membership.manage_owner');
   try {
     return await inTransaction(scope, async (tx) => {
       const membership = await tx.db
@@ -353,7 +353,7 @@ export async function updateMembershipRole(
     const before = await getMembershipForUpdate(tx, membershipId);
     if (before.role === data.role) return before;
     if (before.role === 'owner' || data.role === 'owner')
-      authorize(tx.role, 'membership.manage_owner');
+      authorizeTenancy(tx, 'membership.manage_owner');
     if (before.role === 'owner') await assertAnotherOwner(tx, before);
     const after = await tx.db
       .updateTable('memberships')
@@ -385,7 +385,7 @@ export async function removeMembership(scope: Scope, membershipId: string): Prom
   await inTransaction(scope, async (tx) => {
     const before = await getMembershipForUpdate(tx, membershipId);
     if (before.role === 'owner') {
-      authorize(tx.role, 'membership.manage_owner');
+      authorizeTenancy(tx, 'membership.manage_owner');
       await assertAnotherOwner(tx, before);
     }
     await tx.db.deleteFrom('memberships').where('id', '=', before.id).execute();
@@ -426,4 +426,34 @@ export async function listUserMemberships(
     .orderBy('o.name')
     .execute();
   return rows;
+}
+
+/** What `GET /me` answers: the caller, their role here, and all their organizations. */
+export interface Me {
+  user: Pick<User, 'id' | 'email' | 'name' | 'phone' | 'created_at'>;
+  organization: { id: string; role: Role };
+  memberships: Awaited<ReturnType<typeof listUserMemberships>>;
+}
+
+/**
+ * The acting user's profile and memberships. Bound to `profile.read`, so a widget token
+ * must name that scope to see its user's email and other organizations (decision 31).
+ */
+export async function getMe(scope: Scope): Promise<Me> {
+  const userId = scope.actor.id ?? '';
+  const [user, memberships] = await Promise.all([
+    getUser(scope, userId),
+    listUserMemberships(scope, userId),
+  ]);
+  return {
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      phone: user.phone,
+      created_at: user.created_at,
+    },
+    organization: { id: scope.organizationId, role: scope.role },
+    memberships,
+  };
 }

@@ -1,3 +1,10 @@
+/**
+ * The customer timeline: one customer's history across tables, newest first.
+ */
+import { defineModule } from '../module.js';
+import { timelineFacade } from './facade.js';
+import { registerTimelineRoutes } from './routes.js';
+
 export type { TimelineQuery, TimelineType } from './schema.js';
 export {
   TIMELINE_TYPES,
@@ -16,3 +23,9 @@ export type {
   TimelinePage,
 } from './service.js';
 export { getCustomerTimeline } from './service.js';
+
+export const timelineModule = defineModule({
+  name: 'timeline',
+  routes: registerTimelineRoutes,
+  facade: timelineFacade,
+});

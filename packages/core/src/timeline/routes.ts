@@ -5,9 +5,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ApiApp } from '../http/env.js';
 import { jsonify } from '../http/json.js';
 import { commonErrorResponses, IdParam, jsonResponse } from '../http/schemas.js';
+import type { TimelineFacade } from './facade.js';
 import { timelinePageSchema, timelineQuerySchema } from './schema.js';
 
-export function registerTimelineRoutes(app: ApiApp): void {
+export function registerTimelineRoutes(app: ApiApp<TimelineFacade>): void {
   app.openapi(
     createRoute({
       method: 'get',

@@ -21,7 +21,7 @@ import {
 } from 'node:crypto';
 import { z } from 'zod';
 import { CommonErrorCode, GreenTrackError, type ValidationIssue } from '../errors.js';
-import { IntegrationErrorCode } from './error-codes.js';
+import { SecretErrorCode } from './error-codes.js';
 
 /** Minimum length of a secret, as `createGreenTrack` enforces for `secret`. */
 export const MIN_SECRET_LENGTH = 32;
@@ -151,7 +151,7 @@ export function credentialHints(credentials: Credentials): Record<string, string
 
 function decryptFailed(message: string, cause?: unknown): GreenTrackError {
   return new GreenTrackError({
-    code: IntegrationErrorCode.CREDENTIALS_DECRYPT_FAILED,
+    code: SecretErrorCode.CREDENTIALS_DECRYPT_FAILED,
     message,
     cause,
   });
@@ -174,7 +174,7 @@ export function createKeyring(
 ): Keyring {
   if (current === undefined || current === '') {
     throw new GreenTrackError({
-      code: IntegrationErrorCode.SECRET_REQUIRED,
+      code: SecretErrorCode.SECRET_REQUIRED,
       message: 'Integration credentials need `secret` in the GreenTrack config',
     });
   }
@@ -234,7 +234,7 @@ export function createKeyring(
       const key = keys.get(kid);
       if (!key) {
         throw new GreenTrackError({
-          code: IntegrationErrorCode.CREDENTIALS_KEY_UNKNOWN,
+          code: SecretErrorCode.CREDENTIALS_KEY_UNKNOWN,
           message:
             'Stored credentials were encrypted with a key this instance does not have; ' +
             'add the old secret to the previous secrets, or re-enter the credentials',

@@ -1,0 +1,62 @@
+/**
+ * The customers module's part of `gt.as(actor)`: CRUD and search. Other modules add more
+ * methods under `customers` (import, timeline, export, erase).
+ */
+import type { FacadeContext } from '../module.js';
+import type { CustomerCreate, CustomerListQuery, CustomerUpdate } from './schema.js';
+import {
+  type Customer,
+  type CustomerPage,
+  createCustomer,
+  deleteCustomer,
+  getCustomer,
+  listCustomers,
+  updateCustomer,
+} from './service.js';
+
+/** The customers module's actions; `customer.read` is also bound by the timeline. */
+export const customerPermissions = {
+  'customer.read': 'staff',
+  'customer.write': 'staff',
+  'customer.delete': 'admin',
+} as const;
+export type CustomerAction = keyof typeof customerPermissions;
+
+export interface CustomersFacade {
+  customers: {
+    /**
+     * One page of customers (staff+): full-text `q`, tags, type, city, country filters;
+     * sorted by `created_at` or `name`; keyset cursor in `nextCursor`.
+     * @example await org.customers.list({ q: 'ana', tags: ['vip'], sort: 'name', limit: 50 })
+     */
+    list(query?: CustomerListQuery): Promise<CustomerPage>;
+    /** One customer (staff+). @throws `CUSTOMER_NOT_FOUND` */
+    get(customerId: string): Promise<Customer>;
+    /**
+     * Creates a customer (staff+): email validated and lower-cased, phone normalized to
+     * E.164, tags mirrored. Audited; emits `customer.created`.
+     */
+    create(input: CustomerCreate): Promise<Customer>;
+    /** Updates some fields (staff+): `null` clears, `tags` replaces the set. */
+    update(customerId: string, input: CustomerUpdate): Promise<Customer>;
+    /**
+     * Deletes a customer without history (admin+). @throws `CUSTOMER_HAS_HISTORY` — use
+     * `erase` for one with messages, events or attributions.
+     */
+    remove(customerId: string): Promise<void>;
+  };
+}
+
+export function customersFacade({ on }: FacadeContext<CustomerAction>): CustomersFacade {
+  return {
+    customers: {
+      list: on('customer.read', (scope, query?: CustomerListQuery) => listCustomers(scope, query)),
+      get: on('customer.read', getCustomer),
+      create: on('customer.write', (scope, input: CustomerCreate) => createCustomer(scope, input)),
+      update: on('customer.write', (scope, id: string, input: CustomerUpdate) =>
+        updateCustomer(scope, id, input),
+      ),
+      remove: on('customer.delete', deleteCustomer),
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The shape of a domain module: what one folder contributes to GreenTrack, declared once in
+ * its `index.ts` and folded over by the composition root (`modules.ts`).
+ *
+ * How to add a module:
+ * 1. Make a folder `src/<name>/` with `schema.ts`, `service.ts` (functions over a `Scope`),
+ *    `routes.ts`, `error-codes.ts` and a `facade.ts` declaring the module's part of
+ *    `gt.as(actor)` as an explicit, documented interface.
+ * 2. Export ONE descriptor from `src/<name>/index.ts`: `export const fooModule = defineModule({…})`.
+ * 3. Add it to the list in `src/modules.ts`. Routes, facade, RBAC rows and error statuses
+ *    follow from there; nothing else is edited.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Database, Role } from './db/types.js';
+import type { Emit } from './events.js';
+import type { ApiApp } from './http/env.js';
+import type { Embedder } from './providers/embedder.js';
+import type { Scope, TenantActor } from './scope.js';
+import type { Keyring } from './secrets/index.js';
+
+/** What a module's facade and routes may use from the GreenTrack instance. */
+export interface ModuleDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Delivers events now (host-level work); scoped work queues them until its commit. */
+  emit: Emit;
+  /** The configured embedder (segments' vector text, the embedding worker). */
+  embedder: Embedder;
+  /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
+  keyring: () => Keyring;
+}
+
+/**
+ * Binds a service function to an RBAC action: every call re-reads the actor's role, checks
+ * it (and the token's scopes) against the action's row of the RBAC table, then runs the
+ * service with a fresh `Scope`.
+ */
+export type Binder<A extends string = string> = <Args extends unknown[], Result>(
+  action: A,
+  service: (scope: Scope, ...args: Args) => Promise<Result>,
+) => (...args: Args) => Promise<Result>;
+
+/** What a module's facade builder receives. */
+export interface FacadeContext<A extends string = string> {
+  on: Binder<A>;
+  deps: ModuleDeps;
+  /** Who the facade acts for. */
+  actor: TenantActor;
+}
+
+/** What a module's route registrar receives besides the app. */
+export interface RouteContext {
+  deps: ModuleDeps;
+  /**
+   * Largest request body a route that streams its own body may accept, in bytes
+   * (`http.maxImportBytes`); ordinary routes are capped by `http.maxBodyBytes` for them.
+   */
+  maxStreamedBodyBytes: number;
+}
+
+/** One domain module as its folder declares it (the argument of `defineModule`). */
+export interface ModuleDefinition<
+  Name extends string,
+  Actions extends string,
+  Facade extends object,
+> {
+  /** Unique, lower-case: the folder's name. */
+  readonly name: Name;
+  /**
+   * The module's rows of the RBAC table: action → least role allowed. An action belongs to
+   * exactly one module; another module may bind it (the timeline binds `customer.read`).
+   */
+  readonly permissions?: Readonly<Record<Actions, Role>>;
+  /**
+   * The module's error codes → HTTP status. Write it `{…} satisfies Record<FooErrorCode,
+   * number>`, so a code without a status is a compile error.
+   */
+  readonly errorStatus?: Readonly<Record<string, number>>;
+  /** Registers the module's HTTP routes; they reach data through `c.get('tenant')`. */
+  readonly routes?: (app: ApiApp<Facade>, context: RouteContext) => void;
+  /**
+   * The module's part of the tenant facade (`gt.as(actor)`). Parts are merged one level
+   * deep, so two modules may both add methods under `customers`; a method name may not repeat.
+   */
+  readonly facade?: (context: FacadeContext) => Facade;
+}
+
+/** One domain module, as the composition root sees it. */
+export interface ModuleDescriptor<
+  Name extends string = string,
+  Actions extends string = string,
+  Facade extends object = object,
+> extends Omit<ModuleDefinition<Name, Actions, Facade>, 'routes'> {
+  /**
+   * Registers the routes on the app of the whole facade. A module's part is a subset of
+   * it, so the module sees exactly what it declared (the one cast is in `defineModule`).
+   */
+  readonly routes?: (app: ApiApp<object>, context: RouteContext) => void;
+}
+
+/** Declares a module: checks its definition and gives the descriptor its precise type. */
+export function defineModule<Name extends string, Actions extends string, Facade extends object>(
+  definition: ModuleDefinition<Name, Actions, Facade>,
+): ModuleDescriptor<Name, Actions, Facade> {
+  const { routes, ...rest } = definition;
+  if (!routes) return rest;
+  return {
+    ...rest,
+    routes: (app, context) => routes(app as unknown as ApiApp<Facade>, context),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The composition root: every domain module, listed ONCE. The HTTP app registers their
+ * routes, the tenant facade merges their parts, the RBAC table and the error-status table
+ * fold over this list — adding a module is its folder plus one line here (see `module.ts`).
+ *
+ * Order matters only for route registration (and so for the OpenAPI document's order).
+ */
+import { auditModule } from './audit/index.js';
+import { consentModule } from './consent/index.js';
+import { customersModule } from './customers/index.js';
+import type { Role } from './db/types.js';
+import { embeddingsModule } from './embeddings/index.js';
+import { importsModule } from './imports/index.js';
+import { integrationsModule } from './integrations/index.js';
+import type { ModuleDescriptor } from './module.js';
+import { privacyModule } from './privacy/index.js';
+import { segmentsModule } from './segments/index.js';
+import { roleAtLeast, tenancyModule } from './tenancy/index.js';
+import { timelineModule } from './timeline/index.js';
+
+export const modules = [
+  tenancyModule,
+  auditModule,
+  customersModule,
+  importsModule,
+  consentModule,
+  timelineModule,
+  privacyModule,
+  integrationsModule,
+  segmentsModule,
+  embeddingsModule,
+] as const;
+
+type AnyModule = (typeof modules)[number];
+
+/** Turns `A | B` into `A & B`. */
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (
+  x: infer I,
+) => void
+  ? I
+  : never;
+
+type FacadeOf<M> = M extends ModuleDescriptor<string, string, infer F> ? F : never;
+// A module without permissions infers `string`: it contributes no action.
+type ActionOf<M> =
+  M extends ModuleDescriptor<string, infer A, object> ? (string extends A ? never : A) : never;
+
+/** The merged facade parts of every module (one level deep, as `mergeFacadeParts` does). */
+export type ModuleFacades = UnionToIntersection<FacadeOf<AnyModule>>;
+
+/** Every RBAC action of every module. */
+export type Action = ActionOf<AnyModule>;
+
+/**
+ * The RBAC table: action → the least role allowed to perform it, merged from the modules'
+ * rows. Read it to render a permissions screen; `can(role, action)` checks one.
+ */
+export const permissions = Object.freeze(
+  Object.assign({}, ...modules.map((m) => ('permissions' in m ? m.permissions : {}))),
+) as Readonly<Record<Action, Role>>;
+
+/** True when `role` may perform `action` (by role alone; token scopes narrow further). */
+export function can(role: Role, action: Action): boolean {
+  return roleAtLeast(role, permissions[action]);
+}
