@@ -25,7 +25,7 @@ export interface BenchFigure {
 }
 
 /** What a benchmark gets: a migrated, empty database of its own. */
-export interface BenchContext {
+interface BenchContext {
   gt: GreenTrack;
   db: Kysely<Database>;
   dialect: DialectName;

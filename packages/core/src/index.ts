@@ -3,10 +3,13 @@
  * @packageDocumentation
  */
 
+// The facade's parts and the types of their inputs and outputs, for hosts typing their code.
+export type { AuditFacade } from './audit/facade.js';
 export type { AuditLogPage, AuditLogQuery } from './audit/index.js';
 export type { Clock } from './clock.js';
 export { fixedClock, systemClock } from './clock.js';
 export type { GreenTrackConfig } from './config.js';
+export type { ConsentFacade } from './consent/facade.js';
 export type {
   ChannelConsent,
   ConsentPolicyUpdate,
@@ -15,6 +18,13 @@ export type {
   CustomerConsent,
 } from './consent/index.js';
 export { DEFAULT_CONSENT_POLICY } from './consent/index.js';
+export type { CustomersFacade } from './customers/facade.js';
+export type {
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerUpdate,
+} from './customers/schema.js';
+export type { Customer, CustomerPage } from './customers/service.js';
 export type {
   DatabaseConnection,
   DatabaseOptions,
@@ -66,6 +76,7 @@ export { toNextHandler } from './http/next.js';
 export type { HasHandler } from './http/node.js';
 export { toNodeHandler } from './http/node.js';
 export type { TokenClaims, TokenRequest } from './http/tokens.js';
+export type { ImportsFacade } from './imports/facade.js';
 export type {
   CustomerField,
   ImportOptions,
@@ -75,14 +86,23 @@ export type {
   ImportSource,
 } from './imports/index.js';
 export { ImportErrorCode } from './imports/index.js';
+export type { IntegrationsFacade } from './integrations/facade.js';
+export type {
+  IntegrationAccountCreate,
+  IntegrationAccountOut,
+  IntegrationAccountQuery,
+  IntegrationAccountUpdate,
+} from './integrations/schema.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
+export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './privacy/index.js';
 export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
 export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
 export type { TenantActor } from './scope.js';
 export { SecretErrorCode } from './secrets/index.js';
+export type { SegmentsFacade } from './segments/facade.js';
 export type {
   NearestMember,
   Predicate,
@@ -105,6 +125,7 @@ export {
   renderRule,
   SegmentErrorCode,
 } from './segments/index.js';
+export type { TenancyFacade } from './tenancy/facade.js';
 export type {
   MembershipCreate,
   MembershipUpdate,
@@ -114,7 +135,9 @@ export type {
   UserCreate,
 } from './tenancy/index.js';
 export { roleRank, TenancyErrorCode } from './tenancy/index.js';
+export type { Me } from './tenancy/service.js';
 export type { TenantFacade } from './tenant.js';
+export type { TimelineFacade } from './timeline/facade.js';
 export type {
   AttributionItemData,
   EventItemData,

@@ -11,7 +11,7 @@ import type { DatabaseOptions } from '../src/db/connect.js';
 import { createGreenTrack, type GreenTrack, type GreenTrackConfig } from '../src/index.js';
 import { withDatabase } from './target.js';
 
-export const target = inject('greentrackDatabase');
+const target = inject('greentrackDatabase');
 
 /** 'postgres' or 'pglite': put it in describe names so a failure says where it failed. */
 export const databaseKind = target.kind;

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** `GREENTRACK_SPEC_DIR`, or `shared/spec` next to the repository. */
-export const specDir = process.env.GREENTRACK_SPEC_DIR ?? join(repoRoot, '..', 'shared', 'spec');
+const specDir = process.env.GREENTRACK_SPEC_DIR ?? join(repoRoot, '..', 'shared', 'spec');
 
 /** Reads a spec file, or throws naming the path it looked for. */
-export function readSpecFile(relativePath: string): string {
+function readSpecFile(relativePath: string): string {
   const path = join(specDir, relativePath);
   if (!existsSync(path)) {
     throw new Error(

@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { Timestamp } from '../http/schemas.js';
 
-export const AuditEntrySchema = z
+const AuditEntrySchema = z
   .object({
     id: z.uuid(),
     organization_id: z.uuid(),

@@ -5,8 +5,8 @@ import { defineModule } from '../module.js';
 import { auditFacade, auditPermissions } from './facade.js';
 import { registerAuditRoutes } from './routes.js';
 
-export type { AuditLogPage, AuditLogQuery, AuditRecord } from './service.js';
-export { listAuditLog, recordAudit } from './service.js';
+export type { AuditLogPage, AuditLogQuery } from './service.js';
+export { recordAudit } from './service.js';
 
 export const auditModule = defineModule({
   name: 'audit',

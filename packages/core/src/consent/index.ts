@@ -5,22 +5,10 @@ import { defineModule } from '../module.js';
 import { consentFacade, consentPermissions } from './facade.js';
 import { registerConsentRoutes } from './routes.js';
 
-export { ConsentErrorCode } from './error-codes.js';
-export type { ConsentPolicyUpdate, ConsentSetBody } from './schema.js';
-export {
-  channelConsentSchema,
-  channelSchema,
-  consentModeSchema,
-  consentPolicySchema,
-  consentPolicyUpdateSchema,
-  consentSetBodySchema,
-  customerConsentSchema,
-  subscriptionStatusSchema,
-} from './schema.js';
+export type { ConsentPolicyUpdate } from './schema.js';
+
 export type {
   ChannelConsent,
-  ConsentMode,
-  ConsentPolicy,
   ConsentReason,
   ConsentSetOptions,
   CustomerConsent,
@@ -29,9 +17,7 @@ export {
   consentAllowsSql,
   consentDecision,
   DEFAULT_CONSENT_POLICY,
-  getConsentPolicy,
   getCustomerConsent,
-  setConsentPolicy,
   setCustomerConsent,
 } from './service.js';
 

@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 export const channelSchema = z.enum(['email', 'sms']);
 
 /** A stored subscription status (the seed's `subscriptions.status` CHECK). */
-export const subscriptionStatusSchema = z
+const subscriptionStatusSchema = z
   .enum(['subscribed', 'unsubscribed', 'bounced', 'complained'])
   .openapi('SubscriptionStatus');
 
@@ -16,7 +16,7 @@ export const subscriptionStatusSchema = z
  * How a channel treats a customer with no stored status: `opt_in` sends only to subscribed
  * customers, `opt_out` sends unless unsubscribed, bounced or complained.
  */
-export const consentModeSchema = z.enum(['opt_in', 'opt_out']).openapi('ConsentMode');
+const consentModeSchema = z.enum(['opt_in', 'opt_out']).openapi('ConsentMode');
 
 /** The organization's consent mode per channel. */
 export const consentPolicySchema = z
@@ -44,7 +44,7 @@ export const consentSetBodySchema = z
   })
   .strict()
   .openapi('ConsentSet');
-export type ConsentSetBody = z.input<typeof consentSetBodySchema>;
+type ConsentSetBody = z.input<typeof consentSetBodySchema>;
 
 /** Everything `setCustomerConsent` validates, so issues name `channel`, `status` or `source`. */
 export const consentChangeSchema = z.object({
@@ -72,7 +72,7 @@ export const consentReasonSchema = z
   .openapi('ConsentReason');
 
 /** One channel of a customer's consent. */
-export const channelConsentSchema = z
+const channelConsentSchema = z
   .object({
     /** The stored status, or `null` when the customer never had one on this channel. */
     status: subscriptionStatusSchema.nullable(),

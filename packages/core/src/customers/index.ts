@@ -8,32 +8,16 @@ import { registerCustomerRoutes } from './routes.js';
 
 export { CustomerErrorCode } from './error-codes.js';
 export type { CustomerAction } from './facade.js';
-export { normalizeEmail, normalizePhone, normalizeTags } from './normalize.js';
-export type {
-  CustomerCreate,
-  CustomerCreateData,
-  CustomerListQuery,
-  CustomerUpdate,
-  CustomerValueField,
-} from './schema.js';
+export { normalizeEmail, normalizePhone } from './normalize.js';
+export type { CustomerValueField } from './schema.js';
 export {
-  customerCreateSchema,
-  customerListQuerySchema,
   customerOutSchema,
-  customerPageSchema,
   customerUpdateSchema,
   customerValueFields,
   normalizeContactFields,
 } from './schema.js';
-export type { Customer, CustomerPage } from './service.js';
-export {
-  createCustomer,
-  deleteCustomer,
-  getCustomer,
-  listCustomers,
-  searchTerm,
-  updateCustomer,
-} from './service.js';
+export type { Customer } from './service.js';
+export { getCustomer } from './service.js';
 
 export const customersModule = defineModule({
   name: 'customers',

@@ -32,7 +32,7 @@ export const customerValueFields = [
 ] as const;
 export type CustomerValueField = (typeof customerValueFields)[number];
 
-export const customerTypeSchema = z.enum(['customer', 'lead']);
+const customerTypeSchema = z.enum(['customer', 'lead']);
 
 const tagsSchema = z
   .array(z.string().trim().min(1).max(64))
@@ -102,7 +102,7 @@ export const customerCreateSchema = z
   })
   .openapi('CustomerCreate');
 export type CustomerCreate = z.input<typeof customerCreateSchema>;
-export type CustomerCreateData = z.output<typeof customerCreateSchema>;
+type CustomerCreateData = z.output<typeof customerCreateSchema>;
 
 /** A partial update; `null` clears an optional field; `tags` replaces the whole set. */
 export const customerUpdateSchema = z
@@ -148,7 +148,7 @@ export const customerOutSchema = z
   .openapi('Customer');
 
 /** Sortable columns of the customer list. */
-export const customerSortSchema = z.enum(['name', 'created_at', 'updated_at']);
+const customerSortSchema = z.enum(['name', 'created_at', 'updated_at']);
 
 const isoDate = z.iso.datetime({ offset: true });
 

@@ -23,7 +23,7 @@ export type { MigrationContext } from './migrations/context.js';
 /** Name of the table recording applied migrations. */
 export const MIGRATION_TABLE = 'greentrack_migration';
 /** Name of the lock table that keeps two processes from migrating at once. */
-export const MIGRATION_LOCK_TABLE = 'greentrack_migration_lock';
+const MIGRATION_LOCK_TABLE = 'greentrack_migration_lock';
 
 /** Every migration, in order. Names sort lexically; never rename or reorder one. */
 export function allMigrations(context: MigrationContext): Record<string, Migration> {

@@ -14,21 +14,15 @@ export {
   DEFAULT_EMBEDDING_BATCH_SIZE,
   DEFAULT_EMBEDDING_LEASE_MS,
   DEFAULT_EMBEDDING_RETRY_BASE_MS,
-  DEFAULT_EMBEDDING_RETRY_MAX_MS,
   type EmbeddingDeps,
-  type ProcessEmbeddingOptions,
-  type ProcessEmbeddingResult,
   processEmbeddingJobs,
 } from './process.js';
 export {
   type CustomerProfileFields,
   customerProfileText,
   profileChanged,
-  profileColumns,
 } from './profile.js';
 export {
-  type EnqueueScope,
-  enqueueAllCustomers,
   enqueueEmbedding,
   enqueueEmbeddings,
 } from './queue.js';

@@ -34,7 +34,7 @@ export const DEFAULT_EMBEDDING_LEASE_MS = 5 * 60_000;
 /** Backoff after the first failure; doubles per further failure. @default 30 seconds */
 export const DEFAULT_EMBEDDING_RETRY_BASE_MS = 30_000;
 /** Longest backoff between attempts. @default 1 hour */
-export const DEFAULT_EMBEDDING_RETRY_MAX_MS = 60 * 60_000;
+const DEFAULT_EMBEDDING_RETRY_MAX_MS = 60 * 60_000;
 
 /** Longest `last_error` kept; provider error bodies can be large. */
 const MAX_ERROR_LENGTH = 2000;

@@ -68,7 +68,7 @@ export interface Worker {
 }
 
 /** Default pause between ticks of `start`. */
-export const DEFAULT_WORKER_INTERVAL_MS = 5000;
+const DEFAULT_WORKER_INTERVAL_MS = 5000;
 
 /** Builds the worker of a GreenTrack instance. */
 export function createWorker(deps: EmbeddingDeps): Worker {

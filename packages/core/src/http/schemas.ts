@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 
 /** The error body every failing response carries. */
-export const ErrorResponseSchema = z
+const ErrorResponseSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'VALIDATION_FAILED' }),

@@ -135,7 +135,7 @@ export function createTokenService(secret: string, now: () => Date): TokenServic
 }
 
 /** True when `action` is allowed by `scopes` (exact, `prefix.*`, or `*`). */
-export function scopeAllows(scopes: readonly string[], action: string): boolean {
+function scopeAllows(scopes: readonly string[], action: string): boolean {
   return scopes.some(
     (s) => s === '*' || s === action || (s.endsWith('.*') && action.startsWith(s.slice(0, -1))),
   );

@@ -7,7 +7,7 @@ import { importPermissions, importsFacade } from './facade.js';
 import { registerImportRoutes } from './routes.js';
 
 export { ImportErrorCode } from './error-codes.js';
-export { IMPORT_ROUTE_PATH } from './routes.js';
+
 export type {
   CustomerField,
   ImportOptions,
@@ -15,9 +15,8 @@ export type {
   ImportResult,
   ImportRowError,
 } from './schema.js';
-export { importResultSchema } from './schema.js';
+
 export type { ImportSource } from './service.js';
-export { importCustomers } from './service.js';
 
 export const importsModule = defineModule({
   name: 'imports',

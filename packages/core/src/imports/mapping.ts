@@ -68,7 +68,7 @@ const aliases: Record<string, CustomerField> = {
 const fieldNames = new Set<string>(customerFieldSchema.options);
 
 /** `" Postal-Code "` → `postal_code`: lowercase, runs of non-alphanumerics become `_`. */
-export function headerKey(header: string): string {
+function headerKey(header: string): string {
   return header
     .trim()
     .toLowerCase()

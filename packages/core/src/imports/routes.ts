@@ -29,7 +29,7 @@ import {
 import { importQuerySchema, importResultSchema } from './schema.js';
 
 /** The route's path below the API's base path. */
-export const IMPORT_ROUTE_PATH = '/customers/import';
+const IMPORT_ROUTE_PATH = '/customers/import';
 
 /** Reads the `mapping` query parameter (a JSON object). @throws `VALIDATION_FAILED` */
 function parseMappingParam(raw: string | undefined): Record<string, never> | undefined {

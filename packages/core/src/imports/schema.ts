@@ -13,10 +13,7 @@ export const customerFieldSchema = z.enum([...customerValueFields, 'tags']);
 export type CustomerField = z.infer<typeof customerFieldSchema>;
 
 /** CSV header → field; `null` ignores a column that would otherwise be recognized. */
-export const importMappingSchema = z.record(
-  z.string().trim().min(1),
-  customerFieldSchema.nullable(),
-);
+const importMappingSchema = z.record(z.string().trim().min(1), customerFieldSchema.nullable());
 
 /** Progress after each committed batch: cumulative counts of the whole import so far. */
 export interface ImportProgress {
@@ -96,7 +93,7 @@ export const importOptionsSchema = z
   .strict();
 
 /** One rejected row, or one bad field of it. */
-export const importErrorSchema = z.object({
+const importErrorSchema = z.object({
   /** 1-based data row: the first record after the header is row 1 (blank lines not counted). */
   row: z.number().int().openapi({
     description:

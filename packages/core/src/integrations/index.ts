@@ -6,24 +6,9 @@ import type { IntegrationErrorCode as Code } from './error-codes.js';
 import { integrationPermissions, integrationsFacade } from './facade.js';
 import { registerIntegrationRoutes } from './routes.js';
 
-export { IntegrationErrorCode } from './error-codes.js';
-export type {
-  IntegrationAccountCreate,
-  IntegrationAccountOut,
-  IntegrationAccountQuery,
-  IntegrationAccountUpdate,
-} from './schema.js';
-export {
-  DEFAULT_INTEGRATION_NAME,
-  integrationAccountCreateSchema,
-  integrationAccountListOutSchema,
-  integrationAccountOutSchema,
-  integrationAccountQuerySchema,
-  integrationAccountUpdateSchema,
-  integrationProviderSchema,
-  integrationStatusSchema,
-} from './schema.js';
-export type { RotateCredentialsKeyOptions } from './service.js';
+export type { IntegrationAccountOut } from './schema.js';
+export { integrationAccountOutSchema } from './schema.js';
+
 export {
   createIntegrationAccount,
   deleteIntegrationAccount,

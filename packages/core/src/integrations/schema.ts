@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** Providers an account can be connected for: exactly the seed schema's CHECK list. */
-export const integrationProviderSchema = z.enum([
+const integrationProviderSchema = z.enum([
   'twilio',
   'sendgrid',
   'postmark',
@@ -17,14 +17,14 @@ export const integrationProviderSchema = z.enum([
   'google_analytics',
 ]);
 
-export const integrationStatusSchema = z.enum(['active', 'disabled']);
+const integrationStatusSchema = z.enum(['active', 'disabled']);
 
 /**
  * The name an account gets when none is given. The seed's UNIQUE (organization_id, provider,
  * name) treats NULL names as distinct, so storing NULL would allow any number of unnamed
  * accounts per provider; a concrete default keeps "one unnamed account per provider".
  */
-export const DEFAULT_INTEGRATION_NAME = 'default';
+const DEFAULT_INTEGRATION_NAME = 'default';
 
 /** Limits that keep one row small while fitting real keys (a GA service-account JSON is ~2.4 KB). */
 const MAX_FIELDS = 20;
@@ -37,7 +37,7 @@ const nameSchema = z.string().trim().min(1).max(100);
  * also keeps `__proto__` and friends out; values are kept byte-for-byte (never trimmed),
  * since whitespace may be part of a secret.
  */
-export const credentialsInputSchema = z
+const credentialsInputSchema = z
   .record(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be an identifier like apiKey'),
     z.string().min(1, 'must not be empty').max(MAX_VALUE_LENGTH),

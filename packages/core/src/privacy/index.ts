@@ -5,9 +5,8 @@ import { defineModule } from '../module.js';
 import { privacyFacade, privacyPermissions } from './facade.js';
 import { registerPrivacyRoutes } from './routes.js';
 
-export { customerExportSchema, eraseResultSchema } from './schema.js';
-export type { CustomerExport, EraseResult, ExportCounts } from './service.js';
-export { CUSTOMER_EXPORT_FORMAT, eraseCustomer, exportCustomer, REDACTED } from './service.js';
+export type { CustomerExport, EraseResult } from './service.js';
+export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './service.js';
 
 export const privacyModule = defineModule({
   name: 'privacy',

@@ -67,7 +67,7 @@ export interface CustomerExport {
 }
 
 /** The tables an export lists, with a row count each (what the export's audit row records). */
-export type ExportCounts = Record<
+type ExportCounts = Record<
   Exclude<
     keyof CustomerExport,
     'format' | 'version' | 'exported_at' | 'organization_id' | 'customer'
@@ -326,7 +326,7 @@ export async function exportCustomer(scope: Scope, customerId: string): Promise<
 }
 
 /** Row counts per table of an export document. */
-export function exportCounts(document: CustomerExport): ExportCounts {
+function exportCounts(document: CustomerExport): ExportCounts {
   return {
     tags: document.tags.length,
     subscriptions: document.subscriptions.length,

@@ -3,5 +3,4 @@ export { DEFAULT_EMBEDDER_MAX_BATCH, type Embedder } from './embedder.js';
 export {
   type HashingEmbedderOptions,
   hashingEmbedder,
-  hashingTokens,
 } from './hashing-embedder.js';

@@ -24,7 +24,7 @@ import { CommonErrorCode, GreenTrackError, type ValidationIssue } from '../error
 import { SecretErrorCode } from './error-codes.js';
 
 /** Minimum length of a secret, as `createGreenTrack` enforces for `secret`. */
-export const MIN_SECRET_LENGTH = 32;
+const MIN_SECRET_LENGTH = 32;
 
 /**
  * HKDF salt and info. Fixed, versioned strings: the secret is the only input that varies, so
@@ -143,7 +143,7 @@ export function maskCredential(value: string): string {
 }
 
 /** Hints for every field of `credentials`. */
-export function credentialHints(credentials: Credentials): Record<string, string> {
+function credentialHints(credentials: Credentials): Record<string, string> {
   return Object.fromEntries(
     Object.entries(credentials).map(([field, value]) => [field, maskCredential(value)]),
   );

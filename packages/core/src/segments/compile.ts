@@ -67,7 +67,7 @@ function succeededPayments(org: string, id: RawBuilder<unknown>): RawBuilder<unk
 }
 
 /** Compiles one predicate (a leaf) into a TRUE/FALSE expression. */
-export function compilePredicate(p: Predicate, options: CompileOptions): RawBuilder<SqlBool> {
+function compilePredicate(p: Predicate, options: CompileOptions): RawBuilder<SqlBool> {
   const org = options.organizationId;
   const id = col('id');
   switch (p.field) {

@@ -10,22 +10,19 @@ import { segmentPermissions, segmentsFacade } from './facade.js';
 import { registerSegmentRoutes } from './routes.js';
 import { type Rule, segmentRuleInputSchema } from './rule-schema.js';
 
-export { type CompileOptions, compileRule } from './compile.js';
+export { compileRule } from './compile.js';
 export { SegmentErrorCode } from './error-codes.js';
 export {
   countSegmentMembers,
   type NearestMember,
-  type NearestOptions,
   nearestSegmentMembers,
   type SegmentDefinition,
   segmentMembersQuery,
-  segmentWhere,
   type VectorCriterion,
 } from './members.js';
 export {
   type PreviewMember,
   type PreviewOptions,
-  previewDefinition,
   previewRule,
   type RulePreview,
 } from './preview.js';
@@ -34,10 +31,7 @@ export {
   MAX_RULE_DEPTH,
   MAX_RULE_PREDICATES,
   type Predicate,
-  predicateSchema,
   type Rule,
-  ruleSchema,
-  segmentRuleInputSchema,
 } from './rule-schema.js';
 export type {
   SegmentCreate,
@@ -47,16 +41,8 @@ export type {
   VectorInput,
 } from './schema.js';
 export {
-  createSegment,
-  deleteSegment,
-  getSegment,
-  listSegments,
-  previewSegment,
-  previewSegmentDraft,
   type Segment,
-  type SegmentDeps,
   segmentDefinition,
-  updateSegment,
 } from './service.js';
 
 /**

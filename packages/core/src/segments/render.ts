@@ -21,7 +21,7 @@ const engagementVerb = {
 } as const;
 
 /** One predicate, rendered. Also the label `previewRule` reports as "matched". */
-export function renderPredicate(p: Predicate): string {
+function renderPredicate(p: Predicate): string {
   switch (p.field) {
     case 'type':
       return `type = ${quote(p.value)}`;

@@ -227,7 +227,7 @@ const eventPredicate = z
   .strict();
 
 /** A leaf of the rule tree, discriminated by `field`. */
-export const predicateSchema = z.discriminatedUnion('field', [
+const predicateSchema = z.discriminatedUnion('field', [
   typePredicate,
   containsPredicate,
   emailDomainPredicate,

@@ -22,7 +22,7 @@ const thresholdSchema = z.number().min(-1).max(1);
  * The vector half of a segment: a text embedded by the configured embedder (the text is kept
  * so it can be shown and re-embedded), or an explicit vector of the database's dimension.
  */
-export const vectorInputSchema = z.union([
+const vectorInputSchema = z.union([
   z.strictObject({ text: z.string().trim().min(1).max(2000), threshold: thresholdSchema }),
   z.strictObject({
     embedding: z.array(z.number().finite()).min(1).max(16_000),
@@ -98,7 +98,7 @@ export const segmentOutSchema = z.strictObject({
 export const segmentListOutSchema = z.strictObject({ items: z.array(segmentOutSchema) });
 
 /** One sampled member of a preview. */
-export const previewMemberOutSchema = z.strictObject({
+const previewMemberOutSchema = z.strictObject({
   customer: z.strictObject({ id: z.uuid(), name: z.string(), email: z.string().nullable() }),
   /** Labels of the top-level rule predicates this member satisfies. */
   matched: z.array(z.string()),

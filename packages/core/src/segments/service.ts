@@ -126,7 +126,7 @@ function typeOf(hasRule: boolean, hasVector: boolean): SegmentType {
  * caller is waiting for — the only embedder call core makes inside a request), an explicit
  * vector must have the embedder's (= the columns') dimension.
  */
-export async function resolveVector(
+async function resolveVector(
   deps: SegmentDeps,
   input: VectorInput,
 ): Promise<{ embedding: number[]; text: string | null; threshold: number }> {

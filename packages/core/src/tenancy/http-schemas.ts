@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { Timestamp } from '../http/schemas.js';
 
-export const Role = z.enum(['owner', 'admin', 'staff']).openapi('Role');
+const Role = z.enum(['owner', 'admin', 'staff']).openapi('Role');
 
 export const OrganizationSchema = z
   .object({ id: z.uuid(), name: z.string(), created_at: Timestamp })
@@ -21,7 +21,7 @@ export const MembershipSchema = z
   })
   .openapi('Membership');
 
-export const MembershipWithUserSchema = MembershipSchema.extend({
+const MembershipWithUserSchema = MembershipSchema.extend({
   user: z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }),
 }).openapi('MembershipWithUser');
 

@@ -8,7 +8,7 @@ import { tenancyPermissions } from './rbac.js';
 import { registerTenancyRoutes } from './routes.js';
 
 export { TenancyErrorCode } from './error-codes.js';
-export { authorize, roleAtLeast, roleRank, scopeAllows } from './rbac.js';
+export { authorize, roleAtLeast, roleRank } from './rbac.js';
 export type {
   MembershipCreate,
   MembershipUpdate,
@@ -18,18 +18,11 @@ export type {
 } from './schema.js';
 export type { MembershipWithUser, SystemContext } from './service.js';
 export {
-  addMembership,
   createOrganization,
   createUser,
   findUserByEmail,
-  getOrganization,
   getUser,
-  listMemberships,
-  listUserMemberships,
-  removeMembership,
   resolveRole,
-  updateMembershipRole,
-  updateOrganization,
 } from './service.js';
 
 export const tenancyModule = defineModule({

@@ -38,7 +38,7 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
 }
 
 /** True when `action` is allowed by `scopes` (exact, `prefix.*`, or `*`). */
-export function scopeAllows(scopes: readonly string[], action: string): boolean {
+function scopeAllows(scopes: readonly string[], action: string): boolean {
   return scopes.some(
     (s) => s === '*' || s === action || (s.endsWith('.*') && action.startsWith(s.slice(0, -1))),
   );

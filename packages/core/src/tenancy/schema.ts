@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 
-export const roleSchema = z.enum(['owner', 'admin', 'staff']);
+const roleSchema = z.enum(['owner', 'admin', 'staff']);
 
 export const userCreateSchema = z.object({
   email: z.string().trim().pipe(z.email()),

@@ -405,7 +405,7 @@ export async function removeMembership(scope: Scope, membershipId: string): Prom
 }
 
 /** Every organization `userId` belongs to, with the role there (host-level: no scope). */
-export async function listUserMemberships(
+async function listUserMemberships(
   ctx: Pick<SystemContext, 'db'>,
   userId: string,
 ): Promise<

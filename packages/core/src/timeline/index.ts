@@ -6,12 +6,7 @@ import { timelineFacade } from './facade.js';
 import { registerTimelineRoutes } from './routes.js';
 
 export type { TimelineQuery, TimelineType } from './schema.js';
-export {
-  TIMELINE_TYPES,
-  timelineItemSchema,
-  timelinePageSchema,
-  timelineQuerySchema,
-} from './schema.js';
+export { TIMELINE_TYPES } from './schema.js';
 export type {
   AttributionItemData,
   EventItemData,
@@ -22,7 +17,6 @@ export type {
   TimelineItem,
   TimelinePage,
 } from './service.js';
-export { getCustomerTimeline } from './service.js';
 
 export const timelineModule = defineModule({
   name: 'timeline',

@@ -139,7 +139,7 @@ const item = <T extends TimelineType, D extends z.ZodType>(type: T, data: D) =>
     data,
   });
 
-export const timelineItemSchema = z
+const timelineItemSchema = z
   .discriminatedUnion('type', [
     item('message', messageData),
     item('message_event', messageEventData),

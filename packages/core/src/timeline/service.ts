@@ -445,7 +445,7 @@ type Wire<T> = {
 const toDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
 
 /** Formats minor units in their currency, e.g. `1250, 'usd'` → `$12.50`; `500, 'jpy'` → `¥500`. */
-export function formatMoney(cents: number | null, currency: string | null): string {
+function formatMoney(cents: number | null, currency: string | null): string {
   if (cents === null) return '—';
   const code = (currency ?? 'usd').toUpperCase();
   try {

@@ -5,9 +5,9 @@
  */
 import type { GreenTrack } from '@greentrack/core';
 
-export const DEMO_EMAIL = 'owner@demo.greentrack.dev';
-export const DEMO_OWNER_NAME = 'Demo Owner';
-export const DEMO_ORGANIZATION_NAME = 'Demo Bakery';
+const DEMO_EMAIL = 'owner@demo.greentrack.dev';
+const DEMO_OWNER_NAME = 'Demo Owner';
+const DEMO_ORGANIZATION_NAME = 'Demo Bakery';
 
 /** The demo owner and the (first) organization they belong to. */
 export interface DemoData {

@@ -5,7 +5,7 @@
  */
 import type { GreenTrack } from '@greentrack/core';
 
-export const DEMO_EMAIL = 'owner@demo.greentrack.dev';
+const DEMO_EMAIL = 'owner@demo.greentrack.dev';
 
 export interface DemoData {
   owner: { id: string; email: string };

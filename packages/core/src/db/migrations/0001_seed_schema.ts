@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
 import type { MigrationContext } from './context.js';
 
 /** The seed DDL with the embedding dimension filled in. */
-export function seedSchemaSql(dimensions: number): string {
+function seedSchemaSql(dimensions: number): string {
   return `
 -- Enable pgvector
 CREATE EXTENSION IF NOT EXISTS vector;

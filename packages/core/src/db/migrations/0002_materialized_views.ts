@@ -12,7 +12,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 
-export const campaignPerformanceSql = `
+const campaignPerformanceSql = `
 CREATE MATERIALIZED VIEW mv_campaign_performance AS
 SELECT
   c.organization_id,
@@ -60,7 +60,7 @@ LEFT JOIN (
 ) a ON a.campaign_run_id = r.id
 `;
 
-export const revenueByCampaignSql = `
+const revenueByCampaignSql = `
 CREATE MATERIALIZED VIEW mv_revenue_by_campaign AS
 SELECT
   c.organization_id,

@@ -27,7 +27,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /** Index names, for the down migration and the schema-parity test's allow-list. */
-export const timelineIndexNames = [
+const timelineIndexNames = [
   'messages_customer_timeline_idx',
   'events_customer_occurred_idx',
   'attributions_customer_created_idx',
