@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: install, lint, build, typecheck, publint, tests
+# The whole test suite, from a fresh clone: install, lint, build, typecheck, publint, attw, tests
 # on embedded PGlite, then PostgreSQL + pgvector set up locally and the database tests again
 # on it. `.ci/run` runs exactly this (README Quickstart: `npm test`).
 set -euo pipefail
@@ -29,6 +29,9 @@ pnpm typecheck
 
 step "publint"
 pnpm publint
+
+step "attw (are the types wrong?) on the packed packages"
+pnpm attw
 
 step "tests on embedded PGlite"
 unset DATABASE_URL
