@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: install, lint, build, typecheck, publint, tests
-# on embedded PGlite, then PostgreSQL + pgvector set up locally and the database tests again
-# on it. `.ci/run` runs exactly this (README Quickstart: `npm test`).
+# The whole test suite, from a fresh clone: install, lint, build, typecheck, publint, attw, the
+# packed-install smoke test, tests on embedded PGlite, then PostgreSQL + pgvector set up locally
+# and the database tests again on it. Needs nothing outside the repository (the shared spec is
+# for `pnpm test:conformance`). `.ci/run` runs this, then the conformance run (README: `npm test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/pnpm.sh
@@ -29,6 +30,12 @@ pnpm typecheck
 
 step "publint"
 pnpm publint
+
+step "attw (are the types wrong?) on the packed packages"
+pnpm attw
+
+step "packed-install smoke test (pnpm pack → npm install → import, bin, serve, widgets)"
+node scripts/smoke-packed.mjs
 
 step "tests on embedded PGlite"
 unset DATABASE_URL

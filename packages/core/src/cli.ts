@@ -1,78 +1,22 @@
 #!/usr/bin/env node
-import { DEFAULT_DATA_DIR } from './db/index.js';
-import { toGreenTrackError } from './errors.js';
 /**
- * The `greentrack` command.
- *
- *   greentrack migrate            apply pending migrations
- *   greentrack migrate --status   list applied and pending migrations
- *
- * Target: `DATABASE_URL` when set, else the embedded database in `GREENTRACK_DATA_DIR`
- * (default ./.greentrack/data).
+ * The `greentrack` bin (see `run-cli.ts` for the commands). This file is only ever run, never
+ * imported, so it runs unconditionally: no "is this the main module?" check. Such a check
+ * compared `import.meta.url` with `process.argv[1]`, which is the `node_modules/.bin` symlink
+ * when npm installs the package, and `npx greentrack …` silently did nothing (issue 8).
  */
-import { createGreenTrack } from './greentrack.js';
+import { toGreenTrackError } from './errors.js';
+import { runCli } from './run-cli.js';
 
-const usage = `Usage: greentrack migrate [--status]
-
-Applies GreenTrack's migrations to DATABASE_URL, or to the embedded database in
-GREENTRACK_DATA_DIR (default ${DEFAULT_DATA_DIR}) when DATABASE_URL is unset.`;
-
-/** Runs the CLI; returns the process exit code. */
-export async function runCli(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> {
-  const [command, ...flags] = argv;
-  if (command !== 'migrate' || flags.some((f) => f !== '--status')) {
-    out(usage);
-    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
-  }
-  const url = env.DATABASE_URL;
-  const dataDir = env.GREENTRACK_DATA_DIR ?? DEFAULT_DATA_DIR;
-  const gt = await createGreenTrack({ database: url ? { url } : { dataDir } });
-  try {
-    const target = url ? `postgres (${redact(url)})` : `embedded PGlite (${dataDir})`;
-    if (flags.includes('--status')) {
-      out(`Migrations on ${target}:`);
-      for (const m of await gt.migrationStatus()) {
-        out(
-          `  ${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`,
-        );
-      }
-    } else {
-      const { applied } = await gt.migrate();
-      out(
-        applied.length === 0
-          ? `Already up to date: ${target}`
-          : `Applied ${applied.length} migration(s) to ${target}:`,
-      );
-      for (const name of applied) out(`  ${name}`);
-    }
-    return 0;
-  } finally {
-    await gt.close();
-  }
-}
-
-/** Hides the password of a connection string in output. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
-
-const isMain =
-  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  runCli(process.argv.slice(2), process.env, (line) => console.log(line)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const e = toGreenTrackError(error);
-      console.error(
-        `greentrack: ${e.code}: ${e.code === 'INTERNAL' && error instanceof Error ? error.message : e.message}`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+runCli(process.argv.slice(2), process.env, (line) => console.log(line)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const e = toGreenTrackError(error);
+    console.error(
+      `greentrack: ${e.code}: ${e.code === 'INTERNAL' && error instanceof Error ? error.message : e.message}`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../../test/harness.js';
-import { runCli } from '../cli.js';
 import { createGreenTrack, type GreenTrack } from '../index.js';
+import { runCli } from '../run-cli.js';
 import { allMigrations } from './migrator.js';
 
 const migrationNames = Object.keys(allMigrations({ embeddingDimensions: 1536 }));

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSpecFile, specDir } from '../../../../conformance.shared.js';
 import {
   STANDARD_WEBHOOK_HEADERS,
   verifyStandardWebhook,
@@ -10,35 +9,18 @@ import {
 } from './index.js';
 import { parseSignatureHeader, signedContent } from './signature.js';
 
-// Checks our constants and signed-content format against the vendored spec text itself, so a
-// typo in a header name or delimiter cannot hide behind tests written from the same belief.
-// The spec lives outside the repo (read it in place; never copy it in). If it is missing the
-// tests FAIL: a skipped check would look like a passing one.
+// Conformance (`pnpm test:conformance`): checks our constants and signed-content format
+// against the shared spec text itself, so a typo in a header name or delimiter cannot hide
+// behind tests written from the same belief. The spec lives outside the repo (read in place,
+// never copied in); if it is missing these tests FAIL, naming the path. `npm test` covers the
+// same ground self-contained, with the official `standardwebhooks` package as the oracle
+// (verify.test.ts, signature.test.ts).
 
-const SPEC_FROM_REPO_ROOT = '../shared/spec/providers/standard-webhooks/standard-webhooks.md';
-
-/** Nearest ancestor holding `pnpm-workspace.yaml`: robust to moving this file around. */
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (dirname(dir) === dir) {
-      throw new Error(`No pnpm-workspace.yaml above ${start}; cannot locate the repo root.`);
-    }
-  }
-}
-
-const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-const specPath = resolve(repoRoot, SPEC_FROM_REPO_ROOT);
+const SPEC_FILE = 'providers/standard-webhooks/standard-webhooks.md';
+const specPath = join(specDir, SPEC_FILE);
 
 function readSpec(): string {
-  if (!existsSync(specPath)) {
-    throw new Error(
-      `Standard Webhooks spec is missing: expected ${specPath} ` +
-        `(${SPEC_FROM_REPO_ROOT} relative to the repo root ${repoRoot}). ` +
-        'These tests check our implementation against it and cannot run without it.',
-    );
-  }
-  return readFileSync(specPath, 'utf8');
+  return readSpecFile(SPEC_FILE);
 }
 
 /** Bodies of the spec's fenced code blocks, in order. */
@@ -70,7 +52,7 @@ function signedContentExamples(
   });
 }
 
-describe(`Standard Webhooks spec (${SPEC_FROM_REPO_ROOT})`, () => {
+describe(`Standard Webhooks spec (${specPath})`, () => {
   it('is present where the repo expects it', () => {
     expect(readSpec()).toContain('Standard Webhooks');
   });

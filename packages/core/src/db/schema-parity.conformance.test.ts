@@ -2,7 +2,8 @@
  * The migrated schema must equal the spec's own DDL. The spec's DDL is applied into a
  * scratch schema of the same database, then the catalogs of both are compared row by row:
  * columns (type, NOT NULL, default), constraints (CHECK, UNIQUE, PK, FK with ON DELETE) and
- * indexes. The DDL is read from ../shared/spec at test time, never from a copy.
+ * indexes. The DDL is read from ../shared/spec at test time, never from a copy, so this
+ * file is part of `pnpm test:conformance`, not `npm test`.
  */
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
