@@ -14,7 +14,7 @@ export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
  * none, or if one has not been built (a tarball without dist/ would "pass" nothing).
  * @returns {{ name: string, dir: string, manifest: Record<string, unknown> }[]}
  */
-export function publishedPackages() {
+function publishedPackages() {
   const packagesDir = join(repoRoot, 'packages');
   const found = readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())

@@ -44,7 +44,6 @@ export const consentSetBodySchema = z
   })
   .strict()
   .openapi('ConsentSet');
-type ConsentSetBody = z.input<typeof consentSetBodySchema>;
 
 /** Everything `setCustomerConsent` validates, so issues name `channel`, `status` or `source`. */
 export const consentChangeSchema = z.object({

@@ -102,7 +102,6 @@ export const customerCreateSchema = z
   })
   .openapi('CustomerCreate');
 export type CustomerCreate = z.input<typeof customerCreateSchema>;
-type CustomerCreateData = z.output<typeof customerCreateSchema>;
 
 /** A partial update; `null` clears an optional field; `tags` replaces the whole set. */
 export const customerUpdateSchema = z

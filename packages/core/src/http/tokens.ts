@@ -133,10 +133,3 @@ export function createTokenService(secret: string, now: () => Date): TokenServic
     },
   };
 }
-
-/** True when `action` is allowed by `scopes` (exact, `prefix.*`, or `*`). */
-function scopeAllows(scopes: readonly string[], action: string): boolean {
-  return scopes.some(
-    (s) => s === '*' || s === action || (s.endsWith('.*') && action.startsWith(s.slice(0, -1))),
-  );
-}
