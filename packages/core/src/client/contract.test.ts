@@ -1,0 +1,180 @@
+/**
+ * The client's contract with the server, checked against `openapi.json` (the document the
+ * route schemas generate): every client method is called against a real server, every
+ * request it makes must be an operation of the document, answered with a status the
+ * operation declares, and every operation of the document must be reached by some method.
+ * A route added without a client method, or a client path that drifted, fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import type { GreenTrack } from '../greentrack.js';
+import { createClient, type GreenTrackClient } from './index.js';
+
+const BASE = 'http://host.test/api/greentrack';
+
+interface Operation {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  statuses: string[];
+}
+
+/** Every operation of the document, with a regular expression for its path template. */
+function operationsOf(document: {
+  paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+}): Operation[] {
+  return Object.entries(document.paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      template,
+      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      statuses: Object.keys(operation.responses ?? {}),
+    })),
+  );
+}
+
+/** Every function of the client, by dotted name (`customers.list`). */
+function methodsOf(client: object, prefix = ''): string[] {
+  return Object.entries(client).flatMap(([key, value]) =>
+    typeof value === 'function'
+      ? [`${prefix}${key}`]
+      : typeof value === 'object' && value !== null
+        ? methodsOf(value, `${prefix}${key}.`)
+        : [],
+  );
+}
+
+describe(`client contract with openapi.json [${databaseKind}]`, () => {
+  let gt: GreenTrack;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ gt, cleanup } = await createTestGreenTrack({
+      secret: 'contract-test-secret-long-enough-1234567890',
+    }));
+  });
+  afterAll(() => cleanup());
+
+  it('every method calls a documented operation, and every operation has a method', async () => {
+    const document = (await (
+      await gt.handler(new Request(`${BASE}/openapi.json`))
+    ).json()) as Parameters<typeof operationsOf>[0];
+    const operations = operationsOf(document);
+    const { organization, owner } = await makeOrganization(gt, 'Contract Co');
+    const calls: Array<{ method: string; path: string; status: number }> = [];
+    const api: GreenTrackClient = createClient({
+      baseUrl: BASE,
+      token: () =>
+        gt.tokens.issue({ userId: owner.id, organizationId: organization.id, scopes: ['*'] }),
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const response = await gt.handler(request);
+        calls.push({
+          method: request.method,
+          path: new URL(request.url).pathname,
+          status: response.status,
+        });
+        return response;
+      },
+    });
+
+    const customer = await api.customers.create({
+      type: 'customer',
+      name: 'Contract',
+      email: 'c@example.com',
+    });
+    const account = await api.integrations.create({
+      provider: 'twilio',
+      credentials: { authToken: 'tw-contract-token-1234' },
+    });
+    const segment = await api.segments.create({
+      name: 'Leads',
+      rule: { field: 'type', op: 'eq', value: 'lead' },
+    });
+    const { items: memberships } = await api.memberships.list();
+    const staff = memberships.find((m) => m.role === 'staff');
+    const newcomer = await gt.users.create({ email: `new-${Date.now()}@example.com` });
+
+    // One call per method; a method missing here fails the coverage check below.
+    const byMethod: Record<string, () => Promise<unknown>> = {
+      me: () => api.me(),
+      'organization.get': () => api.organization.get(),
+      'organization.update': () => api.organization.update({ name: 'Contract Co 2' }),
+      'memberships.list': () => api.memberships.list(),
+      'memberships.add': () => api.memberships.add({ userId: newcomer.id, role: 'staff' }),
+      'memberships.updateRole': () =>
+        api.memberships.updateRole(staff?.id ?? '', { role: 'admin' }),
+      'memberships.remove': () => api.memberships.remove(staff?.id ?? ''),
+      'auditLog.list': () => api.auditLog.list({ limit: 5 }),
+      'customers.list': () => api.customers.list({ q: 'contract' }),
+      'customers.get': () => api.customers.get(customer.id),
+      'customers.create': () => api.customers.create({ type: 'lead', name: 'Another' }),
+      'customers.update': () => api.customers.update(customer.id, { city: 'Portland' }),
+      'customers.import': () =>
+        api.customers.import('name,email\nImported,imported@example.com\n', { tags: ['csv'] }),
+      'customers.timeline': () => api.customers.timeline(customer.id, { limit: 5 }),
+      'customers.export': () => api.customers.export(customer.id),
+      'customers.erase': async () => {
+        const doomed = await gt
+          .as({ userId: owner.id, organizationId: organization.id })
+          .customers.create({ type: 'lead', name: 'Doomed' });
+        return api.customers.erase(doomed.id);
+      },
+      'customers.remove': async () => {
+        const removable = await gt
+          .as({ userId: owner.id, organizationId: organization.id })
+          .customers.create({ type: 'lead', name: 'Removable' });
+        return api.customers.remove(removable.id);
+      },
+      'consent.get': () => api.consent.get(customer.id),
+      'consent.set': () => api.consent.set(customer.id, 'email', { status: 'subscribed' }),
+      'consent.policy.get': () => api.consent.policy.get(),
+      'consent.policy.set': () => api.consent.policy.set({ sms: 'opt_in' }),
+      'integrations.list': () => api.integrations.list({ provider: 'twilio' }),
+      'integrations.get': () => api.integrations.get(account.id),
+      'integrations.create': () =>
+        api.integrations.create({
+          provider: 'sendgrid',
+          credentials: { apiKey: 'SG.contract-key-5678' },
+        }),
+      'integrations.update': () => api.integrations.update(account.id, { name: 'sms' }),
+      'integrations.remove': () => api.integrations.remove(account.id),
+      'segments.list': () => api.segments.list(),
+      'segments.get': () => api.segments.get(segment.id),
+      'segments.create': () =>
+        api.segments.create({
+          name: 'VIP',
+          rule: { field: 'tags', op: 'has_any', values: ['vip'] },
+        }),
+      'segments.update': () => api.segments.update(segment.id, { name: 'All leads' }),
+      'segments.preview': () => api.segments.preview(segment.id, { sampleSize: 1 }),
+      'segments.previewDraft': () =>
+        api.segments.previewDraft({ rule: { field: 'type', op: 'eq', value: 'customer' } }),
+      'segments.remove': () => api.segments.remove(segment.id),
+    };
+    expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
+    const failed: string[] = [];
+    for (const [name, call] of Object.entries(byMethod)) {
+      await call().catch((error: unknown) => failed.push(`${name}: ${String(error)}`));
+    }
+    expect(failed).toEqual([]);
+
+    const undocumented = calls.filter(
+      (call) => !operations.some((op) => op.method === call.method && op.pattern.test(call.path)),
+    );
+    expect(undocumented).toEqual([]);
+    const undeclaredStatus = calls.filter((call) => {
+      const operation = operations.find(
+        (op) => op.method === call.method && op.pattern.test(call.path),
+      );
+      return !operation?.statuses.includes(String(call.status));
+    });
+    expect(undeclaredStatus).toEqual([]);
+    const unreached = operations
+      .filter((op) => !/\/(health|openapi\.json)$/.test(op.template))
+      .filter(
+        (op) => !calls.some((call) => call.method === op.method && op.pattern.test(call.path)),
+      )
+      .map((op) => `${op.method} ${op.template}`);
+    expect(unreached).toEqual([]);
+  });
+});
