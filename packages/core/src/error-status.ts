@@ -57,6 +57,7 @@ export const errorStatus: Record<
   IMPORT_FILE_MISSING: 400,
   SEGMENT_NOT_FOUND: 404,
   SEGMENT_IN_USE: 409,
+  SEGMENT_RULE_CORRUPT: 500,
 };
 
 /** The HTTP status for `code`; unknown codes are server errors. */

@@ -5,7 +5,12 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import { httpStatusFor } from '../error-status.js';
-import { CommonErrorCode, GreenTrackError, toGreenTrackError } from '../errors.js';
+import {
+  CommonErrorCode,
+  GreenTrackError,
+  INTERNAL_ERROR_MESSAGE,
+  toGreenTrackError,
+} from '../errors.js';
 import { HttpErrorCode } from './error-codes.js';
 
 /** Where the HTTP layer reports server-side failures. */
@@ -36,7 +41,7 @@ function fromHttpException(error: HTTPException): GreenTrackError {
   }
   return new GreenTrackError({
     code: CommonErrorCode.INTERNAL,
-    message: 'Internal error',
+    message: INTERNAL_ERROR_MESSAGE,
     cause: error,
   });
 }

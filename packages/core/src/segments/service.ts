@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/index.js';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { SegmentsTable, SegmentType } from '../db/types.js';
 import { fromVector, toJson, toVector } from '../db/values.js';
+import { EmbeddingErrorCode } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { Embedder } from '../providers/embedder.js';
 import { inTransaction, type Scope } from '../scope.js';
@@ -91,7 +92,7 @@ function storedRule(row: SegmentRow): Rule | null {
   const result = boundedRuleSchema.safeParse(raw);
   if (!result.success) {
     throw new GreenTrackError({
-      code: CommonErrorCode.INTERNAL,
+      code: SegmentErrorCode.SEGMENT_RULE_CORRUPT,
       message: `Segment ${row.id} holds an invalid rule in metadata.rule`,
       details: { segmentId: row.id },
     });
@@ -134,7 +135,7 @@ export async function resolveVector(
     const [embedding] = await deps.embedder.embed([input.text]);
     if (!embedding || embedding.length !== deps.embedder.dimensions) {
       throw new GreenTrackError({
-        code: CommonErrorCode.INTERNAL,
+        code: EmbeddingErrorCode.EMBEDDING_DIMENSION_MISMATCH,
         message: `Embedder ${deps.embedder.id} returned no vector of dimension ${deps.embedder.dimensions}`,
       });
     }
