@@ -26,6 +26,7 @@ import { resolveRole } from '../tenancy/index.js';
 import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
 import type { TenantActor, TenantDeps, TenantFacade, TenantFacadeOptions } from '../tenant.js';
 import { registerTimelineRoutes } from '../timeline/routes.js';
+import { toValidationIssues } from '../validation.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
 import { consoleLogger, errorResponse, type Logger } from './errors.js';
@@ -137,10 +138,7 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
     // zod failures become our error shape, with every bad field listed.
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.') || '(root)',
-          message: issue.message,
-        }));
+        const issues = toValidationIssues(result.error);
         throw new GreenTrackError({
           code: CommonErrorCode.VALIDATION_FAILED,
           message: `Invalid ${result.target}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
