@@ -24,19 +24,36 @@ export const consoleLogger: Logger = {
     console.error(`[greentrack] ${message}`, context.method, context.path, context.error),
 };
 
+/**
+ * Hono (and its validators) throw `HTTPException`s; each status maps to one of our codes so
+ * the response keeps its 4xx and our error shape. The message comes from Hono, never from
+ * user input.
+ */
 function fromHttpException(error: HTTPException): GreenTrackError {
-  if (error.status === 413) {
-    return new GreenTrackError({
-      code: HttpErrorCode.PAYLOAD_TOO_LARGE,
-      message: 'Request body too large',
-    });
+  switch (error.status) {
+    case 400:
+      // Hono's validator throws this for a body that is not JSON at all.
+      return new GreenTrackError({
+        code: CommonErrorCode.VALIDATION_FAILED,
+        message: error.message || 'Malformed request',
+        details: { issues: [{ path: '(body)', message: error.message || 'malformed JSON' }] },
+      });
+    case 413:
+      return new GreenTrackError({
+        code: HttpErrorCode.PAYLOAD_TOO_LARGE,
+        message: 'Request body too large',
+      });
+    case 415:
+      return new GreenTrackError({
+        code: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        message: 'Unsupported Content-Type for this route',
+      });
   }
-  if (error.status === 400) {
-    // Hono's validator throws this for a body that is not JSON at all.
+  if (error.status >= 400 && error.status < 500) {
     return new GreenTrackError({
-      code: CommonErrorCode.VALIDATION_FAILED,
-      message: error.message || 'Malformed request',
-      details: { issues: [{ path: '(body)', message: error.message || 'malformed JSON' }] },
+      code: HttpErrorCode.BAD_REQUEST,
+      message: error.message || 'Bad request',
+      details: { status: error.status },
     });
   }
   return new GreenTrackError({

@@ -320,6 +320,22 @@ describe(`HTTP API [${databaseKind}]`, () => {
       expect(((await res.json()) as ErrorBody).error.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    // Regression (issue 8, finding 12): the validator's 415 was not mapped and became a 500.
+    it('415 UNSUPPORTED_MEDIA_TYPE for a JSON route called with another content type', async () => {
+      const logCount = logged.length;
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const res = await call('/organization', {
+          method: 'PATCH',
+          headers: { 'content-type': contentType },
+          body: 'name=Renamed',
+          token: tokenFor(fixture.owner),
+        });
+        expect(res.status).toBe(415);
+        expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      }
+      expect(logged).toHaveLength(logCount);
+    });
+
     it('404 JSON for an unknown route', async () => {
       const res = await call('/nope', { token: tokenFor(fixture.owner) });
       expect(res.status).toBe(404);
