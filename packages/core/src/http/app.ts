@@ -26,7 +26,7 @@ import { resolveRole } from '../tenancy/index.js';
 import { registerTenancyRoutes, type TenancyRouteDeps } from '../tenancy/routes.js';
 import type { TenantActor, TenantDeps, TenantFacade, TenantFacadeOptions } from '../tenant.js';
 import { registerTimelineRoutes } from '../timeline/routes.js';
-import { toValidationIssues } from '../validation.js';
+import { assertStorableText, toValidationIssues } from '../validation.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
 import { consoleLogger, errorResponse, type Logger } from './errors.js';
@@ -145,6 +145,8 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
           details: { location: result.target, issues },
         });
       }
+      // The same refusal services apply (see parseInput), for every body, query and param.
+      assertStorableText(result.data, result.target);
     },
   }).basePath(basePath) as unknown as ApiApp;
 

@@ -24,12 +24,8 @@ export const MAX_RULE_PREDICATES = 100;
 const days = z.number().int().min(1).max(36_500);
 /** An amount in cents: a non-negative safe integer. */
 const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-/** Postgres text cannot hold NUL, so it is refused here rather than failing as SQL. */
-const text = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+// NUL and lone surrogates are refused for every input before this schema runs (parseInput).
+const text = z.string().min(1).max(200);
 const textList = z.array(text).min(1).max(100);
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -191,19 +187,11 @@ const engagementPredicate = z.discriminatedUnion('op', [
 ]);
 
 /**
- * A property value an event must carry. Strings are refused when Postgres `jsonb` could
- * not hold them (NUL, lone UTF-16 surrogates), so a bad value fails validation instead of
- * failing as SQL; numbers are finite (zod refuses `Infinity` and `NaN`).
+ * A property value an event must carry. Strings `jsonb` could not hold (NUL, lone UTF-16
+ * surrogates) are refused for every input before zod runs (`parseInput`); numbers are
+ * finite (zod refuses `Infinity` and `NaN`).
  */
-const propertyValue = z.union([
-  z
-    .string()
-    .max(200)
-    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
-    .refine((v) => !/\p{Cs}/u.test(v), 'must not contain lone UTF-16 surrogates'),
-  z.number(),
-  z.boolean(),
-]);
+const propertyValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 
 /**
  * The customer did the event `name` at least `value` times (`occurred_at` in the last

@@ -1,0 +1,207 @@
+/**
+ * Hostile input over HTTP (and the same through the facade): every malformed value is a
+ * 400 with our error shape, never a 500, and nothing is written. Regressions of the
+ * robustness findings of issue 8 (~470 requests against the Express example).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../../test/errors.js';
+import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import { fixedClock } from '../clock.js';
+import type { GreenTrack } from '../greentrack.js';
+
+const BASE = 'http://host.test/api/greentrack';
+const SECRET = 'robustness-secret-0123456789abcdefghij';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { issues?: Array<{ path: string }> } };
+}
+
+describe(`hostile input [${databaseKind}]`, () => {
+  let gt: GreenTrack;
+  let cleanup: () => Promise<void>;
+  let fixture: Awaited<ReturnType<typeof makeOrganization>>;
+  let token: string;
+  let customerId: string;
+  let integrationId: string;
+  let segmentId: string;
+  const logged: unknown[] = [];
+
+  beforeAll(async () => {
+    ({ gt, cleanup } = await createTestGreenTrack({
+      clock: fixedClock('2026-06-01T09:00:00.000Z'),
+      secret: SECRET,
+      http: { logger: { error: (_message, context) => logged.push(context.error) } },
+    }));
+    fixture = await makeOrganization(gt, 'Hostile Org');
+    token = gt.tokens.issue({ userId: fixture.owner.id, organizationId: fixture.organization.id });
+    const owner = gt.as({ userId: fixture.owner.id, organizationId: fixture.organization.id });
+    customerId = (
+      await owner.customers.create({ name: 'Target', type: 'customer', email: 't@example.com' })
+    ).id;
+    integrationId = (
+      await owner.integrations.create({ provider: 'sendgrid', credentials: { apiKey: 'SG.x' } })
+    ).id;
+    segmentId = (
+      await owner.segments.create({
+        name: 'Leads',
+        rule: { field: 'type', op: 'eq', value: 'lead' },
+      })
+    ).id;
+  });
+  afterAll(() => cleanup());
+
+  const owner = () => gt.as({ userId: fixture.owner.id, organizationId: fixture.organization.id });
+
+  const call = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
+    gt.handler(
+      new Request(`${BASE}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    );
+
+  /** Asserts a 400 VALIDATION_FAILED, and returns the issue paths. */
+  async function rejected(res: Response, code = 'VALIDATION_FAILED'): Promise<string[]> {
+    const text = await res.text();
+    expect(res.status, text).toBe(400);
+    const body = JSON.parse(text) as ErrorBody;
+    expect(body.error.code).toBe(code);
+    return (body.error.details?.issues ?? []).map((i) => i.path);
+  }
+
+  /** Requests carrying `bad` in one string each: a body field, a query parameter, ... */
+  const requestsWith = (bad: string) => {
+    // Built when sent: a lone surrogate cannot even be URI-encoded.
+    const q = () => encodeURIComponent(bad);
+    return [
+      ['POST /customers name', () => call('POST', '/customers', { name: `a${bad}`, type: 'lead' })],
+      [
+        'POST /customers city',
+        () => call('POST', '/customers', { name: 'ok', type: 'lead', city: bad }),
+      ],
+      [
+        'POST /customers tags',
+        () => call('POST', '/customers', { name: 'ok', type: 'lead', tags: [bad] }),
+      ],
+      ['PATCH /customers notes', () => call('PATCH', `/customers/${customerId}`, { notes: bad })],
+      ['GET /customers q', () => call('GET', `/customers?q=a${q()}`)],
+      ['GET /customers tags', () => call('GET', `/customers?tags=a${q()}`)],
+      ['GET /customers city', () => call('GET', `/customers?city=a${q()}`)],
+      ['GET /audit-log entity', () => call('GET', `/audit-log?entity=a${q()}`)],
+      ['GET /audit-log action', () => call('GET', `/audit-log?action=a${q()}`)],
+      [
+        'POST /segments name',
+        () =>
+          call('POST', '/segments', {
+            name: `a${bad}`,
+            rule: { field: 'type', op: 'eq', value: 'lead' },
+          }),
+      ],
+      [
+        'POST /segments vector text',
+        () => call('POST', '/segments', { name: 'v', vector: { text: `a${bad}`, threshold: 0.5 } }),
+      ],
+      [
+        'POST /segments/preview rule value',
+        () =>
+          call('POST', '/segments/preview', {
+            rule: { field: 'name', op: 'contains', value: `a${bad}` },
+          }),
+      ],
+      [
+        'PUT consent source',
+        () =>
+          call('PUT', `/customers/${customerId}/consent/email`, {
+            status: 'subscribed',
+            source: `a${bad}`,
+          }),
+      ],
+      ['PATCH /organization name', () => call('PATCH', '/organization', { name: `a${bad}` })],
+      [
+        'POST /integrations name',
+        () =>
+          call('POST', '/integrations', {
+            provider: 'twilio',
+            name: `a${bad}`,
+            credentials: { apiKey: 'x' },
+          }),
+      ],
+      [
+        'POST /integrations credential',
+        () =>
+          call('POST', '/integrations', {
+            provider: 'twilio',
+            credentials: { apiKey: `sk${bad}` },
+          }),
+      ],
+      [
+        'PATCH /integrations name',
+        () => call('PATCH', `/integrations/${integrationId}`, { name: `a${bad}` }),
+      ],
+      [
+        'POST import ?tags=',
+        () =>
+          call(
+            'POST',
+            `/customers/import?tags=a${q()}`,
+            'name,email\nX,x@example.com\n',
+            'text/csv',
+          ),
+      ],
+    ] as const;
+  };
+
+  // Regression (issue 8, finding 9): Postgres rejects 0x00 in text and jsonb, so each of
+  // these was a 500 after the request had passed validation.
+  it('rejects NUL in any string, on every route, with 400 and writes nothing', async () => {
+    const before = await gt.db.selectFrom('audit_log').select('id').execute();
+    for (const [name, send] of requestsWith('\u0000')) {
+      const res = await send();
+      expect(res.status, name).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.code, name).toBe('VALIDATION_FAILED');
+    }
+    expect(logged).toEqual([]);
+    expect(await gt.db.selectFrom('audit_log').select('id').execute()).toEqual(before);
+    const error = await failure(owner().customers.create({ name: 'a\u0000b', type: 'lead' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details?.issues).toEqual([
+      { path: 'name', message: 'must not contain NUL characters' },
+    ]);
+  });
+
+  // Regression (issue 8, finding 10): lone surrogates were a 500 in jsonb, silently became
+  // U+FFFD in text columns, and an altered secret could be stored.
+  it('rejects lone UTF-16 surrogates in any string, on every route, with 400', async () => {
+    for (const [name, send] of requestsWith('\ud800')) {
+      // A lone surrogate cannot travel in a URL (it is not UTF-8): those cases are moot.
+      if (name.startsWith('GET') || name.startsWith('POST import')) continue;
+      const res = await send();
+      expect(res.status, name).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.code, name).toBe('VALIDATION_FAILED');
+    }
+    expect(logged).toEqual([]);
+    const error = await failure(
+      owner().integrations.create({ provider: 'twilio', credentials: { apiKey: 'sk\udc00' } }),
+    );
+    expect(error.details?.issues).toEqual([
+      { path: 'credentials.apiKey', message: 'must not contain lone UTF-16 surrogates' },
+    ]);
+    // Keys of free-form JSON count too, at any depth.
+    const nested = await failure(
+      owner().segments.previewDraft({
+        rule: {
+          field: 'event',
+          name: 'x',
+          op: 'at_least',
+          value: 1,
+          days: 3,
+          property: { key: 'k', value: 'a\ud83d' },
+        },
+      }),
+    );
+    expect(nested.code).toBe('VALIDATION_FAILED');
+  });
+});
