@@ -8,6 +8,7 @@ import { failure } from '../../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
+import { parseRule } from '../segments/index.js';
 
 const BASE = 'http://host.test/api/greentrack';
 const SECRET = 'robustness-secret-0123456789abcdefghij';
@@ -203,5 +204,40 @@ describe(`hostile input [${databaseKind}]`, () => {
       }),
     );
     expect(nested.code).toBe('VALIDATION_FAILED');
+  });
+
+  /** `{"not": {"not": … leaf}}`, `depth` levels, built as text (no recursion anywhere). */
+  const deepNot = (depth: number) =>
+    `${'{"not":'.repeat(depth)}{"field":"type","op":"eq","value":"lead"}${'}'.repeat(depth)}`;
+  const deepAll = (depth: number) =>
+    `${'{"all":['.repeat(depth)}{"field":"type","op":"eq","value":"lead"}${']}'.repeat(depth)}`;
+
+  // Regression (issue 8, defect 2): the depth limit was checked after a recursive parse, so
+  // a deep enough rule overflowed the stack (500) before the limit could refuse it.
+  it('refuses rules nested 10,000 (not) or 1,000 (all) deep with 400, on every entry', async () => {
+    for (const deep of [deepNot(10_000), deepAll(1_000)]) {
+      const rule = `"rule":${deep}`;
+      const sent = [
+        await call('POST', '/segments', `{"name":"deep",${rule}}`),
+        await call('PATCH', `/segments/${segmentId}`, `{${rule}}`),
+        await call('POST', '/segments/preview', `{${rule}}`),
+      ];
+      for (const res of sent) expect(await rejected(res)).toEqual(['rule']);
+      const parsed = JSON.parse(deep) as never;
+      for (const attempt of [
+        owner().segments.create({ name: 'deep', rule: parsed }),
+        owner().segments.update(segmentId, { rule: parsed }),
+        owner().segments.previewDraft({ rule: parsed }),
+        (async () => parseRule(parsed))(),
+      ]) {
+        const error = await failure(attempt);
+        expect(error.code).toBe('VALIDATION_FAILED');
+        expect(error.details?.issues).toEqual([{ path: 'rule', message: 'nested deeper than 8' }]);
+      }
+    }
+    expect(logged).toEqual([]);
+    // The limit itself: depth 8 passes, 9 does not.
+    expect(parseRule(JSON.parse(deepNot(7)))).toBeTruthy();
+    expect(() => parseRule(JSON.parse(deepNot(8)))).toThrow(/nested deeper than 8/);
   });
 });

@@ -4,16 +4,7 @@
  * them.
  */
 import { z } from 'zod';
-import { MAX_RULE_DEPTH, MAX_RULE_PREDICATES, measureRule, ruleSchema } from './rule-schema.js';
-
-/** A rule tree within the depth and size limits (issue paths start at the rule itself). */
-export const boundedRuleSchema = ruleSchema.superRefine((rule, ctx) => {
-  const { depth, predicates } = measureRule(rule);
-  if (depth > MAX_RULE_DEPTH)
-    ctx.addIssue({ code: 'custom', message: `nested deeper than ${MAX_RULE_DEPTH}` });
-  if (predicates > MAX_RULE_PREDICATES)
-    ctx.addIssue({ code: 'custom', message: `more than ${MAX_RULE_PREDICATES} predicates` });
-});
+import { ruleSchema } from './rule-schema.js';
 
 /** Minimum cosine similarity a member's embedding must reach. */
 const thresholdSchema = z.number().min(-1).max(1);
@@ -42,7 +33,7 @@ const needsCriterion = {
 export const segmentCreateSchema = z
   .strictObject({
     name: nameSchema,
-    rule: boundedRuleSchema.optional(),
+    rule: ruleSchema.optional(),
     vector: vectorInputSchema.optional(),
   })
   .refine((s) => s.rule !== undefined || s.vector !== undefined, needsCriterion);
@@ -51,7 +42,7 @@ export type SegmentCreate = z.input<typeof segmentCreateSchema>;
 /** A partial update; `null` removes the rule or the vector (one of them must remain). */
 export const segmentUpdateSchema = z.strictObject({
   name: nameSchema.optional(),
-  rule: boundedRuleSchema.nullable().optional(),
+  rule: ruleSchema.nullable().optional(),
   vector: vectorInputSchema.nullable().optional(),
 });
 export type SegmentUpdate = z.input<typeof segmentUpdateSchema>;
@@ -67,7 +58,7 @@ export type SegmentPreviewOptions = z.input<typeof previewOptionsSchema>;
 export const segmentDraftSchema = z
   .strictObject({
     name: nameSchema.optional(),
-    rule: boundedRuleSchema.optional(),
+    rule: ruleSchema.optional(),
     vector: vectorInputSchema.optional(),
     sampleSize: previewOptionsSchema.shape.sampleSize,
   })

@@ -22,9 +22,8 @@ import { SegmentErrorCode } from './error-codes.js';
 import type { SegmentDefinition } from './members.js';
 import { previewDefinition, type RulePreview } from './preview.js';
 import { renderRule } from './render.js';
-import type { Rule } from './rule-schema.js';
+import { type Rule, ruleSchema } from './rule-schema.js';
 import {
-  boundedRuleSchema,
   previewOptionsSchema,
   type SegmentCreate,
   type SegmentDraft,
@@ -89,7 +88,7 @@ function metadataOf(row: { metadata: unknown }): SegmentMetadata {
 function storedRule(row: SegmentRow): Rule | null {
   const raw = metadataOf(row).rule;
   if (raw === undefined || raw === null) return null;
-  const result = boundedRuleSchema.safeParse(raw);
+  const result = ruleSchema.safeParse(raw);
   if (!result.success) {
     throw new GreenTrackError({
       code: SegmentErrorCode.SEGMENT_RULE_CORRUPT,
