@@ -225,12 +225,12 @@ describe(`hostile input [${databaseKind}]`, () => {
       for (const res of sent) expect(await rejected(res)).toEqual(['rule']);
       const parsed = JSON.parse(deep) as never;
       for (const attempt of [
-        owner().segments.create({ name: 'deep', rule: parsed }),
-        owner().segments.update(segmentId, { rule: parsed }),
-        owner().segments.previewDraft({ rule: parsed }),
-        (async () => parseRule(parsed))(),
+        () => owner().segments.create({ name: 'deep', rule: parsed }),
+        () => owner().segments.update(segmentId, { rule: parsed }),
+        () => owner().segments.previewDraft({ rule: parsed }),
+        async () => parseRule(parsed),
       ]) {
-        const error = await failure(attempt);
+        const error = await failure(attempt());
         expect(error.code).toBe('VALIDATION_FAILED');
         expect(error.details?.issues).toEqual([{ path: 'rule', message: 'nested deeper than 8' }]);
       }
@@ -239,5 +239,28 @@ describe(`hostile input [${databaseKind}]`, () => {
     // The limit itself: depth 8 passes, 9 does not.
     expect(parseRule(JSON.parse(deepNot(7)))).toBeTruthy();
     expect(() => parseRule(JSON.parse(deepNot(8)))).toThrow(/nested deeper than 8/);
+  });
+
+  // Regression (issue 8, finding 11): pgvector stores float32, so 1e39 failed in SQL (500).
+  it('refuses vector components outside float32 with 400', async () => {
+    const dims = await gt.embeddingDimensions();
+    for (const big of [1e39, -1e39, 1e308]) {
+      const embedding = Array.from({ length: dims }, (_, i) => (i === 0 ? big : 0.1));
+      const res = await call('POST', '/segments', {
+        name: 'huge',
+        vector: { embedding, threshold: 0.5 },
+      });
+      expect(await rejected(res)).toEqual(['vector.embedding.0']);
+    }
+    // The largest float32 itself is fine, and so is a value float32 rounds to 0.
+    const edge = Array.from({ length: dims }, (_, i) =>
+      i === 0 ? 3.4028234663852886e38 : i === 1 ? 1e-50 : 0,
+    );
+    const ok = await call('POST', '/segments', {
+      name: 'edge',
+      vector: { embedding: edge, threshold: 0.5 },
+    });
+    expect(ok.status).toBe(201);
+    expect(logged).toEqual([]);
   });
 });

@@ -6,6 +6,15 @@
 import { z } from 'zod';
 import { ruleSchema } from './rule-schema.js';
 
+/** The largest finite float32: pgvector stores components as `real`, and fails beyond it. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** One vector component: finite, and within float32 so pgvector can store it. */
+const float32 = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) <= FLOAT32_MAX, `must be within ±${FLOAT32_MAX} (float32)`);
+
 /** Minimum cosine similarity a member's embedding must reach. */
 const thresholdSchema = z.number().min(-1).max(1);
 
@@ -16,7 +25,7 @@ const thresholdSchema = z.number().min(-1).max(1);
 export const vectorInputSchema = z.union([
   z.strictObject({ text: z.string().trim().min(1).max(2000), threshold: thresholdSchema }),
   z.strictObject({
-    embedding: z.array(z.number().finite()).min(1).max(16_000),
+    embedding: z.array(float32).min(1).max(16_000),
     threshold: thresholdSchema,
   }),
 ]);
