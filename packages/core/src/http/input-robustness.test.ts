@@ -243,7 +243,7 @@ describe(`hostile input [${databaseKind}]`, () => {
 
   // Regression (issue 8, finding 11): pgvector stores float32, so 1e39 failed in SQL (500).
   it('refuses vector components outside float32 with 400', async () => {
-    const dims = await gt.embeddingDimensions();
+    const dims = (await gt.embeddingDimensions()) ?? 0;
     for (const big of [1e39, -1e39, 1e308]) {
       const embedding = Array.from({ length: dims }, (_, i) => (i === 0 ? big : 0.1));
       const res = await call('POST', '/segments', {
