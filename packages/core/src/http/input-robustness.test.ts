@@ -263,4 +263,48 @@ describe(`hostile input [${databaseKind}]`, () => {
     expect(ok.status).toBe(201);
     expect(logged).toEqual([]);
   });
+
+  // Regression (issue 8, finding 15): unknown keys were silently dropped on some bodies
+  // (a typo like `{"nmae": …}` answered 200) while others were strict.
+  it('refuses unknown keys in every JSON request body, naming the key', async () => {
+    const member = await gt.users.create({ email: 'strict-member@example.com' });
+    const cases = [
+      call('PATCH', '/organization', { name: 'Renamed', bogus: 1 }),
+      call('POST', '/memberships', { userId: member.id, role: 'staff', bogus: 1 }),
+      call('PATCH', `/integrations/${integrationId}`, { status: 'active', bogus: 1 }),
+    ];
+    for (const res of await Promise.all(cases)) {
+      const text = await res.text();
+      expect(res.status, text).toBe(400);
+      expect(text).toContain('bogus');
+    }
+    const error = await failure(owner().organization.update({ name: 'x', bogus: 1 } as never));
+    expect(error.code).toBe('VALIDATION_FAILED');
+
+    // Every JSON body the API documents is closed, so a new route cannot forget it.
+    const doc = (await (await call('GET', '/openapi.json')).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+      components: { schemas: Record<string, unknown> };
+    };
+    const resolve = (schema: unknown): Record<string, unknown> => {
+      const ref = (schema as { $ref?: string }).$ref;
+      return (ref ? doc.components.schemas[ref.split('/').at(-1) ?? ''] : schema) as Record<
+        string,
+        unknown
+      >;
+    };
+    const open: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const json = operation.requestBody?.content['application/json'];
+        if (!json) continue;
+        const schema = resolve(json.schema);
+        if (schema.additionalProperties !== false) open.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(open).toEqual([]);
+  });
 });
