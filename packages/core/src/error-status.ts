@@ -20,6 +20,8 @@ const kitErrorStatus: Record<CommonErrorCode | HttpErrorCode | SecretErrorCode, 
   MIGRATION_FAILED: 500,
   INTERNAL: 500,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BAD_REQUEST: 400,
   ROUTE_NOT_FOUND: 404,
   // Deployment problems (no or a wrong `secret` configured), not the caller's.
   SECRET_REQUIRED: 500,

@@ -30,6 +30,9 @@ export const CommonErrorCode = {
 
 export type CommonErrorCode = (typeof CommonErrorCode)[keyof typeof CommonErrorCode];
 
+/** The one message an `INTERNAL` error shows outside the process. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal error';
+
 /** One field-level problem in `details.issues`. */
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. `database.url` or `members.0.role`. */
@@ -61,11 +64,16 @@ export class GreenTrackError extends Error {
     this.details = options.details;
   }
 
-  /** The JSON body shape the HTTP API returns: `{ error: { code, message, details? } }`. */
+  /**
+   * The JSON body shape the HTTP API returns: `{ error: { code, message, details? } }`.
+   * `INTERNAL` always says {@link INTERNAL_ERROR_MESSAGE}: its own text was written for logs
+   * and may name hosts, SQL or secrets.
+   */
   toJSON(): { code: string; message: string; details?: Record<string, unknown> } {
+    const message = this.code === CommonErrorCode.INTERNAL ? INTERNAL_ERROR_MESSAGE : this.message;
     return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+      ? { code: this.code, message }
+      : { code: this.code, message, details: this.details };
   }
 }
 
@@ -79,7 +87,7 @@ export function toGreenTrackError(error: unknown): GreenTrackError {
   if (error instanceof GreenTrackError) return error;
   return new GreenTrackError({
     code: CommonErrorCode.INTERNAL,
-    message: 'Internal error',
+    message: INTERNAL_ERROR_MESSAGE,
     cause: error,
   });
 }

@@ -12,15 +12,83 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   }));
 }
 
+/** With the `u` flag only unpaired surrogates match (`String#isWellFormed` is ES2024). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The first string in `value` (object keys included, at any depth) that Postgres cannot
+ * store as text or jsonb, or that is not well-formed UTF-16, as a validation issue.
+ *
+ * Postgres rejects U+0000 in `text` and `jsonb` (a 500 after validation passed); a lone
+ * surrogate fails in `jsonb` and silently becomes U+FFFD in `text`, so a secret or a name
+ * would be stored altered. The walk is iterative, so any nesting depth is safe.
+ */
+function findUnstorableText(value: unknown): ValidationIssue | null {
+  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  const seen = new Set<object>();
+  const check = (text: string, path: string[]): ValidationIssue | null => {
+    const message = text.includes('\u0000')
+      ? 'must not contain NUL characters'
+      : LONE_SURROGATE.test(text)
+        ? 'must not contain lone UTF-16 surrogates'
+        : null;
+    return message === null ? null : { path: path.join('.') || '(root)', message };
+  };
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value: current, path } = item;
+    if (typeof current === 'string') {
+      const issue = check(current, path);
+      if (issue) return issue;
+      continue;
+    }
+    if (!isPlainData(current) || seen.has(current)) continue;
+    seen.add(current);
+    // Reversed, so fields are reported in their written order.
+    const entries = Object.entries(current).reverse();
+    for (const [key, child] of entries) {
+      const childPath = [...path, key];
+      const issue = Array.isArray(current) ? null : check(key, childPath);
+      if (issue) return issue;
+      stack.push({ value: child, path: childPath });
+    }
+  }
+  return null;
+}
+
+/**
+ * Arrays and plain objects: what JSON and zod inputs are made of. Anything else (a stream,
+ * a pool, a Date) is not walked: its getters are not ours to call.
+ */
+function isPlainData(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Throws `VALIDATION_FAILED` naming the first string {@link findUnstorableText} finds. */
+export function assertStorableText(value: unknown, what = 'input'): void {
+  const issue = findUnstorableText(value);
+  if (!issue) return;
+  throw new GreenTrackError({
+    code: CommonErrorCode.VALIDATION_FAILED,
+    message: `Invalid ${what}: ${issue.path}: ${issue.message}`,
+    details: { issues: [issue] },
+  });
+}
+
 /**
  * Parses `input` with `schema`; on failure throws `code` (default `VALIDATION_FAILED`) with
  * the field list in `details.issues` and in the message, so a log line alone says what broke.
+ * Strings Postgres cannot store (NUL, lone surrogates) fail first, whatever the schema.
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
   options: { code?: string; what?: string } = {},
 ): z.output<S> {
+  // Before zod: every service input is refused here, whatever its schema says about strings.
+  assertStorableText(input, options.what);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = toValidationIssues(result.error);

@@ -9,6 +9,7 @@ import { toJson } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { Scope } from '../scope.js';
+import { assertStorableText } from '../validation.js';
 
 /** What changed, for one audit row. */
 export interface AuditRecord {
@@ -87,6 +88,8 @@ const auditCursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
  * `(occurred_at, id)` so pages stay stable while new rows arrive.
  */
 export async function listAuditLog(scope: Scope, query: AuditLogQuery = {}): Promise<AuditLogPage> {
+  // Filters go into SQL as text: the same refusal as every other service input.
+  assertStorableText(query, 'audit query');
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   let q = scope.db
     .selectFrom('audit_log')

@@ -12,7 +12,7 @@ import type { Role } from '../db/types.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { ModuleDeps, ModuleDescriptor } from '../module.js';
 import type { TenantActor } from '../scope.js';
-import { toValidationIssues } from '../validation.js';
+import { assertStorableText, toValidationIssues } from '../validation.js';
 import { limitBodies } from './body-limit.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
@@ -143,6 +143,8 @@ export function createApiApp<Facade extends object>(
           details: { location: result.target, issues },
         });
       }
+      // The same refusal services apply (see parseInput), for every body, query and param.
+      assertStorableText(result.data, result.target);
     },
   }).basePath(basePath) as unknown as ApiApp<Facade>;
 

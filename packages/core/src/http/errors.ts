@@ -4,7 +4,12 @@
  * goes to the logger, never into the response.
  */
 import { HTTPException } from 'hono/http-exception';
-import { CommonErrorCode, GreenTrackError, toGreenTrackError } from '../errors.js';
+import {
+  CommonErrorCode,
+  GreenTrackError,
+  INTERNAL_ERROR_MESSAGE,
+  toGreenTrackError,
+} from '../errors.js';
 import { HttpErrorCode } from './error-codes.js';
 
 /** Where the HTTP layer reports server-side failures. */
@@ -18,24 +23,41 @@ export const consoleLogger: Logger = {
     console.error(`[greentrack] ${message}`, context.method, context.path, context.error),
 };
 
+/**
+ * Hono (and its validators) throw `HTTPException`s; each status maps to one of our codes so
+ * the response keeps its 4xx and our error shape. The message comes from Hono, never from
+ * user input.
+ */
 function fromHttpException(error: HTTPException): GreenTrackError {
-  if (error.status === 413) {
-    return new GreenTrackError({
-      code: HttpErrorCode.PAYLOAD_TOO_LARGE,
-      message: 'Request body too large',
-    });
+  switch (error.status) {
+    case 400:
+      // Hono's validator throws this for a body that is not JSON at all.
+      return new GreenTrackError({
+        code: CommonErrorCode.VALIDATION_FAILED,
+        message: error.message || 'Malformed request',
+        details: { issues: [{ path: '(body)', message: error.message || 'malformed JSON' }] },
+      });
+    case 413:
+      return new GreenTrackError({
+        code: HttpErrorCode.PAYLOAD_TOO_LARGE,
+        message: 'Request body too large',
+      });
+    case 415:
+      return new GreenTrackError({
+        code: HttpErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        message: 'Unsupported Content-Type for this route',
+      });
   }
-  if (error.status === 400) {
-    // Hono's validator throws this for a body that is not JSON at all.
+  if (error.status >= 400 && error.status < 500) {
     return new GreenTrackError({
-      code: CommonErrorCode.VALIDATION_FAILED,
-      message: error.message || 'Malformed request',
-      details: { issues: [{ path: '(body)', message: error.message || 'malformed JSON' }] },
+      code: HttpErrorCode.BAD_REQUEST,
+      message: error.message || 'Bad request',
+      details: { status: error.status },
     });
   }
   return new GreenTrackError({
     code: CommonErrorCode.INTERNAL,
-    message: 'Internal error',
+    message: INTERNAL_ERROR_MESSAGE,
     cause: error,
   });
 }

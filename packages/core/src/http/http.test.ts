@@ -6,6 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { fixedClock } from '../clock.js';
+import { GreenTrackError } from '../errors.js';
 import type { GreenTrack } from '../greentrack.js';
 
 const BASE = 'http://host.test/api/greentrack';
@@ -41,6 +42,11 @@ describe(`HTTP API [${databaseKind}]`, () => {
         const session = request.headers.get('x-test-session');
         if (session === 'explode')
           throw new Error('session store down: password=hunter2 at pg://10.0.0.1');
+        if (session === 'explode-typed')
+          throw new GreenTrackError({
+            code: 'INTERNAL',
+            message: 'pool exhausted at pg://admin:hunter2@10.0.0.1',
+          });
         if (!session) return null;
         const [userId, organizationId] = session.split(':');
         return userId && organizationId ? { userId, organizationId } : null;
@@ -314,6 +320,22 @@ describe(`HTTP API [${databaseKind}]`, () => {
       expect(((await res.json()) as ErrorBody).error.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    // Regression (issue 8, finding 12): the validator's 415 was not mapped and became a 500.
+    it('415 UNSUPPORTED_MEDIA_TYPE for a JSON route called with another content type', async () => {
+      const logCount = logged.length;
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const res = await call('/organization', {
+          method: 'PATCH',
+          headers: { 'content-type': contentType },
+          body: 'name=Renamed',
+          token: tokenFor(fixture.owner),
+        });
+        expect(res.status).toBe(415);
+        expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+      }
+      expect(logged).toHaveLength(logCount);
+    });
+
     it('404 JSON for an unknown route', async () => {
       const res = await call('/nope', { token: tokenFor(fixture.owner) });
       expect(res.status).toBe(404);
@@ -327,6 +349,16 @@ describe(`HTTP API [${databaseKind}]`, () => {
       expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
       expect(text).not.toContain('hunter2');
       expect(String(logged.at(-1))).toContain('session store down');
+    });
+
+    // Regression (issue 8, defect 3): an INTERNAL thrown with its own text showed that text.
+    it('answers every INTERNAL with the fixed message, whatever text it was thrown with', async () => {
+      const res = await call('/organization', { session: 'explode-typed' });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
+      expect(text).not.toContain('hunter2');
+      expect(String(logged.at(-1))).toContain('pool exhausted');
     });
   });
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
@@ -507,6 +508,36 @@ describe(`CSV import [${databaseKind}]`, () => {
     const committed = error.details?.committed as { created: number; batches: number };
     expect(committed.batches).toBeGreaterThan(0);
     expect(await countOf(organizationId)).toBe(committed.created);
+  });
+
+  // Regression (issue 8, defect 1): totals were counted inside the batch's transaction, so
+  // a batch that rolled back after counting was still reported in `details.committed`.
+  it('reports in details.committed only batches that committed, not one that rolled back', async () => {
+    const { admin, organizationId } = await tenant('Rolled back');
+    // The audit row of batch 2 fails: after the batch's rows were written and counted, before
+    // its commit.
+    await sql`
+      CREATE FUNCTION fail_second_import_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.action = 'customer.import' AND NEW.organization_id = ${sql.lit(organizationId)}::uuid
+           AND (NEW.after->>'batch')::int = 2 THEN
+          RAISE EXCEPTION 'audit store down';
+        END IF;
+        RETURN NEW;
+      END $$`.execute(gt.db);
+    await sql`CREATE TRIGGER fail_second_import_batch BEFORE INSERT ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION fail_second_import_batch()`.execute(gt.db);
+    try {
+      const rows = Array.from({ length: 250 }, (_, k) => [`R${k}`, `rb${k}@example.com`]);
+      const error = await failure(
+        admin.customers.import(csv([['name', 'email'], ...rows]), { batchSize: 100 }),
+      );
+      expect(error.details?.committed).toMatchObject({ batches: 1, processed: 100, created: 100 });
+      expect(await countOf(organizationId)).toBe(100);
+    } finally {
+      await sql`DROP TRIGGER fail_second_import_batch ON audit_log`.execute(gt.db);
+      await sql`DROP FUNCTION fail_second_import_batch()`.execute(gt.db);
+    }
   });
 
   it('reads Node streams (a file on disk)', async () => {

@@ -29,7 +29,7 @@ import { parse } from 'csv-parse';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import { enqueueEmbeddings } from '../embeddings/index.js';
-import { GreenTrackError } from '../errors.js';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { ImportErrorCode } from './error-codes.js';
@@ -164,7 +164,6 @@ export async function importCustomers(
   const errors: ImportRowError[] = [];
   let errorsTruncated = false;
   const addErrors = (rowErrors: readonly ImportRowError[]) => {
-    totals.failed += 1;
     for (const error of rowErrors) {
       if (errors.length < opts.maxErrors) errors.push(error);
       else errorsTruncated = true;
@@ -254,7 +253,7 @@ function withCommitted(error: unknown, totals: Totals): unknown {
       cause: error,
     });
   }
-  if (error instanceof GreenTrackError && totals.batches > 0) {
+  if (error instanceof GreenTrackError) {
     return new GreenTrackError({
       code: error.code,
       message: error.message,
@@ -262,7 +261,13 @@ function withCommitted(error: unknown, totals: Totals): unknown {
       cause: error,
     });
   }
-  return error;
+  // Unexpected failures too must say what is already stored: the caller cannot tell otherwise.
+  return new GreenTrackError({
+    code: CommonErrorCode.INTERNAL,
+    message: 'Internal error',
+    details: { committed },
+    cause: error,
+  });
 }
 
 /** One data row of a batch, already validated. */
@@ -293,7 +298,11 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
   const from = rows[0]?.row ?? 0;
   const to = rows.at(-1)?.row ?? 0;
 
-  return inTransaction(scope, async (tx) => {
+  // The transaction works on a copy: the caller's totals (reported as `committed` on a
+  // failure) only move once the batch has committed.
+  const next: Totals = { ...totals };
+  const batchErrors: ImportRowError[][] = [];
+  const progress = await inTransaction(scope, async (tx) => {
     // Concurrent imports into one organization take turns per batch, so two of them cannot
     // both create the same new email. (API writes do not take this lock.)
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`greentrack.customer_import:${tx.organizationId}`}))`.execute(
@@ -304,10 +313,8 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
     // Rejected while parsing or while matching: reported in row order either way.
     rejected.push(...rowErrors);
     rejected.sort((a, b) => (a[0]?.row ?? 0) - (b[0]?.row ?? 0));
-    for (const errors of rejected) {
-      counts.failed += 1;
-      input.addErrors(errors);
-    }
+    counts.failed = rejected.length;
+    batchErrors.push(...rejected);
 
     const inserts = targets.filter((t) => t.isNew);
     const updates = targets.filter((t) => !t.isNew && isChanged(t));
@@ -330,12 +337,12 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
       [...inserts, ...updates].map((t) => t.id),
     );
 
-    totals.batches += 1;
-    totals.processed += rows.length;
-    totals.created += counts.created;
-    totals.updated += counts.updated;
-    totals.skipped += counts.skipped;
-    // Row errors were counted into totals.failed by addErrors.
+    next.batches += 1;
+    next.processed += rows.length;
+    next.created += counts.created;
+    next.updated += counts.updated;
+    next.skipped += counts.skipped;
+    next.failed += counts.failed;
 
     await recordAudit(tx, {
       action: 'customer.import',
@@ -343,7 +350,7 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
       entityId: null,
       after: {
         importId,
-        batch: totals.batches,
+        batch: next.batches,
         rows: { from, to },
         processed: rows.length,
         ...counts,
@@ -353,13 +360,13 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
     });
     const progress: ImportProgress = {
       importId,
-      batch: totals.batches,
+      batch: next.batches,
       rows: { from, to },
-      processed: totals.processed,
-      created: totals.created,
-      updated: totals.updated,
-      skipped: totals.skipped,
-      failed: totals.failed,
+      processed: next.processed,
+      created: next.created,
+      updated: next.updated,
+      skipped: next.skipped,
+      failed: next.failed,
     };
     tx.emit('import.progress', {
       organizationId: tx.organizationId,
@@ -374,6 +381,9 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
     });
     return progress;
   });
+  Object.assign(totals, next);
+  for (const errors of batchErrors) input.addErrors(errors);
+  return progress;
 }
 
 /**

@@ -45,7 +45,7 @@ const credentialsInputSchema = z
   .refine((fields) => Object.keys(fields).length > 0, 'must have at least one field')
   .refine((fields) => Object.keys(fields).length <= MAX_FIELDS, `at most ${MAX_FIELDS} fields`);
 
-export const integrationAccountCreateSchema = z.object({
+export const integrationAccountCreateSchema = z.strictObject({
   provider: integrationProviderSchema,
   /** @default 'default' */
   name: nameSchema.default(DEFAULT_INTEGRATION_NAME),
@@ -56,7 +56,7 @@ export const integrationAccountCreateSchema = z.object({
 export type IntegrationAccountCreate = z.input<typeof integrationAccountCreateSchema>;
 
 /** A partial update. `credentials` replaces the whole set (fields are never merged). */
-export const integrationAccountUpdateSchema = z.object({
+export const integrationAccountUpdateSchema = z.strictObject({
   name: nameSchema.optional(),
   credentials: credentialsInputSchema.optional(),
   status: integrationStatusSchema.optional(),

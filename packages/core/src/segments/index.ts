@@ -56,7 +56,12 @@ export function parseRule(input: unknown): Rule {
 export const segmentsModule = defineModule({
   name: 'segments',
   permissions: segmentPermissions,
-  errorStatus: { SEGMENT_NOT_FOUND: 404, SEGMENT_IN_USE: 409 } satisfies Record<Code, number>,
+  errorStatus: {
+    SEGMENT_NOT_FOUND: 404,
+    SEGMENT_IN_USE: 409,
+    // A stored rule that no longer parses: our data is wrong, not the caller's request.
+    SEGMENT_RULE_CORRUPT: 500,
+  } satisfies Record<Code, number>,
   routes: registerSegmentRoutes,
   facade: segmentsFacade,
 });

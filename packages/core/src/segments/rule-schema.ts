@@ -24,12 +24,8 @@ export const MAX_RULE_PREDICATES = 100;
 const days = z.number().int().min(1).max(36_500);
 /** An amount in cents: a non-negative safe integer. */
 const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-/** Postgres text cannot hold NUL, so it is refused here rather than failing as SQL. */
-const text = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+// NUL and lone surrogates are refused for every input before this schema runs (parseInput).
+const text = z.string().min(1).max(200);
 const textList = z.array(text).min(1).max(100);
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -191,19 +187,11 @@ const engagementPredicate = z.discriminatedUnion('op', [
 ]);
 
 /**
- * A property value an event must carry. Strings are refused when Postgres `jsonb` could
- * not hold them (NUL, lone UTF-16 surrogates), so a bad value fails validation instead of
- * failing as SQL; numbers are finite (zod refuses `Infinity` and `NaN`).
+ * A property value an event must carry. Strings `jsonb` could not hold (NUL, lone UTF-16
+ * surrogates) are refused for every input before zod runs (`parseInput`); numbers are
+ * finite (zod refuses `Infinity` and `NaN`).
  */
-const propertyValue = z.union([
-  z
-    .string()
-    .max(200)
-    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
-    .refine((v) => !/\p{Cs}/u.test(v), 'must not contain lone UTF-16 surrogates'),
-  z.number(),
-  z.boolean(),
-]);
+const propertyValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 
 /**
  * The customer did the event `name` at least `value` times (`occurred_at` in the last
@@ -251,70 +239,88 @@ export type Predicate = z.output<typeof predicateSchema>;
 /** A node of the rule tree: a group or a predicate. */
 export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Predicate;
 
-const children = () => z.array(ruleSchema).min(1).max(MAX_RULE_PREDICATES);
+const children = () => z.array(ruleNodeSchema).min(1).max(MAX_RULE_PREDICATES);
 const allSchema = z.object({ all: z.lazy(children) }).strict();
 const anySchema = z.object({ any: z.lazy(children) }).strict();
-const notSchema = z.object({ not: z.lazy(() => ruleSchema) }).strict();
+const notSchema = z.object({ not: z.lazy(() => ruleNodeSchema) }).strict();
+
+/** Copies a nested parse's issues into `ctx`, so paths point inside the node. */
+function forwardIssues(error: z.ZodError, ctx: z.core.$RefinementCtx): typeof z.NEVER {
+  for (const issue of error.issues) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+}
 
 /**
  * One node. The node kind is picked from its keys (`all`, `any`, `not`, else a predicate),
  * then that schema alone reports its issues, so paths point inside the node (`…field`,
  * `…value`) instead of a vague "no union member matched".
  */
-export const ruleSchema: z.ZodType<Rule> = z.unknown().transform((value, ctx): Rule => {
-  const keys = value && typeof value === 'object' && !Array.isArray(value) ? value : {};
-  const schema: z.ZodType<Rule> =
-    'all' in keys
-      ? allSchema
-      : 'any' in keys
-        ? anySchema
-        : 'not' in keys
-          ? notSchema
-          : predicateSchema;
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  }
-  return z.NEVER;
+const ruleNodeSchema: z.ZodType<Rule> = z.unknown().transform((value, ctx): Rule => {
+  const result = nodeSchemaFor(value).safeParse(value);
+  return result.success ? result.data : forwardIssues(result.error, ctx);
 });
 
-/** Depth (groups and leaf count as levels) and predicate count of a parsed rule. */
-export function measureRule(rule: Rule): { depth: number; predicates: number } {
-  if ('all' in rule || 'any' in rule) {
-    const list = 'all' in rule ? rule.all : rule.any;
-    const measured = list.map(measureRule);
-    return {
-      depth: 1 + Math.max(...measured.map((m) => m.depth)),
-      predicates: measured.reduce((n, m) => n + m.predicates, 0),
-    };
-  }
-  if ('not' in rule) {
-    const inner = measureRule(rule.not);
-    return { depth: 1 + inner.depth, predicates: inner.predicates };
-  }
-  return { depth: 1, predicates: 1 };
+function nodeSchemaFor(value: unknown): z.ZodType<Rule> {
+  const keys = isObject(value) ? value : {};
+  return 'all' in keys
+    ? allSchema
+    : 'any' in keys
+      ? anySchema
+      : 'not' in keys
+        ? notSchema
+        : predicateSchema;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
- * The input shape segment APIs validate: `{ rule }`, so issue paths start with `rule.`.
- * Enforces {@link MAX_RULE_DEPTH} and {@link MAX_RULE_PREDICATES}.
+ * Why the raw (unparsed) tree breaks {@link MAX_RULE_DEPTH} or {@link MAX_RULE_PREDICATES},
+ * or null. Iterative and stopping at the first excess, because the tree is untrusted: a
+ * 10,000-level `{"not": …}` must be refused before anything recurses into it. Nodes are
+ * classified as {@link nodeSchemaFor} does; malformed ones count as leaves (zod then says
+ * what is wrong with them).
  */
-export const segmentRuleInputSchema = z
-  .object({ rule: ruleSchema })
-  .strict()
-  .superRefine(({ rule }, ctx) => {
-    const { depth, predicates } = measureRule(rule);
-    if (depth > MAX_RULE_DEPTH)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rule'],
-        message: `nested deeper than ${MAX_RULE_DEPTH}`,
-      });
-    if (predicates > MAX_RULE_PREDICATES)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rule'],
-        message: `more than ${MAX_RULE_PREDICATES} predicates`,
-      });
-  });
+function ruleLimitProblem(root: unknown): string | null {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
+  let predicates = 0;
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, depth } = item;
+    if (depth > MAX_RULE_DEPTH) return `nested deeper than ${MAX_RULE_DEPTH}`;
+    const group = isObject(node)
+      ? 'all' in node
+        ? node.all
+        : 'any' in node
+          ? node.any
+          : 'not' in node
+            ? [node.not]
+            : undefined
+      : undefined;
+    if (Array.isArray(group)) {
+      for (const child of group) stack.push({ node: child, depth: depth + 1 });
+    } else if (++predicates > MAX_RULE_PREDICATES) {
+      return `more than ${MAX_RULE_PREDICATES} predicates`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A whole rule tree within {@link MAX_RULE_DEPTH} and {@link MAX_RULE_PREDICATES}. The
+ * limits are checked on the raw input before the (recursive) node schemas see it.
+ */
+export const ruleSchema: z.ZodType<Rule> = z.unknown().transform((value, ctx): Rule => {
+  const problem = ruleLimitProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  const result = ruleNodeSchema.safeParse(value);
+  return result.success ? result.data : forwardIssues(result.error, ctx);
+});
+
+/** The input shape segment APIs validate: `{ rule }`, so issue paths start with `rule.`. */
+export const segmentRuleInputSchema = z.object({ rule: ruleSchema }).strict();

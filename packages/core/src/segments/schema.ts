@@ -4,16 +4,16 @@
  * them.
  */
 import { z } from 'zod';
-import { MAX_RULE_DEPTH, MAX_RULE_PREDICATES, measureRule, ruleSchema } from './rule-schema.js';
+import { ruleSchema } from './rule-schema.js';
 
-/** A rule tree within the depth and size limits (issue paths start at the rule itself). */
-export const boundedRuleSchema = ruleSchema.superRefine((rule, ctx) => {
-  const { depth, predicates } = measureRule(rule);
-  if (depth > MAX_RULE_DEPTH)
-    ctx.addIssue({ code: 'custom', message: `nested deeper than ${MAX_RULE_DEPTH}` });
-  if (predicates > MAX_RULE_PREDICATES)
-    ctx.addIssue({ code: 'custom', message: `more than ${MAX_RULE_PREDICATES} predicates` });
-});
+/** The largest finite float32: pgvector stores components as `real`, and fails beyond it. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** One vector component: finite, and within float32 so pgvector can store it. */
+const float32 = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) <= FLOAT32_MAX, `must be within ±${FLOAT32_MAX} (float32)`);
 
 /** Minimum cosine similarity a member's embedding must reach. */
 const thresholdSchema = z.number().min(-1).max(1);
@@ -25,7 +25,7 @@ const thresholdSchema = z.number().min(-1).max(1);
 const vectorInputSchema = z.union([
   z.strictObject({ text: z.string().trim().min(1).max(2000), threshold: thresholdSchema }),
   z.strictObject({
-    embedding: z.array(z.number().finite()).min(1).max(16_000),
+    embedding: z.array(float32).min(1).max(16_000),
     threshold: thresholdSchema,
   }),
 ]);
@@ -42,7 +42,7 @@ const needsCriterion = {
 export const segmentCreateSchema = z
   .strictObject({
     name: nameSchema,
-    rule: boundedRuleSchema.optional(),
+    rule: ruleSchema.optional(),
     vector: vectorInputSchema.optional(),
   })
   .refine((s) => s.rule !== undefined || s.vector !== undefined, needsCriterion);
@@ -51,7 +51,7 @@ export type SegmentCreate = z.input<typeof segmentCreateSchema>;
 /** A partial update; `null` removes the rule or the vector (one of them must remain). */
 export const segmentUpdateSchema = z.strictObject({
   name: nameSchema.optional(),
-  rule: boundedRuleSchema.nullable().optional(),
+  rule: ruleSchema.nullable().optional(),
   vector: vectorInputSchema.nullable().optional(),
 });
 export type SegmentUpdate = z.input<typeof segmentUpdateSchema>;
@@ -67,7 +67,7 @@ export type SegmentPreviewOptions = z.input<typeof previewOptionsSchema>;
 export const segmentDraftSchema = z
   .strictObject({
     name: nameSchema.optional(),
-    rule: boundedRuleSchema.optional(),
+    rule: ruleSchema.optional(),
     vector: vectorInputSchema.optional(),
     sampleSize: previewOptionsSchema.shape.sampleSize,
   })

@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/index.js';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
 import type { SegmentsTable, SegmentType } from '../db/types.js';
 import { fromVector, toJson, toVector } from '../db/values.js';
+import { EmbeddingErrorCode } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { Embedder } from '../providers/embedder.js';
 import { inTransaction, type Scope } from '../scope.js';
@@ -21,9 +22,8 @@ import { SegmentErrorCode } from './error-codes.js';
 import type { SegmentDefinition } from './members.js';
 import { previewDefinition, type RulePreview } from './preview.js';
 import { renderRule } from './render.js';
-import type { Rule } from './rule-schema.js';
+import { type Rule, ruleSchema } from './rule-schema.js';
 import {
-  boundedRuleSchema,
   previewOptionsSchema,
   type SegmentCreate,
   type SegmentDraft,
@@ -88,10 +88,10 @@ function metadataOf(row: { metadata: unknown }): SegmentMetadata {
 function storedRule(row: SegmentRow): Rule | null {
   const raw = metadataOf(row).rule;
   if (raw === undefined || raw === null) return null;
-  const result = boundedRuleSchema.safeParse(raw);
+  const result = ruleSchema.safeParse(raw);
   if (!result.success) {
     throw new GreenTrackError({
-      code: CommonErrorCode.INTERNAL,
+      code: SegmentErrorCode.SEGMENT_RULE_CORRUPT,
       message: `Segment ${row.id} holds an invalid rule in metadata.rule`,
       details: { segmentId: row.id },
     });
@@ -134,7 +134,7 @@ async function resolveVector(
     const [embedding] = await deps.embedder.embed([input.text]);
     if (!embedding || embedding.length !== deps.embedder.dimensions) {
       throw new GreenTrackError({
-        code: CommonErrorCode.INTERNAL,
+        code: EmbeddingErrorCode.EMBEDDING_DIMENSION_MISMATCH,
         message: `Embedder ${deps.embedder.id} returned no vector of dimension ${deps.embedder.dimensions}`,
       });
     }

@@ -155,6 +155,33 @@ describe(`stored segments [${databaseKind}]`, () => {
     expect(await countSegmentMembers(scope, definition)).toBe(2);
   });
 
+  // Regression (issue 8, defect 3): this was an INTERNAL error whose custom text reached
+  // the response body.
+  it('reports a hand-broken stored rule as SEGMENT_RULE_CORRUPT, over HTTP too', async () => {
+    const segment = await staff.segments.create({
+      name: 'Broken later',
+      rule: { field: 'type', op: 'eq', value: 'customer' },
+    });
+    await gt.db
+      .updateTable('segments')
+      .set({ metadata: JSON.stringify({ rule: { field: 'nope' } }) })
+      .where('id', '=', segment.id)
+      .execute();
+    const error = await failure(staff.segments.get(segment.id));
+    expect(error).toMatchObject({
+      code: 'SEGMENT_RULE_CORRUPT',
+      details: { segmentId: segment.id },
+    });
+    const res = await gt.handler(
+      new Request(`http://host.test/api/greentrack/segments/${segment.id}`, {
+        headers: { authorization: `Bearer ${staffToken}` },
+      }),
+    );
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ error: { code: 'SEGMENT_RULE_CORRUPT' } });
+    await gt.db.deleteFrom('segments').where('id', '=', segment.id).execute();
+  });
+
   it('selects vector members by cosine threshold and orders the nearest through HNSW', async () => {
     const segment = await staff.segments.create({
       name: 'Near e0',

@@ -48,12 +48,12 @@ export const MeSchema = z
 
 /** Request bodies: the same limits as the service schemas, restated for the OpenAPI document. */
 export const OrganizationUpdateBody = z
-  .object({ name: z.string().min(1).max(200) })
+  .strictObject({ name: z.string().min(1).max(200) })
   .openapi('OrganizationUpdate');
 export const MembershipCreateBody = z
-  .object({ userId: z.uuid(), role: Role.optional() })
+  .strictObject({ userId: z.uuid(), role: Role.optional() })
   .openapi('MembershipCreate');
-export const MembershipUpdateBody = z.object({ role: Role }).openapi('MembershipUpdate');
+export const MembershipUpdateBody = z.strictObject({ role: Role }).openapi('MembershipUpdate');
 
 export const MembershipListSchema = z
   .object({ items: z.array(MembershipWithUserSchema) })
