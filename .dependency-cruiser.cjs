@@ -5,9 +5,9 @@
 const domainModules =
   'audit|consent|customers|embeddings|imports|integrations|privacy|segments|tenancy|timeline';
 const sharedKits =
-  '^packages/core/src/(db|http|pagination|secrets|providers)/|^packages/core/src/(errors|validation|scope|clock|events|module)\\.ts$';
+  '^packages/core/src/(db|http|pagination|secrets|providers)/|^packages/core/src/(errors|validation|scope|clock|events|module|customer-data)\\.ts$';
 // Tests and benchmarks may import anything.
-const notTestOrBench = '\\.test\\.ts$|\\.fixture\\.ts$|^packages/[^/]+/(test|bench)/';
+const notTestOrBench = '\\.test\\.ts$|^packages/[^/]+/(test|bench)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -30,7 +30,7 @@ import { createApiApp } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
 import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
 import type { ModuleDeps } from './module.js';
-import { modules } from './modules.js';
+import { customerData, modules } from './modules.js';
 import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
 import type { TenantActor } from './scope.js';
@@ -201,7 +201,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
   };
-  const moduleDeps: ModuleDeps = { db, clock, emit, keyring: getKeyring, embedder };
+  const moduleDeps: ModuleDeps = { db, clock, emit, keyring: getKeyring, embedder, customerData };
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(
     {

@@ -18,6 +18,7 @@ export type {
   CustomerConsent,
 } from './consent/index.js';
 export { DEFAULT_CONSENT_POLICY } from './consent/index.js';
+export { REDACTED } from './customer-data.js';
 export type { CustomersFacade } from './customers/facade.js';
 export type {
   CustomerCreate,
@@ -97,7 +98,7 @@ export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
 export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
-export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './privacy/index.js';
+export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';
 export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
 export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
 export type { TenantActor } from './scope.js';

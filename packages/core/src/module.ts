@@ -12,6 +12,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
+import type { CustomerDataRegistry, CustomerDataTable } from './customer-data.js';
 import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
@@ -29,6 +30,8 @@ export interface ModuleDeps {
   embedder: Embedder;
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
+  /** The tables that hold customer data, merged from every module's `customerData`. */
+  customerData: CustomerDataRegistry;
 }
 
 /**
@@ -77,6 +80,11 @@ export interface ModuleDefinition<
    * number>`, so a code without a status is a compile error.
    */
   readonly errorStatus?: Readonly<Record<string, number>>;
+  /**
+   * The module's tables that hold customer data, with how their rows reach one customer
+   * and what export and erase do with them (see `customer-data.ts`).
+   */
+  readonly customerData?: readonly CustomerDataTable[];
   /** Registers the module's HTTP routes; they reach data through `c.get('tenant')`. */
   readonly routes?: (app: ApiApp<Facade>, context: RouteContext) => void;
   /**

@@ -7,6 +7,7 @@
  */
 import { auditModule } from './audit/index.js';
 import { consentModule } from './consent/index.js';
+import { customerDataRegistry } from './customer-data.js';
 import { customersModule } from './customers/index.js';
 import type { Role } from './db/types.js';
 import { embeddingsModule } from './embeddings/index.js';
@@ -63,3 +64,8 @@ export const permissions = Object.freeze(
 export function can(role: Role, action: Action): boolean {
   return roleAtLeast(role, permissions[action]);
 }
+
+/** Every module's tables that hold customer data: what export, erase and the timeline read. */
+export const customerData = customerDataRegistry(
+  (modules as readonly ModuleDescriptor[]).flatMap((m) => m.customerData ?? []),
+);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../test/harness.js';
 import type { GreenTrack } from './greentrack.js';
+import { customerData } from './modules.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
 import { createTenantFacade } from './tenant.js';
 
@@ -46,6 +47,7 @@ describe(`tenant facade [${databaseKind}]`, () => {
         throw new Error('not needed');
       },
       embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
+      customerData,
     };
     const actor = { userId: fixture.admin.id, organizationId };
     const facade = createTenantFacade(deps, actor, { role: 'admin' });

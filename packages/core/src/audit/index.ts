@@ -2,6 +2,7 @@
  * Audit log: every mutation writes a row in the same transaction (`recordAudit`).
  */
 import { defineModule } from '../module.js';
+import { auditCustomerData } from './customer-data.js';
 import { auditFacade, auditPermissions } from './facade.js';
 import { registerAuditRoutes } from './routes.js';
 
@@ -10,6 +11,7 @@ export { recordAudit } from './service.js';
 
 export const auditModule = defineModule({
   name: 'audit',
+  customerData: auditCustomerData,
   permissions: auditPermissions,
   routes: registerAuditRoutes,
   facade: auditFacade,

@@ -2,6 +2,7 @@
  * Consent: subscription status per customer and channel, and the organization's policy.
  */
 import { defineModule } from '../module.js';
+import { consentCustomerData } from './customer-data.js';
 import { consentFacade, consentPermissions } from './facade.js';
 import { registerConsentRoutes } from './routes.js';
 
@@ -23,6 +24,7 @@ export {
 
 export const consentModule = defineModule({
   name: 'consent',
+  customerData: consentCustomerData,
   permissions: consentPermissions,
   routes: registerConsentRoutes,
   facade: consentFacade,

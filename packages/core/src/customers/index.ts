@@ -2,6 +2,7 @@
  * Customers: the CRM records, their normalization, search and CRUD.
  */
 import { defineModule } from '../module.js';
+import { customersCustomerData } from './customer-data.js';
 import type { CustomerErrorCode as Code } from './error-codes.js';
 import { customerPermissions, customersFacade } from './facade.js';
 import { registerCustomerRoutes } from './routes.js';
@@ -21,6 +22,7 @@ export { getCustomer } from './service.js';
 
 export const customersModule = defineModule({
   name: 'customers',
+  customerData: customersCustomerData,
   permissions: customerPermissions,
   errorStatus: { CUSTOMER_NOT_FOUND: 404, CUSTOMER_HAS_HISTORY: 409 } satisfies Record<
     Code,

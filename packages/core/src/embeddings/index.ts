@@ -5,6 +5,7 @@
  * `processEmbeddingJobs`; `reembedAll` backfills.
  */
 import { defineModule } from '../module.js';
+import { embeddingsCustomerData } from './customer-data.js';
 import type { EmbeddingErrorCode as Code } from './error-codes.js';
 
 export { type ReembedOptions, type ReembedProgress, reembedAll } from './backfill.js';
@@ -29,6 +30,7 @@ export {
 
 export const embeddingsModule = defineModule({
   name: 'embeddings',
+  customerData: embeddingsCustomerData,
   // A deployment problem: the embedder does not fit the database's vector columns.
   errorStatus: { EMBEDDING_DIMENSION_MISMATCH: 500 } satisfies Record<Code, number>,
 });

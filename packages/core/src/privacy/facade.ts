@@ -27,11 +27,15 @@ export interface PrivacyFacade {
   };
 }
 
-export function privacyFacade({ on }: FacadeContext<PrivacyAction>): PrivacyFacade {
+export function privacyFacade({ on, deps }: FacadeContext<PrivacyAction>): PrivacyFacade {
   return {
     customers: {
-      export: on('customer.export', exportCustomer),
-      erase: on('customer.erase', eraseCustomer),
+      export: on('customer.export', (scope, id: string) =>
+        exportCustomer(scope, deps.customerData, id),
+      ),
+      erase: on('customer.erase', (scope, id: string) =>
+        eraseCustomer(scope, deps.customerData, id),
+      ),
     },
   };
 }

@@ -2,15 +2,17 @@
  * Data-subject requests: export everything held about a customer, and erase it.
  */
 import { defineModule } from '../module.js';
+import { unownedCustomerData } from './customer-data.js';
 import { privacyFacade, privacyPermissions } from './facade.js';
 import { registerPrivacyRoutes } from './routes.js';
 
 export type { CustomerExport, EraseResult } from './service.js';
-export { CUSTOMER_EXPORT_FORMAT, REDACTED } from './service.js';
+export { CUSTOMER_EXPORT_FORMAT } from './service.js';
 
 export const privacyModule = defineModule({
   name: 'privacy',
   permissions: privacyPermissions,
+  customerData: unownedCustomerData,
   routes: registerPrivacyRoutes,
   facade: privacyFacade,
 });

@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import { type HistoryFixture, seedCustomerHistory } from '../../test/history-fixture.js';
 import { createClient } from '../client/index.js';
 import { fixedClock } from '../clock.js';
+import { REDACTED } from '../customer-data.js';
 import type { GreenTrackEventMap } from '../events.js';
 import type { GreenTrack } from '../greentrack.js';
 import type { TenantFacade } from '../tenant.js';
-import { type HistoryFixture, seedCustomerHistory } from './history.fixture.js';
-import { REDACTED } from './service.js';
 
 const T = '2026-03-01T10:00:00.000Z';
 

@@ -16,11 +16,11 @@ export interface TimelineFacade {
   };
 }
 
-export function timelineFacade({ on }: FacadeContext<CustomerAction>): TimelineFacade {
+export function timelineFacade({ on, deps }: FacadeContext<CustomerAction>): TimelineFacade {
   return {
     customers: {
       timeline: on('customer.read', (scope, id: string, query?: TimelineQuery) =>
-        getCustomerTimeline(scope, id, query),
+        getCustomerTimeline(scope, deps.customerData, id, query),
       ),
     },
   };

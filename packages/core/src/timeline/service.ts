@@ -41,6 +41,7 @@
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { z } from 'zod';
+import type { CustomerDataRegistry, CustomerRef, TableName } from '../customer-data.js';
 import { getCustomer } from '../customers/index.js';
 import type {
   AttributionModel,
@@ -211,11 +212,14 @@ interface BranchRow {
 /** A branch after `branchQuery`: a subquery `b` with the common columns. */
 type BranchQuery = SelectQueryBuilder<Database & { b: BranchRow }, 'b', BranchRow>;
 
-/** Builds one kind's branch for a customer and a page. */
+/**
+ * Builds one kind's branch for a customer and a page. `mine(table, alias)` is the
+ * registry's condition "this row belongs to the customer" — the same one export and erase
+ * use — for `table` under `alias`.
+ */
 type Branch = (
   db: Scope['db'],
-  organizationId: string,
-  customerId: string,
+  mine: (table: TableName, alias: string) => RawBuilder<boolean>,
   page: { cursor: TimelineCursor | undefined; size: number },
 ) => BranchQuery;
 
@@ -241,12 +245,11 @@ function branchQuery<DB, TB extends keyof DB>(
 const typeLiteral = (type: TimelineType) => sql<TimelineType>`${sql.lit(type)}::text`;
 
 const branches: Record<TimelineType, Branch> = {
-  message: (db, org, customerId, page) => {
+  message: (db, mine, page) => {
     const at = sql<Date>`COALESCE(m.sent_at, m.created_at)`;
     const query = db
       .selectFrom('messages as m')
-      .where('m.organization_id', '=', org)
-      .where('m.customer_id', '=', customerId)
+      .where(mine('messages', 'm'))
       .select((eb) => [
         typeLiteral('message').as('type'),
         'm.id',
@@ -267,13 +270,12 @@ const branches: Record<TimelineType, Branch> = {
     return branchQuery(db, query, 'message', at, sql.ref('m.id'), page);
   },
 
-  message_event: (db, org, customerId, page) => {
+  message_event: (db, mine, page) => {
     const query = db
       .selectFrom('message_events as me')
+      // The message's channel and subject, for the item; whose it is comes from `mine`.
       .innerJoin('messages as m', 'm.id', 'me.message_id')
-      .where('me.organization_id', '=', org)
-      .where('m.organization_id', '=', org)
-      .where('m.customer_id', '=', customerId)
+      .where(mine('message_events', 'me'))
       .select((eb) => [
         typeLiteral('message_event').as('type'),
         'me.id',
@@ -298,11 +300,10 @@ const branches: Record<TimelineType, Branch> = {
     );
   },
 
-  event: (db, org, customerId, page) => {
+  event: (db, mine, page) => {
     const query = db
       .selectFrom('events as e')
-      .where('e.organization_id', '=', org)
-      .where('e.customer_id', '=', customerId)
+      .where(mine('events', 'e'))
       .select((eb) => [
         typeLiteral('event').as('type'),
         'e.id',
@@ -324,11 +325,10 @@ const branches: Record<TimelineType, Branch> = {
     return branchQuery(db, query, 'event', sql.ref('e.occurred_at'), sql.ref('e.id'), page);
   },
 
-  invoice: (db, org, customerId, page) => {
+  invoice: (db, mine, page) => {
     const query = db
       .selectFrom('zeroinvoice_invoices_cache as i')
-      .where('i.organization_id', '=', org)
-      .where('i.customer_id', '=', customerId)
+      .where(mine('zeroinvoice_invoices_cache', 'i'))
       .select((eb) => [
         typeLiteral('invoice').as('type'),
         'i.id',
@@ -348,7 +348,7 @@ const branches: Record<TimelineType, Branch> = {
     return branchQuery(db, query, 'invoice', sql.ref('i.created_at'), sql.ref('i.id'), page);
   },
 
-  payment: (db, org, customerId, page) => {
+  payment: (db, mine, page) => {
     const at = sql<Date>`COALESCE(p.processed_at, p.created_at)`;
     const query = db
       .selectFrom('payments as p')
@@ -357,9 +357,8 @@ const branches: Record<TimelineType, Branch> = {
           .onRef('i.organization_id', '=', 'p.organization_id')
           .onRef('i.external_invoice_id', '=', 'p.external_invoice_id'),
       )
-      .where('p.organization_id', '=', org)
-      .where('i.organization_id', '=', org)
-      .where('i.customer_id', '=', customerId)
+      // The invoice's own id, for the item; whose payment it is comes from `mine`.
+      .where(mine('payments', 'p'))
       .select((eb) => [
         typeLiteral('payment').as('type'),
         'p.id',
@@ -380,11 +379,10 @@ const branches: Record<TimelineType, Branch> = {
     return branchQuery(db, query, 'payment', at, sql.ref('p.id'), page);
   },
 
-  attribution: (db, org, customerId, page) => {
+  attribution: (db, mine, page) => {
     const query = db
       .selectFrom('attributions as a')
-      .where('a.organization_id', '=', org)
-      .where('a.customer_id', '=', customerId)
+      .where(mine('attributions', 'a'))
       .select((eb) => [
         typeLiteral('attribution').as('type'),
         'a.id',
@@ -410,14 +408,14 @@ const branches: Record<TimelineType, Branch> = {
  */
 export function timelineQuery(
   scope: Scope,
-  customerId: string,
+  registry: CustomerDataRegistry,
+  who: CustomerRef,
   options: { types: readonly TimelineType[]; cursor: TimelineCursor | undefined; limit: number },
 ) {
   // One row more than a page tells whether another page follows.
   const page = { cursor: options.cursor, size: options.limit + 1 };
-  const [first, ...rest] = options.types.map((type) =>
-    branches[type](scope.db, scope.organizationId, customerId, page),
-  );
+  const mine = (table: TableName, alias: string) => registry.entry(table).belongsTo(alias, who);
+  const [first, ...rest] = options.types.map((type) => branches[type](scope.db, mine, page));
   if (!first) throw new Error('timelineQuery needs at least one type');
   const merged = rest.reduce((union, branch) => union.unionAll(branch), first);
   return scope.db
@@ -522,11 +520,12 @@ function toItem(row: BranchRow): TimelineItem {
  * @throws `CUSTOMER_NOT_FOUND` when the customer is not in the scope's organization;
  *   `VALIDATION_FAILED` for a bad limit, type or cursor.
  * @example
- * const page = await getCustomerTimeline(scope, id, { types: ['message', 'payment'] });
- * const next = await getCustomerTimeline(scope, id, { cursor: page.nextCursor ?? undefined });
+ * const page = await org.customers.timeline(id, { types: ['message', 'payment'] });
+ * const next = await org.customers.timeline(id, { cursor: page.nextCursor ?? undefined });
  */
 export async function getCustomerTimeline(
   scope: Scope,
+  registry: CustomerDataRegistry,
   customerId: string,
   query: TimelineQuery = {},
 ): Promise<TimelinePage> {
@@ -534,7 +533,13 @@ export async function getCustomerTimeline(
   const cursor =
     q.cursor === undefined ? undefined : decodeCursor(q.cursor, timelineCursorSchema, LIST);
   const customer = await getCustomer(scope, customerId);
-  const rows = await timelineQuery(scope, customer.id, {
+  const who = {
+    organizationId: scope.organizationId,
+    id: customer.id,
+    email: customer.email,
+    phone: customer.phone,
+  };
+  const rows = await timelineQuery(scope, registry, who, {
     types: q.types ?? TIMELINE_TYPES,
     cursor,
     limit: q.limit,

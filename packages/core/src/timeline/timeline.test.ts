@@ -3,13 +3,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
-import { fixedClock } from '../clock.js';
-import type { GreenTrack } from '../greentrack.js';
 import {
   EXPECTED_TIMELINE,
   type HistoryFixture,
   seedCustomerHistory,
-} from '../privacy/history.fixture.js';
+} from '../../test/history-fixture.js';
+import { fixedClock } from '../clock.js';
+import type { GreenTrack } from '../greentrack.js';
+import { customerData } from '../modules.js';
 import type { Scope } from '../scope.js';
 import type { TenantFacade } from '../tenant.js';
 import { TIMELINE_TYPES, type TimelineType } from './schema.js';
@@ -345,11 +346,16 @@ describe(`customer timeline [${databaseKind}]`, () => {
     const scope = { db: gt.db, organizationId: orgId } as Scope;
     const explain = async (cursor?: { at: string; type: TimelineType; id: string }) =>
       JSON.stringify(
-        await timelineQuery(scope, customer.id, {
-          types: TIMELINE_TYPES,
-          cursor,
-          limit: 50,
-        }).explain('json'),
+        await timelineQuery(
+          scope,
+          customerData,
+          { ...customer, organizationId: orgId, email: null, phone: null },
+          {
+            types: TIMELINE_TYPES,
+            cursor,
+            limit: 50,
+          },
+        ).explain('json'),
       );
     // A cursor in the middle of the customer's history (the rows are spread over the last 25
     // hours / days before now()).

@@ -5,8 +5,8 @@
  * payments, attributions, GA sessions, subscriptions, webhooks) are inserted with Kysely.
  */
 import { randomUUID } from 'node:crypto';
-import type { GreenTrack } from '../greentrack.js';
-import type { TenantFacade } from '../tenant.js';
+import type { GreenTrack } from '../src/greentrack.js';
+import type { TenantFacade } from '../src/tenant.js';
 
 export interface HistoryFixtureOptions {
   /** Distinguishes this fixture's names, addresses and provider ids from others'. */

@@ -1,0 +1,158 @@
+/**
+ * Customer data in tables no module owns yet (messages, events, invoices, payments, …): the
+ * privacy module registers them until the campaigns, analytics and invoices modules land,
+ * when each entry moves to its module's descriptor unchanged.
+ */
+import { sql } from 'kysely';
+import {
+  byCustomerId,
+  type CustomerDataTable,
+  type CustomerRef,
+  col,
+  containing,
+  REDACTED,
+} from '../customer-data.js';
+import { toJson } from '../db/values.js';
+
+/** The customer's message ids. */
+const messagesOf = (who: CustomerRef) =>
+  sql`SELECT id FROM messages WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
+
+/** The customer's event ids. */
+const eventsOf = (who: CustomerRef) =>
+  sql`SELECT id FROM events WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
+
+/** The customer's cached invoices: `column` of each (`id` or `external_invoice_id`). */
+const invoicesOf = (who: CustomerRef, column: 'id' | 'external_invoice_id') =>
+  sql`SELECT ${sql.ref(column)} FROM zeroinvoice_invoices_cache
+    WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
+
+export const unownedCustomerData: CustomerDataTable[] = [
+  {
+    table: 'webhooks_inbound',
+    via: "the raw payload naming the customer's id, email or phone",
+    // A phone matches however the provider punctuates it; short numbers are skipped so as
+    // not to match unrelated digits. A scan of the organization's webhooks: erase is rare.
+    belongsTo: (alias, who) => {
+      const needles = [containing(who.id)];
+      if (who.email) needles.push(containing(who.email));
+      const digits = who.phone?.replace(/\D/g, '') ?? '';
+      if (digits.length >= 8) needles.push(containing(digits));
+      const payload = sql`lower(${col(alias, 'payload')}::text)`;
+      return sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND (${sql.join(
+        needles.map((n) => sql`${payload} LIKE ${n}`),
+        sql` OR `,
+      )})`;
+    },
+    export: { omit: 'raw provider payloads; the rows derived from them are exported' },
+    erase: {
+      action: 'redact',
+      set: () => ({ payload: toJson(REDACTED), headers: null, error: null }),
+    },
+    eraseStage: 10,
+  },
+  {
+    table: 'attributions',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'attributions', orderBy: ['created_at', 'id'] },
+    erase: { action: 'delete' },
+    others: [
+      {
+        where: (alias, who) =>
+          sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'event_id')} IN (${eventsOf(who)})`,
+        why: "a conversion that IS one of the customer's events goes with the event (event_id is NOT NULL)",
+      },
+      {
+        where: (alias, who) =>
+          sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'message_id')} IN (${messagesOf(who)})`,
+        set: { message_id: null },
+        why: "another customer's conversion credited to an erased message stays, uncredited",
+      },
+    ],
+    eraseStage: 20,
+  },
+  {
+    table: 'message_events',
+    via: 'message_id → messages',
+    belongsTo: (alias, who) =>
+      sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'message_id')} IN (${messagesOf(who)})`,
+    export: { as: 'message_events', orderBy: ['occurred_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 30,
+  },
+  {
+    table: 'messages',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'messages', orderBy: ['created_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 31,
+  },
+  {
+    table: 'events',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'events', orderBy: ['occurred_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 32,
+  },
+  {
+    table: 'ga_sessions',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'ga_sessions', orderBy: ['first_seen_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 33,
+  },
+  {
+    // Before the invoices: their customer_id still says which payments are the customer's.
+    table: 'payments',
+    via: 'external_invoice_id → the customer’s cached invoices',
+    belongsTo: (alias, who) =>
+      sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId}
+        AND ${col(alias, 'external_invoice_id')} IN (${invoicesOf(who, 'external_invoice_id')})`,
+    export: { as: 'payments', orderBy: ['created_at', 'id'] },
+    erase: { action: 'redact', set: () => ({ raw_payload: toJson(REDACTED) }) },
+    eraseStage: 40,
+  },
+  {
+    table: 'zeroinvoice_invoice_items_cache',
+    via: 'invoice_id → the customer’s cached invoices',
+    belongsTo: (alias, who) =>
+      sql<boolean>`${col(alias, 'invoice_id')} IN (${invoicesOf(who, 'id')})`,
+    export: { as: 'invoice_items', orderBy: ['invoice_id', 'position', 'id'] },
+    erase: {
+      action: 'none',
+      why: 'line items stay with their invoice, which no longer names the person',
+    },
+    eraseStage: 40,
+  },
+  {
+    // Kept for revenue, unlinked from the person.
+    table: 'zeroinvoice_invoices_cache',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'invoices', orderBy: ['created_at', 'id'] },
+    erase: {
+      action: 'redact',
+      set: () => ({
+        customer_id: null,
+        external_customer_id: null,
+        stripe_payment_link: null,
+        snapshot: toJson(REDACTED),
+      }),
+    },
+    eraseStage: 41,
+  },
+  {
+    table: 'campaign_audience',
+    via: 'customer_id (its run’s campaign gives the organization)',
+    belongsTo: (alias, who) => sql<boolean>`${col(alias, 'customer_id')} = ${who.id}
+      AND ${col(alias, 'campaign_run_id')} IN (SELECT r.id FROM campaign_runs r
+        JOIN campaigns c ON c.id = r.campaign_id WHERE c.organization_id = ${who.organizationId})`,
+    export: { as: 'campaign_audience', orderBy: ['created_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 50,
+  },
+];
