@@ -42,7 +42,7 @@ function run(command, args, env = {}) {
   const childEnv = { ...process.env, ...env };
   // The user's machine has no DATABASE_URL for this; the bin must use the embedded database.
   delete childEnv.DATABASE_URL;
-  // No test-runner or CI variables leaking into "user" processes.
+  // Nor the caller's NODE_OPTIONS (a loader such as tsx would hide resolution problems).
   delete childEnv.NODE_OPTIONS;
   const out = execFileSync(command, args, {
     cwd: app,
@@ -149,17 +149,20 @@ export const elements: CustomElementConstructor[] = [GtConsentBadge, GtSegmentBu
     )}\n`,
   );
   let tscOutput = '';
+  let tscFailed = false;
   try {
     execFileSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', '.', '--pretty', 'false'], {
       cwd: app,
       encoding: 'utf8',
     });
   } catch (error) {
-    tscOutput = String(error.stdout ?? '');
+    tscFailed = true;
+    tscOutput = `${error.stdout ?? ''}${error.stderr ?? ''}`;
   }
   // Errors in third-party declarations (e.g. PGlite's Emscripten types) are not ours to fix;
   // errors in the consumer or in any @greentrack declaration file fail the run.
   const errors = tscOutput.split('\n').filter((line) => /\): error TS\d+/.test(line));
+  check(!tscFailed || errors.length > 0, `tsc failed without type errors:\n${tscOutput}`);
   // Ours: outside node_modules, or inside an @greentrack package but not in its own nested
   // node_modules (npm may nest a dependency there).
   const file = (line) => line.slice(0, line.indexOf('('));
