@@ -307,4 +307,18 @@ describe(`hostile input [${databaseKind}]`, () => {
     }
     expect(open).toEqual([]);
   });
+
+  // Regression (issue 8, finding 16): any two letters passed, e.g. "ZZ".
+  it('accepts only ISO 3166-1 alpha-2 countries', async () => {
+    for (const country of ['ZZ', 'QQ', 'EU', 'UK']) {
+      const res = await call('POST', '/customers', { name: 'C', type: 'lead', country });
+      expect(await rejected(res), country).toEqual(['country']);
+    }
+    expect(await rejected(await call('GET', '/customers?country=ZZ'))).toEqual(['country']);
+    // Lower case is read as upper case; territories without phones are still countries.
+    for (const country of ['us', 'DE', 'AQ', 'BV']) {
+      const res = await call('POST', '/customers', { name: 'C', type: 'lead', country });
+      expect(res.status, country).toBe(201);
+    }
+  });
 });
