@@ -321,4 +321,26 @@ describe(`hostile input [${databaseKind}]`, () => {
       expect(res.status, country).toBe(201);
     }
   });
+
+  // Regression (issue 8, finding 14): a created_at cursor reused with sort=name compared a
+  // timestamp with names and answered an empty 200.
+  it('refuses a cursor with another sort or order than the one it was made for', async () => {
+    await owner().customers.create({ name: 'Second', type: 'lead' });
+    const first = await call('GET', '/customers?sort=created_at&order=desc&limit=1');
+    const { nextCursor } = (await first.json()) as { nextCursor: string };
+    expect(nextCursor).toEqual(expect.any(String));
+    const same = await call(
+      'GET',
+      `/customers?sort=created_at&order=desc&limit=1&cursor=${nextCursor}`,
+    );
+    expect(same.status).toBe(200);
+    for (const other of [
+      'sort=name&order=desc',
+      'sort=updated_at&order=desc',
+      'sort=created_at&order=asc',
+    ]) {
+      const res = await call('GET', `/customers?${other}&limit=1&cursor=${nextCursor}`);
+      expect(await rejected(res), other).toEqual(['cursor']);
+    }
+  });
 });
