@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { ValidationIssue } from '../errors.js';
+import { isCountryCode } from './countries.js';
 import { normalizeEmail, normalizePhone, normalizeTags } from './normalize.js';
 
 const optionalText = (max: number) =>
@@ -43,7 +44,7 @@ const countrySchema = z
   .string()
   .trim()
   .transform((v) => v.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code like US'));
+  .pipe(z.string().refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code like US'));
 
 /** Fields shared by create and update, before contact normalization. */
 const customerFields = {

@@ -223,8 +223,13 @@ export interface CustomerPage {
   total?: number;
 }
 
-/** Sort key of the customer list: the sort column's value as Postgres prints it, and id. */
-const listCursorSchema = z.object({ v: z.string(), id: z.uuid() });
+/**
+ * Sort key of the customer list: the sort column's value as Postgres prints it, and id,
+ * bound to the sort (`s`) and order (`o`) it was made for: under another sort the value
+ * means something else (a timestamp compared with names), so such a cursor is refused.
+ */
+const listCursorSchema = (sort: string, order: string) =>
+  z.object({ v: z.string(), id: z.uuid(), s: z.literal(sort), o: z.literal(order) });
 const LIST = 'this customer list with this sort';
 
 /** Escapes LIKE wildcards so a search for "50%" looks for a percent sign. */
@@ -308,7 +313,9 @@ export async function listCustomers(
 
   const sortColumn = q.sort;
   const direction = q.order;
-  const cursor = q.cursor ? decodeCursor(q.cursor, listCursorSchema, LIST) : undefined;
+  const cursor = q.cursor
+    ? decodeCursor(q.cursor, listCursorSchema(q.sort, q.order), LIST)
+    : undefined;
   // The cursor carries the sort value as Postgres prints it: timestamps keep their
   // microseconds, which a JS Date would round away (and then skip or repeat rows).
   const page = (withSearch: boolean) => {
@@ -375,7 +382,9 @@ export async function listCustomers(
   const items = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
   const last = rows[q.limit - 1];
   const nextCursor =
-    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
+    rows.length > q.limit && last
+      ? encodeCursor({ v: last.sort_key, id: last.id, s: q.sort, o: q.order })
+      : null;
   if (!q.include_total) return { items, nextCursor };
   const { total } = await filtered()
     .select((eb) => eb.fn.countAll<string>().as('total'))

@@ -95,26 +95,54 @@ describe(`worker loop [${databaseKind}]`, () => {
     expect(await pending()).toBe(0);
   });
 
-  it('stop waits for the running tick to finish', async () => {
+  // Regression (issue 8, defect 5): this test used to check `stop()` after one microtask,
+  // which any `stop` passes. Now the event loop really runs (a database round trip, timer
+  // turns) while the tick is held, and a zero interval would start the next tick at once.
+  it('stop resolves only after the running tick ended, and no tick starts after it', async () => {
+    let ticks = 0;
+    // A tick reads the clock first, synchronously: `ticks` counts tick starts.
+    const clock = {
+      now: () => {
+        ticks++;
+        return new Date('2026-05-01T00:00:00Z');
+      },
+    };
+    const worker = createWorker({ db: gt.db, clock, embedder });
     await org.customers.create({ type: 'customer', name: 'Slow Sue' });
     let release = () => {};
     state.gate = new Promise<void>((r) => {
       release = r;
     });
     const called = calledTimes(1);
-    gt.worker.start({ intervalMs: 60_000 });
+    worker.start({ intervalMs: 0 });
     await called;
     let stopped = false;
-    const stopping = gt.worker.stop().then(() => {
+    let inFlightAtStop = -1;
+    const stopping = worker.stop().then(() => {
       stopped = true;
+      inFlightAtStop = state.inFlight;
     });
-    await Promise.resolve();
-    expect(stopped).toBe(false);
+    expect(worker.running).toBe(false);
+    const turns = async () => {
+      for (let i = 0; i < 5; i++) await new Promise<void>((r) => setTimeout(r, 0));
+    };
     expect(await pending()).toBe(1);
+    await turns();
+    expect(stopped).toBe(false);
     release();
     await stopping;
-    expect(stopped).toBe(true);
+    expect(inFlightAtStop).toBe(0);
     expect(await pending()).toBe(0);
+
+    // A job due now, a zero interval, and event-loop turns: a loop that survived stop()
+    // would have started another tick by now.
+    const ticksAtStop = ticks;
+    await org.customers.create({ type: 'customer', name: 'After Stop' });
+    await turns();
+    expect(await pending()).toBe(1);
+    await turns();
+    expect(ticks).toBe(ticksAtStop);
+    expect(await pending()).toBe(1);
   });
 
   it('reports a failing tick to onError and keeps looping', async () => {

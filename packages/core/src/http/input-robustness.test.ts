@@ -307,4 +307,40 @@ describe(`hostile input [${databaseKind}]`, () => {
     }
     expect(open).toEqual([]);
   });
+
+  // Regression (issue 8, finding 16): any two letters passed, e.g. "ZZ".
+  it('accepts only ISO 3166-1 alpha-2 countries', async () => {
+    for (const country of ['ZZ', 'QQ', 'EU', 'UK']) {
+      const res = await call('POST', '/customers', { name: 'C', type: 'lead', country });
+      expect(await rejected(res), country).toEqual(['country']);
+    }
+    expect(await rejected(await call('GET', '/customers?country=ZZ'))).toEqual(['country']);
+    // Lower case is read as upper case; territories without phones are still countries.
+    for (const country of ['us', 'DE', 'AQ', 'BV']) {
+      const res = await call('POST', '/customers', { name: 'C', type: 'lead', country });
+      expect(res.status, country).toBe(201);
+    }
+  });
+
+  // Regression (issue 8, finding 14): a created_at cursor reused with sort=name compared a
+  // timestamp with names and answered an empty 200.
+  it('refuses a cursor with another sort or order than the one it was made for', async () => {
+    await owner().customers.create({ name: 'Second', type: 'lead' });
+    const first = await call('GET', '/customers?sort=created_at&order=desc&limit=1');
+    const { nextCursor } = (await first.json()) as { nextCursor: string };
+    expect(nextCursor).toEqual(expect.any(String));
+    const same = await call(
+      'GET',
+      `/customers?sort=created_at&order=desc&limit=1&cursor=${nextCursor}`,
+    );
+    expect(same.status).toBe(200);
+    for (const other of [
+      'sort=name&order=desc',
+      'sort=updated_at&order=desc',
+      'sort=created_at&order=asc',
+    ]) {
+      const res = await call('GET', `/customers?${other}&limit=1&cursor=${nextCursor}`);
+      expect(await rejected(res), other).toEqual(['cursor']);
+    }
+  });
 });

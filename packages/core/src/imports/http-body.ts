@@ -125,7 +125,12 @@ export async function* multipartFile(
   let completed = false;
   try {
     const part = await Promise.race([file, missing]);
-    for await (const chunk of part) yield chunk as Uint8Array;
+    try {
+      for await (const chunk of part) yield chunk as Uint8Array;
+    } catch (error) {
+      // e.g. a body cut before its closing boundary: the part stream fails on its own.
+      throw failure ?? malformed(error);
+    }
     if (failure) throw failure;
     // The rest of the body is only the closing boundary (or parts we skip): drain it.
     await finished;

@@ -540,6 +540,42 @@ describe(`CSV import [${databaseKind}]`, () => {
     }
   });
 
+  // Regression (issue 8, finding 8): a NUL in a cell failed the whole batch as SQL (500),
+  // after earlier batches had committed, without saying so.
+  it("reports a NUL in a cell as that row's error; the other rows import", async () => {
+    const { admin, organizationId } = await tenant('Nul cells');
+    const rows = Array.from({ length: 1500 }, (_, k) => [`N${k}`, `nul${k}@example.com`]);
+    rows.push(['Bad\u0000Name', 'nul-bad@example.com']);
+    rows.push(['Fine', 'nul-fine@example.com']);
+    const result = await admin.customers.import(csv([['name', 'email'], ...rows]));
+    expect(result).toMatchObject({ created: 1501, failed: 1 });
+    expect(result.errors).toEqual([
+      { row: 1501, field: 'name', message: 'must not contain NUL characters' },
+    ]);
+    expect(await countOf(organizationId)).toBe(1501);
+  });
+
+  // Regression (issue 8, finding 8): csv-parse's INVALID_OPENING_QUOTE has no CSV_ prefix,
+  // so it escaped as a 500, and csv-parse's message (with the cell's value) was logged.
+  it('reports a stray quote as IMPORT_MALFORMED_CSV with committed counts, never the cell', async () => {
+    const { admin, organizationId } = await tenant('Stray quote');
+    async function* source() {
+      yield 'name,email\n';
+      for (let k = 0; k < 3000; k++) yield `${csvLine([`Q${k}`, `q${k}@example.com`])}\n`;
+      yield 'secret-ab"cd,leak@example.com\n';
+    }
+    const error = await failure(admin.customers.import(source(), { batchSize: 100 }));
+    expect(error.code).toBe('IMPORT_MALFORMED_CSV');
+    expect(error.details).toMatchObject({ reason: 'INVALID_OPENING_QUOTE', line: 3002 });
+    const committed = error.details?.committed as { created: number; batches: number };
+    expect(committed.batches).toBeGreaterThan(0);
+    expect(await countOf(organizationId)).toBe(committed.created);
+    // Neither the message nor anything a logger would print carries the cell.
+    expect(JSON.stringify(error.toJSON())).not.toContain('secret');
+    expect(String(error.cause)).not.toContain('secret');
+    expect(JSON.stringify(error.cause)).not.toContain('secret');
+  });
+
   it('reads Node streams (a file on disk)', async () => {
     const { admin, organizationId } = await tenant('File');
     const dir = await mkdtemp(join(tmpdir(), 'gt-import-'));
@@ -682,6 +718,28 @@ describe(`CSV import [${databaseKind}]`, () => {
         body: `name,email\n${chunks.join('')}`.slice(0, 300 * 1024),
       });
       expect(declared.status).toBe(413);
+    });
+
+    // Regression (issue 8, finding 8): a body cut before the closing boundary was a 500.
+    it('answers a truncated multipart body with 400 and committed counts', async () => {
+      const boundary = 'gtboundary';
+      const body = [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="c.csv"',
+        'Content-Type: text/csv',
+        '',
+        'name,email',
+        'Cut Short,cut@example.com',
+      ].join('\r\n');
+      const res = await post('', {
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(400);
+      expect(JSON.parse(text)).toMatchObject({
+        error: { code: 'VALIDATION_FAILED', details: { committed: { batches: 0 } } },
+      });
     });
 
     it('is reachable through the typed client', async () => {

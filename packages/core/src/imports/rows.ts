@@ -10,6 +10,7 @@ import {
   customerValueFields,
   normalizeContactFields,
 } from '../customers/index.js';
+import { findUnstorableText } from '../validation.js';
 import type { ColumnPlan } from './mapping.js';
 import type { ImportRowError } from './schema.js';
 
@@ -76,6 +77,12 @@ export function parseRow(
     if (field !== undefined && errors.some((e) => e.field === field)) return;
     errors.push(field === undefined ? { row, message } : { row, field, message });
   };
+  // Postgres cannot store these (NUL): that row's error, not the batch's SQL failure.
+  for (const [field, value] of Object.entries(input)) {
+    const issue = findUnstorableText(value);
+    if (issue) report(field, issue.message);
+  }
+  if (errors.length > 0) return { kind: 'invalid', errors };
   const parsed = customerUpdateSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

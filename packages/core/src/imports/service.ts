@@ -25,7 +25,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import { enqueueEmbeddings } from '../embeddings/index.js';
@@ -240,17 +240,23 @@ export async function importCustomers(
   };
 }
 
-/** Turns parser errors into `IMPORT_MALFORMED_CSV`; adds what was committed to our errors. */
+/**
+ * Turns parser errors into `IMPORT_MALFORMED_CSV`; adds what was committed to every error.
+ *
+ * csv-parse's errors carry the offending record and cell values (in `message`, `record`,
+ * `raw`, ...): personal data. Only their code and line survive, in the message, the details
+ * and the `cause` a logger may print.
+ */
 function withCommitted(error: unknown, totals: Totals): unknown {
   const committed = { ...totals };
-  const csvCode = (error as { code?: unknown } | null)?.code;
-  if (typeof csvCode === 'string' && csvCode.startsWith('CSV_')) {
-    const line = (error as { lines?: unknown }).lines;
+  if (error instanceof CsvError) {
+    const line = typeof error.lines === 'number' ? error.lines : undefined;
+    const where = line === undefined ? '' : ` near line ${line}`;
     return new GreenTrackError({
       code: ImportErrorCode.IMPORT_MALFORMED_CSV,
-      message: `Malformed CSV${typeof line === 'number' ? ` near line ${line}` : ''}: ${(error as Error).message}`,
-      details: { reason: csvCode, ...(typeof line === 'number' ? { line } : {}), committed },
-      cause: error,
+      message: `Malformed CSV${where} (${error.code})`,
+      details: { reason: error.code, ...(line === undefined ? {} : { line }), committed },
+      cause: new Error(`csv-parse ${error.code}${where}`),
     });
   }
   if (error instanceof GreenTrackError) {
