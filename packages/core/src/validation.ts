@@ -23,7 +23,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * surrogate fails in `jsonb` and silently becomes U+FFFD in `text`, so a secret or a name
  * would be stored altered. The walk is iterative, so any nesting depth is safe.
  */
-function findUnstorableText(value: unknown): ValidationIssue | null {
+export function findUnstorableText(value: unknown): ValidationIssue | null {
   const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
   const seen = new Set<object>();
   const check = (text: string, path: string[]): ValidationIssue | null => {

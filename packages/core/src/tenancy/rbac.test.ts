@@ -19,8 +19,8 @@ import { fixedClock } from '../clock.js';
 import type { Role } from '../db/types.js';
 import { GreenTrackError } from '../errors.js';
 import type { GreenTrack } from '../greentrack.js';
+import { type Action, can, permissions } from '../modules.js';
 import type { TenantFacade } from '../tenant.js';
-import { type Action, can, permissions } from './rbac.js';
 
 type Outcome = 'allowed' | 'FORBIDDEN' | 'NOT_A_MEMBER';
 
@@ -49,6 +49,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
 
   /** One call per action. `satisfies` makes a new `permissions` entry without a probe a type error. */
   const probes = {
+    'profile.read': (f) => f.me(),
     'organization.read': (f) => f.organization.get(),
     'organization.update': (f) => f.organization.update({ name: 'Rbac' }),
     'membership.read': (f) => f.memberships.list(),
