@@ -1,97 +1,98 @@
 /**
  * `@greentrack/core/client`: a typed client for the GreenTrack HTTP API, for browsers
  * (widgets) and any runtime with `fetch`. It has no runtime dependencies and never imports
- * Node modules: request and response types come from the server's own zod schemas through
- * type-only imports, so they cannot drift from what the server validates.
+ * Node modules. Every call is typed from `api-types.ts`, which is generated from the OpenAPI
+ * document the route schemas produce: a path, parameter, body or answer that drifts from a
+ * route is a compile error, and `contract.test.ts` walks every method against the document.
  *
  * @example
  * const api = createClient({ baseUrl: '/api/greentrack', token: () => currentToken });
  * const { items } = await api.memberships.list();
  */
-import type { z } from 'zod';
-import type { AuditPageSchema } from '../audit/http-schemas.js';
-import type {
-  channelSchema,
-  consentPolicySchema,
-  consentPolicyUpdateSchema,
-  consentSetBodySchema,
-  customerConsentSchema,
-} from '../consent/schema.js';
-import type {
-  customerCreateSchema,
-  customerListQuerySchema,
-  customerOutSchema,
-  customerPageSchema,
-  customerUpdateSchema,
-} from '../customers/schema.js';
-import type { Jsonified } from '../http/json.js';
-import type { CustomerField, importResultSchema } from '../imports/schema.js';
-import type {
-  integrationAccountCreateSchema,
-  integrationAccountListOutSchema,
-  integrationAccountOutSchema,
-  integrationAccountQuerySchema,
-  integrationAccountUpdateSchema,
-} from '../integrations/schema.js';
-import type { CustomerExport as CustomerExportDocument, EraseResult } from '../privacy/service.js';
 import type { Rule } from '../segments/rule-schema.js';
-import type {
-  segmentCreateSchema,
-  segmentDraftSchema,
-  segmentOutSchema,
-  segmentPreviewOutSchema,
-  segmentUpdateSchema,
-} from '../segments/schema.js';
-import type {
-  MembershipCreateBody,
-  MembershipListSchema,
-  MembershipSchema,
-  MembershipUpdateBody,
-  MeSchema,
-  OrganizationSchema,
-  OrganizationUpdateBody,
-} from '../tenancy/http-schemas.js';
-import type { TimelineType, timelinePageSchema } from '../timeline/schema.js';
+import type { components, paths } from './api-types.js';
 
-export type Me = z.output<typeof MeSchema>;
-export type Organization = z.output<typeof OrganizationSchema>;
-export type Membership = z.output<typeof MembershipSchema>;
-export type MembershipList = z.output<typeof MembershipListSchema>;
-export type AuditPage = z.output<typeof AuditPageSchema>;
-export type OrganizationUpdate = z.input<typeof OrganizationUpdateBody>;
-export type MembershipCreate = z.input<typeof MembershipCreateBody>;
-export type MembershipUpdate = z.input<typeof MembershipUpdateBody>;
-export type Customer = z.output<typeof customerOutSchema>;
-export type CustomerPage = z.output<typeof customerPageSchema>;
-export type CustomerCreate = z.input<typeof customerCreateSchema>;
-export type CustomerUpdate = z.input<typeof customerUpdateSchema>;
-export type CustomerListQuery = z.input<typeof customerListQuerySchema>;
-export type IntegrationAccount = z.output<typeof integrationAccountOutSchema>;
-export type IntegrationAccountList = z.output<typeof integrationAccountListOutSchema>;
-export type IntegrationAccountCreate = z.input<typeof integrationAccountCreateSchema>;
-export type IntegrationAccountUpdate = z.input<typeof integrationAccountUpdateSchema>;
-export type IntegrationAccountQuery = z.input<typeof integrationAccountQuerySchema>;
+// ---- Typing a call from the generated document -------------------------------------------
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The paths that have an operation for `M`. */
+type PathOf<M extends Method> = {
+  [P in keyof paths]: paths[P][M] extends undefined | never ? never : P;
+}[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type ParametersOf<O> = O extends { parameters: infer X } ? X : never;
+type PathParams<O> = ParametersOf<O> extends { path: infer A } ? A : never;
+type QueryParams<O> = ParametersOf<O> extends { query?: infer Q } ? Q : never;
+type JsonBody<O> = O extends { requestBody?: infer R }
+  ? [NonNullable<R>] extends [never]
+    ? never
+    : NonNullable<R> extends { content: { 'application/json': infer B } }
+      ? B
+      : never
+  : never;
+type Responses<O> = O extends { responses: infer R } ? R : never;
+type SuccessStatus = 200 | 201 | 204;
+/** What a successful call answers: the JSON body of its 2xx response, or nothing for 204. */
+type Success<O> = Responses<O>[Extract<keyof Responses<O>, SuccessStatus>] extends infer R
+  ? R extends { content: { 'application/json': infer B } }
+    ? B
+    : undefined
+  : never;
+
+/** The JSON body of `M path`'s success response, e.g. `Answer<'get', '/customers/{id}'>`. */
+type Answer<M extends Method, P extends PathOf<M>> = Success<Operation<P, M>>;
+/** The JSON request body of `M path`. */
+type Body<M extends Method, P extends PathOf<M>> = JsonBody<Operation<P, M>>;
+/** The query parameters of `M path`. */
+type Query<M extends Method, P extends PathOf<M>> = NonNullable<QueryParams<Operation<P, M>>>;
+
+// ---- Named types, all from the document (the rule tree from its zod type, which the
+// document only describes as "any JSON") ----------------------------------------------------
+
+type Schemas = components['schemas'];
+export type Me = Schemas['Me'];
+export type Organization = Schemas['Organization'];
+export type Membership = Schemas['Membership'];
+export type MembershipList = Schemas['MembershipList'];
+export type AuditPage = Schemas['AuditPage'];
+export type OrganizationUpdate = Schemas['OrganizationUpdate'];
+export type MembershipCreate = Schemas['MembershipCreate'];
+export type MembershipUpdate = Schemas['MembershipUpdate'];
+export type Customer = Schemas['Customer'];
+export type CustomerPage = Schemas['CustomerPage'];
+export type CustomerCreate = Schemas['CustomerCreate'];
+export type CustomerUpdate = Schemas['CustomerUpdate'];
+export type CustomerListQuery = Query<'get', '/customers'>;
+export type IntegrationAccount = Schemas['IntegrationAccount'];
+export type IntegrationAccountList = Schemas['IntegrationAccountList'];
+export type IntegrationAccountCreate = Body<'post', '/integrations'>;
+export type IntegrationAccountUpdate = Body<'patch', '/integrations/{id}'>;
+export type IntegrationAccountQuery = Query<'get', '/integrations'>;
 /** A segment; `rule` is the stored rule tree. */
-export type Segment = Omit<z.output<typeof segmentOutSchema>, 'rule'> & { rule: Rule | null };
-export type SegmentCreate = Omit<z.input<typeof segmentCreateSchema>, 'rule'> & { rule?: Rule };
-export type SegmentUpdate = Omit<z.input<typeof segmentUpdateSchema>, 'rule'> & {
+export type Segment = Omit<Answer<'get', '/segments/{id}'>, 'rule'> & { rule: Rule | null };
+export type SegmentCreate = Omit<Body<'post', '/segments'>, 'rule'> & { rule?: Rule };
+export type SegmentUpdate = Omit<Body<'patch', '/segments/{id}'>, 'rule'> & {
   rule?: Rule | null;
 };
-export type SegmentDraft = Omit<z.input<typeof segmentDraftSchema>, 'rule'> & { rule?: Rule };
-export type SegmentPreview = z.output<typeof segmentPreviewOutSchema>;
+export type SegmentDraft = Omit<Body<'post', '/segments/preview'>, 'rule'> & { rule?: Rule };
+export type SegmentPreview = Answer<'post', '/segments/preview'>;
 export type { Rule };
-export type Channel = z.output<typeof channelSchema>;
-export type CustomerConsent = z.output<typeof customerConsentSchema>;
-export type ConsentSet = z.input<typeof consentSetBodySchema>;
-export type ConsentPolicy = z.output<typeof consentPolicySchema>;
-export type ConsentPolicyUpdate = z.input<typeof consentPolicyUpdateSchema>;
-export type TimelinePage = z.output<typeof timelinePageSchema>;
+export type Channel = 'email' | 'sms';
+export type CustomerConsent = Schemas['CustomerConsent'];
+export type ConsentSet = Schemas['ConsentSet'];
+export type ConsentPolicy = Schemas['ConsentPolicy'];
+export type ConsentPolicyUpdate = Schemas['ConsentPolicyUpdate'];
+export type TimelinePage = Schemas['TimelinePage'];
 export type TimelineItem = TimelinePage['items'][number];
-export type { TimelineType };
+export type TimelineType = TimelineItem['type'];
 /** The export download: every table's rows as stored, timestamps as ISO strings. */
-export type CustomerExport = Jsonified<CustomerExportDocument>;
+export type CustomerExport = Schemas['CustomerExport'];
 /** What an erase did, in row counts per table. */
-export type CustomerEraseResult = Jsonified<EraseResult>;
+export type CustomerEraseResult = Schemas['EraseResult'];
+/** What `customers.import` did: counts, per-row errors (capped at 1000), column mapping. */
+export type CustomerImportResult = Schemas['CustomerImportResult'];
+/** A customer field a CSV column can map to. */
+export type CustomerField = CustomerImportResult['columns'][string];
 
 /** Query of `customers.timeline`. */
 export interface TimelineQuery {
@@ -102,10 +103,6 @@ export interface TimelineQuery {
   /** Only these kinds. @default all */
   types?: TimelineType[];
 }
-
-/** What `customers.import` did: counts, per-row errors (capped at 1000), column mapping. */
-export type CustomerImportResult = z.output<typeof importResultSchema>;
-export type { CustomerField };
 
 /** Options of `customers.import` (sent in the query string). */
 export interface CustomerImportOptions {
@@ -119,29 +116,8 @@ export interface CustomerImportOptions {
   defaultCountry?: string;
 }
 
-/** A request body sent as is rather than as JSON (a CSV upload). */
-const rawBody = Symbol('rawBody');
-interface RawBody {
-  [rawBody]: true;
-  data: Blob | string;
-  type: string;
-}
-const isRawBody = (body: unknown): body is RawBody =>
-  typeof body === 'object' && body !== null && rawBody in body;
-
 /** Query of `auditLog.list`. */
-export interface AuditLogQuery {
-  entity?: string;
-  entity_id?: string;
-  actor_id?: string;
-  action?: string;
-  /** ISO 8601, inclusive. */
-  from?: string;
-  /** ISO 8601, exclusive. */
-  to?: string;
-  limit?: number;
-  cursor?: string;
-}
+export type AuditLogQuery = Query<'get', '/audit-log'>;
 
 /** A failed API call: the server's `{ error: { code, message, details } }` plus the status. */
 export class GreenTrackApiError extends Error {
@@ -176,29 +152,48 @@ export function createClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 
-  async function request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    query?: object,
-  ): Promise<T> {
+  /**
+   * One call, typed by the document: `path` must be a route with an operation for `method`,
+   * `init.path` fills its `{params}`, and the answer is that operation's success body.
+   */
+  async function request<M extends Method, P extends PathOf<M>>(
+    method: M,
+    path: P,
+    init: {
+      path?: PathParams<Operation<P, M>>;
+      query?: Query<M, P>;
+      body?: Body<M, P>;
+      /** A body sent as is (a CSV upload), not as JSON. */
+      raw?: { data: Blob | string; type: string };
+    } = {},
+  ): Promise<Answer<M, P>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = typeof options.token === 'function' ? await options.token() : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined)
-      headers['content-type'] = isRawBody(body) ? body.type : 'application/json';
+    let body: Blob | string | undefined;
+    if (init.raw) {
+      headers['content-type'] = init.raw.type;
+      body = init.raw.data;
+    } else if (init.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.body);
+    }
     const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) {
+    for (const [key, value] of Object.entries(init.query ?? {})) {
       if (value !== undefined && value !== null) search.set(key, String(value));
     }
     const qs = search.toString();
-    const response = await doFetch(`${base}${path}${qs ? `?${qs}` : ''}`, {
-      method,
+    const params = (init.path ?? {}) as Record<string, string>;
+    const target = String(path).replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(params[name] ?? ''),
+    );
+    const response = await doFetch(`${base}${target}${qs ? `?${qs}` : ''}`, {
+      method: method.toUpperCase(),
       headers,
       credentials: options.credentials ?? 'same-origin',
-      ...(body === undefined ? {} : { body: isRawBody(body) ? body.data : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body }),
     });
-    if (response.status === 204) return undefined as T;
+    if (response.status === 204) return undefined as Answer<M, P>;
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
@@ -212,108 +207,96 @@ export function createClient(options: ClientOptions) {
         error ?? { code: 'HTTP_ERROR', message: `HTTP ${response.status}` },
       );
     }
-    return parsed as T;
+    // The server validated its answer against the same document.
+    return parsed as Answer<M, P>;
   }
 
   return {
-    /** The calling user, their role here and all their organizations. */
-    me: () => request<Me>('GET', '/me'),
+    /** The calling user, their role here and all their organizations (`profile.read`). */
+    me: () => request('get', '/me'),
     organization: {
-      get: () => request<Organization>('GET', '/organization'),
-      update: (input: OrganizationUpdate) => request<Organization>('PATCH', '/organization', input),
+      get: () => request('get', '/organization'),
+      update: (input: OrganizationUpdate) => request('patch', '/organization', { body: input }),
     },
     memberships: {
-      list: () => request<MembershipList>('GET', '/memberships'),
-      add: (input: MembershipCreate) => request<Membership>('POST', '/memberships', input),
+      list: () => request('get', '/memberships'),
+      add: (input: MembershipCreate) => request('post', '/memberships', { body: input }),
       updateRole: (id: string, input: MembershipUpdate) =>
-        request<Membership>('PATCH', `/memberships/${encodeURIComponent(id)}`, input),
-      remove: (id: string) => request<void>('DELETE', `/memberships/${encodeURIComponent(id)}`),
+        request('patch', '/memberships/{id}', { path: { id }, body: input }),
+      remove: (id: string) => request('delete', '/memberships/{id}', { path: { id } }),
     },
     auditLog: {
-      list: (query: AuditLogQuery = {}) =>
-        request<AuditPage>('GET', '/audit-log', undefined, query),
+      list: (query: AuditLogQuery = {}) => request('get', '/audit-log', { query }),
     },
     customers: {
-      list: (query: CustomerListQuery = {}) =>
-        request<CustomerPage>('GET', '/customers', undefined, query),
-      get: (id: string) => request<Customer>('GET', `/customers/${encodeURIComponent(id)}`),
-      create: (input: CustomerCreate) => request<Customer>('POST', '/customers', input),
+      list: (query: CustomerListQuery = {}) => request('get', '/customers', { query }),
+      get: (id: string) => request('get', '/customers/{id}', { path: { id } }),
+      create: (input: CustomerCreate) => request('post', '/customers', { body: input }),
       update: (id: string, input: CustomerUpdate) =>
-        request<Customer>('PATCH', `/customers/${encodeURIComponent(id)}`, input),
-      remove: (id: string) => request<void>('DELETE', `/customers/${encodeURIComponent(id)}`),
+        request('patch', '/customers/{id}', { path: { id }, body: input }),
+      remove: (id: string) => request('delete', '/customers/{id}', { path: { id } }),
       /**
        * Imports a CSV (admin+), sent as `text/csv`: a `File` from `<input type="file">`
        * streams from disk. Upserts by email, then phone; bad rows come back in `errors`.
        */
-      import: (csv: Blob | string, options: CustomerImportOptions = {}) =>
-        request<CustomerImportResult>(
-          'POST',
-          '/customers/import',
-          { [rawBody]: true, data: csv, type: 'text/csv' } satisfies RawBody,
-          {
-            mapping: options.mapping ? JSON.stringify(options.mapping) : undefined,
-            tags: options.tags?.join(','),
-            default_type: options.defaultType,
-            default_country: options.defaultCountry,
+      import: (csv: Blob | string, importOptions: CustomerImportOptions = {}) =>
+        request('post', '/customers/import', {
+          raw: { data: csv, type: 'text/csv' },
+          query: {
+            mapping: importOptions.mapping ? JSON.stringify(importOptions.mapping) : undefined,
+            tags: importOptions.tags?.join(','),
+            default_type: importOptions.defaultType,
+            default_country: importOptions.defaultCountry,
           },
-        ),
+        }),
       /** One customer's history, newest first. */
       timeline: (id: string, query: TimelineQuery = {}) =>
-        request<TimelinePage>('GET', `/customers/${encodeURIComponent(id)}/timeline`, undefined, {
-          ...query,
-          types: query.types?.join(','),
+        request('get', '/customers/{id}/timeline', {
+          path: { id },
+          query: { ...query, types: query.types?.join(',') },
         }),
       /** Everything held about the customer (admin+). */
-      export: (id: string) =>
-        request<CustomerExport>('GET', `/customers/${encodeURIComponent(id)}/export`),
+      export: (id: string) => request('get', '/customers/{id}/export', { path: { id } }),
       /** Erase the customer and its history; irreversible (admin+). */
-      erase: (id: string) =>
-        request<CustomerEraseResult>('POST', `/customers/${encodeURIComponent(id)}/erase`),
+      erase: (id: string) => request('post', '/customers/{id}/erase', { path: { id } }),
     },
     consent: {
       get: (customerId: string) =>
-        request<CustomerConsent>('GET', `/customers/${encodeURIComponent(customerId)}/consent`),
+        request('get', '/customers/{id}/consent', { path: { id: customerId } }),
       set: (customerId: string, channel: Channel, input: ConsentSet) =>
-        request<CustomerConsent>(
-          'PUT',
-          `/customers/${encodeURIComponent(customerId)}/consent/${encodeURIComponent(channel)}`,
-          input,
-        ),
+        request('put', '/customers/{id}/consent/{channel}', {
+          path: { id: customerId, channel },
+          body: input,
+        }),
       policy: {
-        get: () => request<ConsentPolicy>('GET', '/settings/consent-policy'),
+        get: () => request('get', '/settings/consent-policy'),
         set: (input: ConsentPolicyUpdate) =>
-          request<ConsentPolicy>('PUT', '/settings/consent-policy', input),
+          request('put', '/settings/consent-policy', { body: input }),
       },
     },
     integrations: {
-      list: (query: IntegrationAccountQuery = {}) =>
-        request<IntegrationAccountList>('GET', '/integrations', undefined, query),
-      get: (id: string) =>
-        request<IntegrationAccount>('GET', `/integrations/${encodeURIComponent(id)}`),
+      list: (query: IntegrationAccountQuery = {}) => request('get', '/integrations', { query }),
+      get: (id: string) => request('get', '/integrations/{id}', { path: { id } }),
       create: (input: IntegrationAccountCreate) =>
-        request<IntegrationAccount>('POST', '/integrations', input),
+        request('post', '/integrations', { body: input }),
       update: (id: string, input: IntegrationAccountUpdate) =>
-        request<IntegrationAccount>('PATCH', `/integrations/${encodeURIComponent(id)}`, input),
-      remove: (id: string) => request<void>('DELETE', `/integrations/${encodeURIComponent(id)}`),
+        request('patch', '/integrations/{id}', { path: { id }, body: input }),
+      remove: (id: string) => request('delete', '/integrations/{id}', { path: { id } }),
     },
     segments: {
-      list: () => request<{ items: Segment[] }>('GET', '/segments'),
-      get: (id: string) => request<Segment>('GET', `/segments/${encodeURIComponent(id)}`),
-      create: (input: SegmentCreate) => request<Segment>('POST', '/segments', input),
-      update: (id: string, input: SegmentUpdate) =>
-        request<Segment>('PATCH', `/segments/${encodeURIComponent(id)}`, input),
-      remove: (id: string) => request<void>('DELETE', `/segments/${encodeURIComponent(id)}`),
+      list: async () => (await request('get', '/segments')) as unknown as { items: Segment[] },
+      get: async (id: string) =>
+        (await request('get', '/segments/{id}', { path: { id } })) as Segment,
+      create: async (input: SegmentCreate) =>
+        (await request('post', '/segments', { body: input })) as Segment,
+      update: async (id: string, input: SegmentUpdate) =>
+        (await request('patch', '/segments/{id}', { path: { id }, body: input })) as Segment,
+      remove: (id: string) => request('delete', '/segments/{id}', { path: { id } }),
       /** Exact member count and a sample with reasons. */
       preview: (id: string, query: { sampleSize?: number } = {}) =>
-        request<SegmentPreview>(
-          'GET',
-          `/segments/${encodeURIComponent(id)}/preview`,
-          undefined,
-          query,
-        ),
+        request('get', '/segments/{id}/preview', { path: { id }, query }),
       /** The same for an unsaved draft (the segment builder's live count). */
-      previewDraft: (draft: SegmentDraft) =>
-        request<SegmentPreview>('POST', '/segments/preview', draft),
+      previewDraft: (draft: SegmentDraft) => request('post', '/segments/preview', { body: draft }),
     },
   };
 }

@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi';
 
 /** The channels consent is tracked for (the seed's `subscriptions.channel`). */
-export const channelSchema = z.enum(['email', 'sms']);
+const channelSchema = z.enum(['email', 'sms']);
 
 /** A stored subscription status (the seed's `subscriptions.status` CHECK). */
 const subscriptionStatusSchema = z
