@@ -146,7 +146,7 @@ export function createApiApp(deps: HttpDeps, options: HttpOptions = {}): ApiApp 
         });
       }
       // The same refusal services apply (see parseInput), for every body, query and param.
-      assertStorableText(result.data, result.target);
+      assertStorableText(result.data, { what: result.target, location: result.target });
     },
   }).basePath(basePath) as unknown as ApiApp;
 
