@@ -37,6 +37,15 @@ describe('config validation', () => {
     expect(both.message).toContain('at most one of url, pool, pglite');
   });
 
+  // parseInput's refusal of NUL / lone surrogates keeps the caller's error code.
+  it('reports a NUL in a config string as CONFIG_INVALID, like any bad field', async () => {
+    const error = await configError({ secret: `${'s'.repeat(40)}\u0000` });
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.details?.issues).toEqual([
+      { path: 'secret', message: 'must not contain NUL characters' },
+    ]);
+  });
+
   it('reports an unreachable Postgres as DATABASE_UNAVAILABLE', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     const error = await configError({ database: { url: 'postgres://u:p@127.0.0.1:1/db' } });

@@ -1,7 +1,8 @@
 /**
  * Every time comparison at its edge, with the fixed clock (never sleeps): a token at exactly
  * its `exp`, a job at exactly its lease end, a window at exactly its first instant, and the
- * inclusive `from` / exclusive `to` of the list filters. Flipping any `<=` to `<` (or `>=`
+ * inclusive `from` / exclusive `to` of the list filters. (The invoice, last-paid and
+ * engagement windows and the timeline cursor have edge cases in their own test files.) Flipping any `<=` to `<` (or `>=`
  * to `>`) in the code under test fails one of these.
  *
  * Regression (issue 8, defect 6): `exp <= now` → `exp < now` in `http/tokens.ts` passed the
@@ -145,6 +146,47 @@ describe(`time boundaries [${databaseKind}]`, () => {
         await count({ field: 'event', name: 'booked', op: 'at_least', value: 1, days: 7 }),
       ).toBe(1);
     });
+  });
+
+  it('paid_total counts a payment processed exactly `days` ago', async () => {
+    const org = await makeOrganization(gt, 'Payments edge');
+    const f = gt.as({ userId: org.owner.id, organizationId: org.organization.id });
+    const customer = async (name: string, invoiceId: string, processedAt: Date) => {
+      const { id } = await f.customers.create({ name, type: 'customer' });
+      await gt.db
+        .insertInto('zeroinvoice_invoices_cache')
+        .values({
+          organization_id: org.organization.id,
+          customer_id: id,
+          external_invoice_id: invoiceId,
+          status: 'paid',
+          amount_due_cents: 0,
+          total_cents: 1000,
+          created_at: at(-100 * DAY_MS),
+          snapshot: JSON.stringify({}),
+        })
+        .execute();
+      await gt.db
+        .insertInto('payments')
+        .values({
+          organization_id: org.organization.id,
+          external_payment_id: `pay-${invoiceId}`,
+          external_invoice_id: invoiceId,
+          amount_cents: 1000,
+          status: 'succeeded',
+          processed_at: processedAt,
+          raw_payload: JSON.stringify({}),
+        })
+        .execute();
+      return id;
+    };
+    clock.set(T0);
+    const edge = await customer('Paid at edge', 'inv-edge', at(-30 * DAY_MS));
+    await customer('Paid before', 'inv-before', at(-30 * DAY_MS - 1));
+    const preview = await f.segments.previewDraft({
+      rule: { field: 'paid_total', op: 'gt', value: 0, days: 30 },
+    });
+    expect(preview.sample.map((m) => m.customer.id)).toEqual([edge]);
   });
 
   it('audit log and customer list: from / created_from inclusive, to / created_to exclusive', async () => {

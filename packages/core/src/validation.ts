@@ -66,14 +66,23 @@ function isPlainData(value: unknown): value is object {
   return proto === Object.prototype || proto === null;
 }
 
-/** Throws `VALIDATION_FAILED` naming the first string {@link findUnstorableText} finds. */
-export function assertStorableText(value: unknown, what = 'input'): void {
+/**
+ * Throws `code` (default `VALIDATION_FAILED`) naming the first string
+ * {@link findUnstorableText} finds, with `details` shaped like a zod failure's.
+ */
+export function assertStorableText(
+  value: unknown,
+  options: { code?: string; what?: string; location?: string } = {},
+): void {
   const issue = findUnstorableText(value);
   if (!issue) return;
   throw new GreenTrackError({
-    code: CommonErrorCode.VALIDATION_FAILED,
-    message: `Invalid ${what}: ${issue.path}: ${issue.message}`,
-    details: { issues: [issue] },
+    code: options.code ?? CommonErrorCode.VALIDATION_FAILED,
+    message: `Invalid ${options.what ?? 'input'}: ${issue.path}: ${issue.message}`,
+    details: {
+      ...(options.location === undefined ? {} : { location: options.location }),
+      issues: [issue],
+    },
   });
 }
 
@@ -88,7 +97,7 @@ export function parseInput<S extends z.ZodType>(
   options: { code?: string; what?: string } = {},
 ): z.output<S> {
   // Before zod: every service input is refused here, whatever its schema says about strings.
-  assertStorableText(input, options.what);
+  assertStorableText(input, options);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = toValidationIssues(result.error);

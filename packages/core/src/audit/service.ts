@@ -89,7 +89,7 @@ const auditCursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
  */
 export async function listAuditLog(scope: Scope, query: AuditLogQuery = {}): Promise<AuditLogPage> {
   // Filters go into SQL as text: the same refusal as every other service input.
-  assertStorableText(query, 'audit query');
+  assertStorableText(query, { what: 'audit query' });
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   let q = scope.db
     .selectFrom('audit_log')

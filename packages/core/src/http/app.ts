@@ -144,7 +144,7 @@ export function createApiApp<Facade extends object>(
         });
       }
       // The same refusal services apply (see parseInput), for every body, query and param.
-      assertStorableText(result.data, result.target);
+      assertStorableText(result.data, { what: result.target, location: result.target });
     },
   }).basePath(basePath) as unknown as ApiApp<Facade>;
 

@@ -166,6 +166,17 @@ describe(`hostile input [${databaseKind}]`, () => {
     }
     expect(logged).toEqual([]);
     expect(await gt.db.selectFrom('audit_log').select('id').execute()).toEqual(before);
+    // Shaped like any other validation failure: where, and which field.
+    const query = await call('GET', '/customers?city=a%00');
+    expect(await query.json()).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: {
+          location: 'query',
+          issues: [{ path: 'city', message: 'must not contain NUL characters' }],
+        },
+      },
+    });
     const error = await failure(owner().customers.create({ name: 'a\u0000b', type: 'lead' }));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details?.issues).toEqual([

@@ -81,5 +81,42 @@ export function createExampleApp(options: ExampleAppOptions): express.Express {
     });
   });
 
+  // Last: errors of the host's own routes get the API's JSON shape, never Express's page.
+  app.use(jsonErrorHandler);
+
   return app;
 }
+
+/** Express's body-parser errors carry the status they want (400 bad JSON, 413 too large). */
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+/**
+ * Answers errors of the host's own routes (a malformed JSON body, a body over the parser's
+ * `limit`, a throwing handler) as `{ error: { code, message, details } }`, the shape the
+ * GreenTrack API uses. Without it Express answers with its default HTML page, which
+ * (outside `NODE_ENV=production`) shows the stack trace with absolute file paths. Messages
+ * are fixed: the parser's own quote the body. A host copies this handler as it is.
+ */
+const jsonErrorHandler: express.ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const status = statusOf(error);
+  const [code, message] =
+    status === 400
+      ? ['VALIDATION_FAILED', 'Malformed request body']
+      : status === 413
+        ? ['PAYLOAD_TOO_LARGE', 'Request body too large']
+        : status < 500
+          ? ['BAD_REQUEST', 'Bad request']
+          : ['INTERNAL', 'Internal error'];
+  if (status >= 500) console.error('[greentrack example] unhandled error', error);
+  // The parser stopped reading a refused body: discard the rest, so the client can finish
+  // sending and read this answer, and the connection can serve its next request.
+  if (!req.complete) req.resume();
+  res.status(status).json({ error: { code, message, details: { status } } });
+};

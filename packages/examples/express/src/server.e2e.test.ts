@@ -174,6 +174,32 @@ describe('Express example server (real process)', () => {
     expect(update?.after).toMatchObject({ name: 'Demo Bakery & Café' });
   });
 
+  // Regression (issue 8, finding 13): Express's default error page answered these, with
+  // the stack trace and absolute paths of the server.
+  it('host routes answer a bad JSON body and an oversized body in the JSON error shape', async () => {
+    const bad = await fetch(`${base}/demo/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"secret": oops',
+    });
+    const badText = await bad.text();
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/application\/json/);
+    expect(JSON.parse(badText)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const large = await fetch(`${base}/demo/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(200 * 1024) }),
+    });
+    const largeText = await large.text();
+    expect(large.status).toBe(413);
+    expect(JSON.parse(largeText)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    for (const text of [badText, largeText]) {
+      expect(text).not.toContain(packageDir);
+      expect(text).not.toMatch(/\bat \S+ \(|node_modules|oops/);
+    }
+  });
+
   it('400 for malformed JSON', async () => {
     const res = await api('/organization', { method: 'PATCH', body: '{"name": ' });
     expect(res.status).toBe(400);
