@@ -28,9 +28,17 @@ module.exports = {
       to: {
         path: [
           '^packages/(adapters|widgets|examples)/',
-          '(^|/)node_modules/(@sendgrid|twilio|stripe|postmark|openai|nodemailer|@greentrack/(adapters|widgets))(/|$)',
+          // Resolved into node_modules, or not installed in core at all (then the bare name).
+          '(^|/node_modules/)(@sendgrid|twilio|stripe|postmark|openai|nodemailer|@greentrack/(adapters|widgets))(/|$)',
         ],
       },
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      comment: 'Every import resolves: a dependency missing from package.json fails here.',
+      from: { path: '^packages/' },
+      to: { couldNotResolve: true },
     },
     {
       name: 'widgets-use-only-the-client',
