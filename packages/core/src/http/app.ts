@@ -13,7 +13,7 @@ import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { ModuleDeps, ModuleDescriptor } from '../module.js';
 import type { TenantActor } from '../scope.js';
 import { assertStorableText, toValidationIssues } from '../validation.js';
-import { limitBodies } from './body-limit.js';
+import { closeWhenBodyUnread, limitBodies } from './body-limit.js';
 import type { ApiApp, ApiEnv } from './env.js';
 import { HttpErrorCode } from './error-codes.js';
 import { consoleLogger, errorResponse, type Logger, type StatusFor } from './errors.js';
@@ -160,6 +160,7 @@ export function createApiApp<Facade extends object>(
       maxAge: 600,
     }),
   );
+  app.use('*', closeWhenBodyUnread);
   // Routes that stream their own body declare it (`streamsOwnBody`); the rest are capped here.
   app.use('*', limitBodies(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   app.use('*', async (c, next) => {

@@ -40,3 +40,15 @@ export function limitBodies(maxBytes: number): MiddlewareHandler {
     return ownLimit ? next() : limit(c, next);
   };
 }
+
+/**
+ * Answers `Connection: close` when a request came with a body the app never read (refused
+ * for its size, or before authentication). The unread bytes are still on the connection, so
+ * Node closes it after answering; saying so keeps a keep-alive client from sending its next
+ * request into a closing socket ("socket hang up").
+ */
+export const closeWhenBodyUnread: MiddlewareHandler = async (c, next) => {
+  await next();
+  const request = c.req.raw;
+  if (request.body !== null && !request.bodyUsed) c.res.headers.set('connection', 'close');
+};
