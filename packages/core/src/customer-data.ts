@@ -82,9 +82,13 @@ export const containing = (term: string) =>
 /** `a.b` as an identifier. */
 export const col = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
 
+/** `alias.organization_id = <the customer's organization> AND <condition>`. */
+export const inOrganization = (alias: string, who: CustomerRef, condition: RawBuilder<unknown>) =>
+  sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${condition}`;
+
 /** `alias.organization_id = org AND alias.customer_id = id`: the common case. */
 export const byCustomerId: BelongsTo = (alias, who) =>
-  sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'customer_id')} = ${who.id}`;
+  inOrganization(alias, who, sql`${col(alias, 'customer_id')} = ${who.id}`);
 
 /** The registry, merged from the modules and checked for duplicates. */
 export interface CustomerDataRegistry {

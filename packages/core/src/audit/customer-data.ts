@@ -3,7 +3,13 @@
  * did what when, not the personal data they recorded.
  */
 import { sql } from 'kysely';
-import { type CustomerDataTable, col, containing, REDACTED } from '../customer-data.js';
+import {
+  type CustomerDataTable,
+  col,
+  containing,
+  inOrganization,
+  REDACTED,
+} from '../customer-data.js';
 import { toJson } from '../db/values.js';
 
 export const auditCustomerData: CustomerDataTable[] = [
@@ -11,10 +17,14 @@ export const auditCustomerData: CustomerDataTable[] = [
     table: 'audit_log',
     via: "entity_id, or before/after mentioning the customer's id",
     // By id only: an email in an old row is a person's, but may not be this customer's.
-    belongsTo: (alias, who) => sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId}
-      AND (${col(alias, 'entity_id')} = ${who.id}
-        OR lower(${col(alias, 'before')}::text) LIKE ${containing(who.id)}
-        OR lower(${col(alias, 'after')}::text) LIKE ${containing(who.id)})`,
+    belongsTo: (alias, who) =>
+      inOrganization(
+        alias,
+        who,
+        sql`(${col(alias, 'entity_id')} = ${who.id}
+          OR lower(${col(alias, 'before')}::text) LIKE ${containing(who.id)}
+          OR lower(${col(alias, 'after')}::text) LIKE ${containing(who.id)})`,
+      ),
     export: { as: 'audit_log', orderBy: ['occurred_at', 'id'] },
     erase: {
       action: 'redact',

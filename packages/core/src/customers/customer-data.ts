@@ -2,7 +2,7 @@
  * The customers module's tables in the customer-data registry.
  */
 import { sql } from 'kysely';
-import { type CustomerDataTable, col } from '../customer-data.js';
+import { type CustomerDataTable, col, inOrganization } from '../customer-data.js';
 
 export const customersCustomerData: CustomerDataTable[] = [
   {
@@ -24,8 +24,7 @@ export const customersCustomerData: CustomerDataTable[] = [
   {
     table: 'customers',
     via: 'the customer row itself',
-    belongsTo: (alias, who) =>
-      sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'id')} = ${who.id}`,
+    belongsTo: (alias, who) => inOrganization(alias, who, sql`${col(alias, 'id')} = ${who.id}`),
     export: { omit: 'the document has a `customer` field of its own (without the embedding)' },
     erase: { action: 'delete' },
     eraseStage: 60,

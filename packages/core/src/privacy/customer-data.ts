@@ -10,6 +10,7 @@ import {
   type CustomerRef,
   col,
   containing,
+  inOrganization,
   REDACTED,
 } from '../customer-data.js';
 import { toJson } from '../db/values.js';
@@ -39,10 +40,14 @@ export const unownedCustomerData: CustomerDataTable[] = [
       const digits = who.phone?.replace(/\D/g, '') ?? '';
       if (digits.length >= 8) needles.push(containing(digits));
       const payload = sql`lower(${col(alias, 'payload')}::text)`;
-      return sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND (${sql.join(
-        needles.map((n) => sql`${payload} LIKE ${n}`),
-        sql` OR `,
-      )})`;
+      return inOrganization(
+        alias,
+        who,
+        sql`(${sql.join(
+          needles.map((n) => sql`${payload} LIKE ${n}`),
+          sql` OR `,
+        )})`,
+      );
     },
     export: { omit: 'raw provider payloads; the rows derived from them are exported' },
     erase: {
@@ -60,12 +65,12 @@ export const unownedCustomerData: CustomerDataTable[] = [
     others: [
       {
         where: (alias, who) =>
-          sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'event_id')} IN (${eventsOf(who)})`,
+          inOrganization(alias, who, sql`${col(alias, 'event_id')} IN (${eventsOf(who)})`),
         why: "a conversion that IS one of the customer's events goes with the event (event_id is NOT NULL)",
       },
       {
         where: (alias, who) =>
-          sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'message_id')} IN (${messagesOf(who)})`,
+          inOrganization(alias, who, sql`${col(alias, 'message_id')} IN (${messagesOf(who)})`),
         set: { message_id: null },
         why: "another customer's conversion credited to an erased message stays, uncredited",
       },
@@ -76,7 +81,7 @@ export const unownedCustomerData: CustomerDataTable[] = [
     table: 'message_events',
     via: 'message_id → messages',
     belongsTo: (alias, who) =>
-      sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId} AND ${col(alias, 'message_id')} IN (${messagesOf(who)})`,
+      inOrganization(alias, who, sql`${col(alias, 'message_id')} IN (${messagesOf(who)})`),
     export: { as: 'message_events', orderBy: ['occurred_at', 'id'] },
     erase: { action: 'delete' },
     eraseStage: 30,
@@ -110,8 +115,11 @@ export const unownedCustomerData: CustomerDataTable[] = [
     table: 'payments',
     via: 'external_invoice_id → the customer’s cached invoices',
     belongsTo: (alias, who) =>
-      sql<boolean>`${col(alias, 'organization_id')} = ${who.organizationId}
-        AND ${col(alias, 'external_invoice_id')} IN (${invoicesOf(who, 'external_invoice_id')})`,
+      inOrganization(
+        alias,
+        who,
+        sql`${col(alias, 'external_invoice_id')} IN (${invoicesOf(who, 'external_invoice_id')})`,
+      ),
     export: { as: 'payments', orderBy: ['created_at', 'id'] },
     erase: { action: 'redact', set: () => ({ raw_payload: toJson(REDACTED) }) },
     eraseStage: 40,
