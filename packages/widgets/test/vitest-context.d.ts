@@ -1,0 +1,15 @@
+// What the browser tests get from vitest.config.ts and test/global-setup.ts.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    greentrackApi: { baseUrl: string; token: string };
+  }
+}
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    /** Emulates `prefers-color-scheme` for the page (Playwright `page.emulateMedia`). */
+    setColorScheme: (scheme: 'light' | 'dark') => Promise<void>;
+  }
+}
+
+export {};
