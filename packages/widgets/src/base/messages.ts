@@ -45,6 +45,8 @@ export interface GtMessages {
     accessibleLabel: (channel: string, status: string) => string;
     /** The accessible status when nothing is recorded (longer than the visible "No preference"). */
     noneAccessible: string;
+    /** The accessible status for a value this version does not know. */
+    unknownAccessible: string;
   };
   segmentBuilder: {
     name: string;
@@ -104,6 +106,7 @@ export const defaultMessages: GtMessages = {
     },
     accessibleLabel: (channel, status) => `${channel} consent: ${status}`,
     noneAccessible: 'No preference recorded',
+    unknownAccessible: 'Unknown status',
   },
   segmentBuilder: {
     name: 'Name',

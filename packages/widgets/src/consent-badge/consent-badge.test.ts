@@ -153,6 +153,24 @@ describe('<gt-consent-badge>', () => {
   });
 });
 
+describe('<gt-consent-badge> strings', () => {
+  it("come from the messages object: its own, else the provider's", async () => {
+    await import('../provider/provider.js');
+    const el = await mount(html`
+      <gt-provider
+        .messages=${{ consentBadge: { channels: { email: 'E-mail', sms: 'SMS', unknown: '?' } } }}
+      >
+        <gt-consent-badge status="subscribed"></gt-consent-badge>
+      </gt-provider>
+    `);
+    await el.updateComplete;
+    expect(part(el).textContent).toBe('E-mail · Subscribed');
+    el.messages = { consentBadge: { accessibleLabel: (c, s) => `${c}: ${s}` } };
+    await el.updateComplete;
+    await expect.element(page.getByRole('img', { name: 'E-mail: Subscribed' })).toBeVisible();
+  });
+});
+
 describe('package.json sideEffects', () => {
   // A define module missing from `sideEffects` is silently tree-shaken away by
   // bundlers, leaving an unregistered tag in the customer's app.

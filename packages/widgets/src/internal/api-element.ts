@@ -1,7 +1,6 @@
 import { createClient, type GreenTrackClient } from '@greentrack/core/client';
-import { ContextRoot, consume } from '@lit/context';
 import type { PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import {
   type GtErrorDetail,
   type GtTokenExpiredDetail,
@@ -9,22 +8,7 @@ import {
   isUnauthenticated,
   toErrorDetail,
 } from '../base/events.js';
-import { type GtMessages, type GtMessagesOverride, resolveMessages } from '../base/messages.js';
-import { connectionContext, type GtConnection } from './context.js';
 import { GreenTrackElement } from './greentrack-element.js';
-
-/**
- * One `ContextRoot` per document: a widget whose define module ran before `<gt-provider>`'s
- * asks for the connection before any provider exists. The root keeps such requests and
- * replays them when a provider appears, so the order of the script tags does not matter.
- */
-const rootKey = Symbol.for('greentrack.context-root');
-function ensureContextRoot(): void {
-  const root = document.documentElement as HTMLElement & { [rootKey]?: ContextRoot };
-  if (root[rootKey]) return;
-  root[rootKey] = new ContextRoot();
-  root[rootKey].attach(root);
-}
 
 /**
  * Base class of the widgets that call the API. Internal: not exported from the package.
@@ -57,17 +41,6 @@ export class GreenTrackApiElement extends GreenTrackElement {
    */
   @property({ type: Number, attribute: 'token-refresh-timeout' }) tokenRefreshTimeout = 10_000;
 
-  /**
-   * String overrides for this widget (see `GtMessages`); they win over the provider's.
-   * @default undefined
-   */
-  @property({ attribute: false }) messages: GtMessagesOverride | undefined = undefined;
-
-  /** What the surrounding `<gt-provider>` shares, if any. */
-  @consume({ context: connectionContext, subscribe: true })
-  @state()
-  protected provided: GtConnection | undefined = undefined;
-
   /** The API base in use: the element's own, else the provider's. */
   protected get effectiveApiBase(): string {
     return this.apiBase || this.provided?.apiBase || '';
@@ -78,21 +51,11 @@ export class GreenTrackApiElement extends GreenTrackElement {
     return this.token || this.provided?.token || undefined;
   }
 
-  /** The strings in use: English, then the provider's overrides, then the element's. */
-  protected get text(): GtMessages {
-    return resolveMessages(this.provided?.messages, this.messages);
-  }
-
   /** Resolves waiting refreshes when the token in use changes. */
   #tokenWaiters = new Set<() => void>();
   /** The refresh under way, shared by calls that got a 401 at the same time. */
   #refresh: Promise<boolean> | undefined;
   #lastToken: string | undefined;
-
-  override connectedCallback(): void {
-    ensureContextRoot();
-    super.connectedCallback();
-  }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);

@@ -1,5 +1,8 @@
+import { ContextRoot, consume } from '@lit/context';
 import { type CSSResult, css, LitElement, unsafeCSS } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { type GtMessages, type GtMessagesOverride, resolveMessages } from '../base/messages.js';
+import { connectionContext, type GtConnection } from './context.js';
 
 /** Light or dark tokens; `auto` (the default) follows `prefers-color-scheme`. */
 export type GtTheme = 'light' | 'dark' | 'auto';
@@ -183,8 +186,22 @@ export const controlStyles = css`
 `;
 
 /**
- * Base class of every `<gt-*>` element: shared host styles and the `theme` attribute.
- * Internal: not exported from the package. Register subclasses with `defineElement`.
+ * One `ContextRoot` per document: a widget whose define module ran before `<gt-provider>`'s
+ * asks for the connection before any provider exists. The root keeps such requests and
+ * replays them when a provider appears, so the order of the script tags does not matter.
+ */
+const rootKey = Symbol.for('greentrack.context-root');
+function ensureContextRoot(): void {
+  const root = document.documentElement as HTMLElement & { [rootKey]?: ContextRoot };
+  if (root[rootKey]) return;
+  root[rootKey] = new ContextRoot();
+  root[rootKey].attach(root);
+}
+
+/**
+ * Base class of every `<gt-*>` element: shared host styles, the `theme` attribute, and the
+ * strings (`messages`, its own or the surrounding `<gt-provider>`'s). Internal: not exported
+ * from the package. Register subclasses with `defineElement`.
  */
 export class GreenTrackElement extends LitElement {
   static override styles: CSSResult[] = [baseStyles];
@@ -195,4 +212,25 @@ export class GreenTrackElement extends LitElement {
    * @default undefined
    */
   @property({ reflect: true }) theme: GtTheme | undefined = undefined;
+
+  /**
+   * String overrides for this element (see `GtMessages`); they win over the provider's.
+   * @default undefined
+   */
+  @property({ attribute: false }) messages: GtMessagesOverride | undefined = undefined;
+
+  /** What the surrounding `<gt-provider>` shares, if any. */
+  @consume({ context: connectionContext, subscribe: true })
+  @state()
+  protected provided: GtConnection | undefined = undefined;
+
+  /** The strings in use: English, then the provider's overrides, then the element's. */
+  protected get text(): GtMessages {
+    return resolveMessages(this.provided?.messages, this.messages);
+  }
+
+  override connectedCallback(): void {
+    ensureContextRoot();
+    super.connectedCallback();
+  }
 }
