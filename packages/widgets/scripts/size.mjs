@@ -2,6 +2,8 @@
 // Each define module (and the root entry) is bundled and minified with esbuild, `lit` and its
 // parts left out (a host shares one copy), everything else in: our code, @lit/task,
 // @lit/context and the API client. Prints minified and gzip bytes per entry.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import pkg from '../package.json' with { type: 'json' };
@@ -22,6 +24,22 @@ const entries = Object.entries(pkg.exports)
     subpath === '.' ? '@greentrack/widgets' : subpath.slice(2),
     target.import,
   ]);
+
+// The API client is bundled (tsup.config.ts): no built file may import @greentrack/core,
+// which is only an optional peer for its types.
+const dist = new URL('../dist/', import.meta.url).pathname;
+for (const file of readdirSync(dist, { recursive: true })) {
+  if (!String(file).endsWith('.js')) continue;
+  if (
+    /\bfrom\s*["']@greentrack\/core|import\(\s*["']@greentrack\/core/.test(
+      readFileSync(join(dist, String(file)), 'utf8'),
+    )
+  ) {
+    throw new Error(
+      `dist/${file} imports @greentrack/core at run time; bundle it through src/internal/client.ts`,
+    );
+  }
+}
 
 const rows = [];
 for (const [name, file] of entries) {

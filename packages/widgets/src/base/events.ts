@@ -3,7 +3,7 @@
  * Both bubble and are composed, so one listener on `document` (or on `<gt-provider>`) hears
  * every widget on the page.
  */
-import { GreenTrackApiError } from '@greentrack/core/client';
+import { GreenTrackApiError } from '../internal/client.js';
 import type { GtMessages } from './messages.js';
 
 /**

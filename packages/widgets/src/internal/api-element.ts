@@ -1,4 +1,3 @@
-import { createClient, type GreenTrackClient } from '@greentrack/core/client';
 import type { PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import {
@@ -8,6 +7,7 @@ import {
   isUnauthenticated,
   toErrorDetail,
 } from '../base/events.js';
+import { createClient, type GreenTrackClient } from './client.js';
 import { GreenTrackElement } from './greentrack-element.js';
 
 /**
