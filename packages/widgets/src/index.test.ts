@@ -8,9 +8,15 @@ it('importing the root entry registers every gt-* tag', () => {
   const tags = Object.keys(pkg.exports)
     .filter((subpath) => subpath !== '.' && subpath !== './package.json')
     .map((subpath) => `gt-${subpath.slice(2)}`);
-  expect(tags).toEqual(['gt-provider', 'gt-consent-badge', 'gt-segment-builder']);
+  expect(tags).toEqual([
+    'gt-provider',
+    'gt-consent-badge',
+    'gt-segment-builder',
+    'gt-customer-list',
+  ]);
   for (const tag of tags) expect(customElements.get(tag), tag).toBeDefined();
   expect(customElements.get('gt-provider')).toBe(widgets.GtProvider);
   expect(customElements.get('gt-consent-badge')).toBe(widgets.GtConsentBadge);
   expect(customElements.get('gt-segment-builder')).toBe(widgets.GtSegmentBuilder);
+  expect(customElements.get('gt-customer-list')).toBe(widgets.GtCustomerList);
 });

@@ -12,6 +12,7 @@ export type {
 } from './base/events.js';
 export { defaultMessages, type GtMessages, type GtMessagesOverride } from './base/messages.js';
 export * from './consent-badge/consent-badge.js';
+export * from './customer-list/customer-list.js';
 export type { GtTheme } from './internal/greentrack-element.js';
 export * from './provider/provider.js';
 export * from './segment-builder/segment-builder.js';

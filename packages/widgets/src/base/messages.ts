@@ -48,6 +48,16 @@ export interface GtMessages {
     /** The accessible status for a value this version does not know. */
     unknownAccessible: string;
   };
+  customerList: {
+    search: string;
+    searchPlaceholder: string;
+    customers: string;
+    loading: string;
+    empty: string;
+    noMatches: (query: string) => string;
+    loadMore: string;
+    types: { customer: string; lead: string };
+  };
   segmentBuilder: {
     name: string;
     match: string;
@@ -107,6 +117,16 @@ export const defaultMessages: GtMessages = {
     accessibleLabel: (channel, status) => `${channel} consent: ${status}`,
     noneAccessible: 'No preference recorded',
     unknownAccessible: 'Unknown status',
+  },
+  customerList: {
+    search: 'Search customers',
+    searchPlaceholder: 'Name, email or phone',
+    customers: 'Customers',
+    loading: 'Loading…',
+    empty: 'No customers yet.',
+    noMatches: (query) => `No customer matches “${query}”.`,
+    loadMore: 'Load more',
+    types: { customer: 'Customer', lead: 'Lead' },
   },
   segmentBuilder: {
     name: 'Name',

@@ -6,6 +6,8 @@
  * (install it as a dev dependency for typed `Segment` details). See docs/decisions.md.
  */
 export {
+  type Customer,
+  type CustomerPage,
   createClient,
   GreenTrackApiError,
   type GreenTrackClient,

@@ -2,6 +2,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { GtErrorDetail } from '../base/events.js';
+import { abortableDelay } from '../internal/abortable-delay.js';
 import { GreenTrackApiElement } from '../internal/api-element.js';
 import { controlStyles } from '../internal/greentrack-element.js';
 import {
@@ -108,22 +109,6 @@ function toPredicate(row: ConditionRow): SegmentPredicate | null {
         : null;
     }
   }
-}
-
-/** Waits `ms`, or rejects with the abort reason as soon as `signal` aborts. */
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 /**
