@@ -1,7 +1,14 @@
 // What the browser tests get from vitest.config.ts and test/global-setup.ts.
 declare module 'vitest' {
   export interface ProvidedContext {
-    greentrackApi: { baseUrl: string; token: string };
+    greentrackApi: {
+      baseUrl: string;
+      token: string;
+      /** Signed correctly, expired an hour ago. */
+      expiredToken: string;
+      /** Scopes `segment.read` only. */
+      readOnlyToken: string;
+    };
   }
 }
 
