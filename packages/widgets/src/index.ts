@@ -1,19 +1,18 @@
-// Side-effect free: exports the element classes and their types but registers
-// nothing. Import a component's subpath (`@greentrack/widgets/consent-badge`)
-// to define its tag.
-export {
-  type ConsentChannel,
-  type ConsentStatus,
-  GtConsentBadge,
-} from './consent-badge/consent-badge.component.js';
-export {
-  type ConditionField,
-  GtSegmentBuilder,
-  type MatchMode,
-  type Segment,
-  type SegmentPredicate,
-  type SegmentPreview,
-  type SegmentRule,
-  type SegmentSavedEvent,
-  type ValidationIssue,
-} from './segment-builder/segment-builder.component.js';
+// The root entry defines every element: `import '@greentrack/widgets'` registers all the
+// `gt-*` tags (it is listed under `sideEffects`). For a smaller bundle import only the
+// subpaths you use (`@greentrack/widgets/segment-builder`); each defines its own element.
+// The provider comes first so widgets find it as soon as they connect.
+
+export type {
+  GtErrorCode,
+  GtErrorDetail,
+  GtErrorEvent,
+  GtTokenExpiredDetail,
+  GtTokenExpiredEvent,
+} from './base/events.js';
+export { defaultMessages, type GtMessages, type GtMessagesOverride } from './base/messages.js';
+export * from './consent-badge/consent-badge.js';
+export * from './customer-list/customer-list.js';
+export type { GtTheme } from './internal/greentrack-element.js';
+export * from './provider/provider.js';
+export * from './segment-builder/segment-builder.js';

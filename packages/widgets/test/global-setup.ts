@@ -9,7 +9,10 @@ import { createGreenTrack, toNodeHandler } from '@greentrack/core';
 import type { TestProject } from 'vitest/node';
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The wall clock, shifted only while minting the expired token below (no sleeping).
+  let offsetMs = 0;
   const gt = await createGreenTrack({
+    clock: { now: () => new Date(Date.now() + offsetMs) },
     database: { inMemory: true },
     secret: 'widgets-test-secret-0123456789-abcdefghij',
     // The browser page runs on Vitest's own origin, never the API's.
@@ -47,9 +50,16 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  offsetMs = -2 * 3600_000;
+  const expiredToken = gt.tokens.issue({ ...scope, ttlSeconds: 3600 }); // expired an hour ago
+  offsetMs = 0;
+
   project.provide('greentrackApi', {
     baseUrl: `http://127.0.0.1:${port}/api/greentrack`,
     token: gt.tokens.issue({ ...scope, ttlSeconds: 3600 }),
+    expiredToken,
+    // May read and preview segments, not create them: the server answers a save with 403.
+    readOnlyToken: gt.tokens.issue({ ...scope, ttlSeconds: 3600, scopes: ['segment.read'] }),
   });
 
   return async () => {

@@ -1,5 +1,6 @@
 import { html } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { GtMessages } from '../base/messages.js';
 import { GreenTrackElement } from '../internal/greentrack-element.js';
 import { consentBadgeStyles } from './consent-badge.styles.js';
 
@@ -16,17 +17,7 @@ export type ConsentChannel = 'email' | 'sms';
  */
 export type ConsentStatus = 'subscribed' | 'unsubscribed' | 'bounced' | 'complained';
 
-const channelLabels: Record<ConsentChannel, string> = {
-  email: 'Email',
-  sms: 'SMS',
-};
-
-const statusLabels: Record<ConsentStatus, string> = {
-  subscribed: 'Subscribed',
-  unsubscribed: 'Unsubscribed',
-  bounced: 'Bounced',
-  complained: 'Complained',
-};
+const statuses: readonly ConsentStatus[] = ['subscribed', 'unsubscribed', 'bounced', 'complained'];
 
 /** What the badge actually renders, after untrusted input has been narrowed. */
 type DisplayStatus = ConsentStatus | 'none' | 'unknown';
@@ -35,15 +26,13 @@ type DisplayStatus = ConsentStatus | 'none' | 'unknown';
 // versions, so the declared types are a promise we cannot rely on at runtime.
 function toDisplayStatus(value: unknown): DisplayStatus {
   if (value === undefined || value === null || value === '') return 'none';
-  return typeof value === 'string' && Object.hasOwn(statusLabels, value)
+  return typeof value === 'string' && (statuses as readonly string[]).includes(value)
     ? (value as ConsentStatus)
     : 'unknown';
 }
 
-function channelLabel(value: unknown): string {
-  return typeof value === 'string' && Object.hasOwn(channelLabels, value)
-    ? channelLabels[value as ConsentChannel]
-    : 'Unknown channel';
+function channelLabel(value: unknown, labels: GtMessages['consentBadge']['channels']): string {
+  return value === 'email' || value === 'sms' ? labels[value] : labels.unknown;
 }
 
 /**
@@ -58,6 +47,11 @@ function channelLabel(value: unknown): string {
  * <gt-consent-badge channel="sms" status="bounced"></gt-consent-badge>
  * ```
  *
+ * Its strings come from `messages.consentBadge` (on the element or a surrounding
+ * `<gt-provider>`).
+ *
+ * @customElement gt-consent-badge
+ *
  * @csspart badge - The pill. Its `data-status` attribute is one of the statuses, `none` or `unknown`.
  *
  * @cssproperty --gt-consent-badge-subscribed-color - Text colour when subscribed. Defaults to `--gt-color-success`.
@@ -69,7 +63,7 @@ function channelLabel(value: unknown): string {
  * @cssproperty --gt-consent-badge-complained-color - Text colour when complained. Defaults to `--gt-color-danger`.
  * @cssproperty --gt-consent-badge-complained-background - Background when complained. Defaults to `--gt-color-danger-subtle`.
  * @cssproperty --gt-consent-badge-unset-color - Text and dashed border colour with no or an unknown status. Defaults to `--gt-color-neutral`.
- * @cssproperty --gt-consent-badge-unset-background - Background with no or an unknown status. Defaults to `transparent`.
+ * @cssproperty --gt-consent-badge-unset-background - Background with no or an unknown status. Defaults to `--gt-color-surface` (its own surface keeps the text readable when the badge is dark on a light page, or the reverse).
  * @cssproperty --gt-consent-badge-radius - Corner radius. Defaults to `--gt-radius-pill`.
  * @cssproperty --gt-consent-badge-font-size - Font size. Defaults to `--gt-font-size-small`.
  */
@@ -89,16 +83,16 @@ export class GtConsentBadge extends GreenTrackElement {
   @property({ reflect: true }) status: ConsentStatus | undefined = undefined;
 
   protected override render() {
+    const t = this.text.consentBadge;
     const status = toDisplayStatus(this.status);
-    const channel = channelLabel(this.channel);
-    const statusText =
-      status === 'none' ? 'No preference' : status === 'unknown' ? 'Unknown' : statusLabels[status];
+    const channel = channelLabel(this.channel, t.channels);
+    const statusText = t.statuses[status];
     const spokenStatus =
       status === 'none'
-        ? 'No preference recorded'
+        ? t.noneAccessible
         : status === 'unknown'
-          ? 'Unknown status'
-          : statusLabels[status];
+          ? t.unknownAccessible
+          : statusText;
 
     // role="img" turns the pill into one named graphic, so assistive tech reads
     // the label once instead of "Email, middle dot, Subscribed". It is not a
@@ -108,7 +102,7 @@ export class GtConsentBadge extends GreenTrackElement {
       class="badge"
       data-status=${status}
       role="img"
-      aria-label=${`${channel} consent: ${spokenStatus}`}
+      aria-label=${t.accessibleLabel(channel, spokenStatus)}
       ><span class="channel">${channel}</span><span class="separator"> · </span
       ><span class="status">${statusText}</span></span
     >`;

@@ -50,7 +50,7 @@ export const consentBadgeStyles = css`
   .badge[data-status='none'],
   .badge[data-status='unknown'] {
     color: var(--gt-consent-badge-unset-color, ${tokens.colorNeutral});
-    background-color: var(--gt-consent-badge-unset-background, transparent);
+    background-color: var(--gt-consent-badge-unset-background, ${tokens.colorSurface});
     border-color: currentColor;
     border-style: dashed;
   }

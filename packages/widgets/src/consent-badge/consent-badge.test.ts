@@ -153,12 +153,31 @@ describe('<gt-consent-badge>', () => {
   });
 });
 
+describe('<gt-consent-badge> strings', () => {
+  it("come from the messages object: its own, else the provider's", async () => {
+    await import('../provider/provider.js');
+    const el = await mount(html`
+      <gt-provider
+        .messages=${{ consentBadge: { channels: { email: 'E-mail', sms: 'SMS', unknown: '?' } } }}
+      >
+        <gt-consent-badge status="subscribed"></gt-consent-badge>
+      </gt-provider>
+    `);
+    await el.updateComplete;
+    expect(part(el).textContent).toBe('E-mail · Subscribed');
+    el.messages = { consentBadge: { accessibleLabel: (c, s) => `${c}: ${s}` } };
+    await el.updateComplete;
+    await expect.element(page.getByRole('img', { name: 'E-mail: Subscribed' })).toBeVisible();
+  });
+});
+
 describe('package.json sideEffects', () => {
   // A define module missing from `sideEffects` is silently tree-shaken away by
   // bundlers, leaving an unregistered tag in the customer's app.
-  it('lists exactly the define modules behind the component subpaths', () => {
+  // The root entry defines every element, so it is one of them.
+  it('lists exactly the define modules behind the root and the component subpaths', () => {
     const defineModules = Object.entries(pkg.exports)
-      .filter(([subpath]) => subpath !== '.' && subpath !== './package.json')
+      .filter(([subpath]) => subpath !== './package.json')
       .map(([, target]) => (typeof target === 'string' ? target : target.import));
     expect(defineModules.length).toBeGreaterThan(0);
     expect([...pkg.sideEffects].sort()).toEqual(defineModules.sort());

@@ -1,4 +1,47 @@
+import { ContextRoot, consume } from '@lit/context';
 import { type CSSResult, css, LitElement, unsafeCSS } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { type GtMessages, type GtMessagesOverride, resolveMessages } from '../base/messages.js';
+import { connectionContext, type GtConnection } from './context.js';
+
+/** Light or dark tokens; `auto` (the default) follows `prefers-color-scheme`. */
+export type GtTheme = 'light' | 'dark' | 'auto';
+
+/**
+ * The built-in colour of each themed token, light and dark. A component reads
+ * `var(--gt-<name>, var(--_gt-<name>))`: the page's `--gt-*` value wins, else the
+ * built-in one for the active scheme, declared on `:host` under a private `--_gt-*` name.
+ *
+ * Every foreground/`*-subtle` pair and every text colour on `color-surface` keeps WCAG AA
+ * contrast (4.5:1) in both schemes (the axe-core tests check it).
+ */
+const themed = {
+  'color-text': ['#1f2933', '#e6e9ed'],
+  'color-surface': ['#ffffff', '#1b1f24'],
+  'color-border': ['#6b7280', '#8b95a3'],
+  'color-control-background': ['#ffffff', '#24292f'],
+  'color-focus': ['#2563eb', '#7aa7ff'],
+  'color-primary': ['#1d4ed8', '#8ab4ff'],
+  'color-on-primary': ['#ffffff', '#0b1220'],
+  'color-success': ['#146c2e', '#7ee2a1'],
+  'color-success-subtle': ['#e3f4e8', '#12361f'],
+  'color-neutral': ['#4a5565', '#b8c0cc'],
+  'color-neutral-subtle': ['#eef0f3', '#2a3039'],
+  'color-warning': ['#8a4b00', '#ffc46b'],
+  'color-warning-subtle': ['#fff1dc', '#3d2a0a'],
+  'color-danger': ['#b3261e', '#ff9f97'],
+  'color-danger-subtle': ['#fde7e5', '#4a1713'],
+} as const satisfies Record<string, readonly [light: string, dark: string]>;
+
+type ThemedName = keyof typeof themed;
+
+function schemeDeclarations(index: 0 | 1): CSSResult {
+  return unsafeCSS(
+    Object.entries(themed)
+      .map(([name, values]) => `--_gt-${name}: ${values[index]};`)
+      .join('\n'),
+  );
+}
 
 /**
  * Global GreenTrack design tokens, as `var(--gt-*, fallback)` expressions.
@@ -6,8 +49,8 @@ import { type CSSResult, css, LitElement, unsafeCSS } from 'lit';
  * Components never *declare* a `--gt-*` property inside their shadow root: a
  * declaration on `:host` would beat the value a page sets on `:root` (custom
  * properties inherit, and the host's own declaration wins over inheritance).
- * Instead every component *reads* the token with the built-in fallback below,
- * so a widget looks right with no theme stylesheet, and a theme is just:
+ * Instead every component *reads* the token with a built-in fallback, so a widget
+ * looks right with no theme stylesheet, in light and dark, and a theme is just:
  *
  * @example
  * ```css
@@ -27,32 +70,59 @@ export const tokens = {
   lineHeightDense: token('line-height-dense', '1.25'),
   spacingXSmall: token('spacing-x-small', '0.25rem'),
   spacingSmall: token('spacing-small', '0.5rem'),
+  spacingMedium: token('spacing-medium', '0.75rem'),
   radius: token('radius', '0.375rem'),
   radiusPill: token('radius-pill', '9999px'),
   borderWidth: token('border-width', '1px'),
+  controlHeight: token('control-height', '2.25rem'),
+  focusRingWidth: token('focus-ring-width', '2px'),
 
+  colorText: themedToken('color-text'),
+  colorSurface: themedToken('color-surface'),
+  colorBorder: themedToken('color-border'),
+  colorControlBackground: themedToken('color-control-background'),
+  colorFocus: themedToken('color-focus'),
+  colorPrimary: themedToken('color-primary'),
+  colorOnPrimary: themedToken('color-on-primary'),
   // Semantic colours. Each `*-subtle` is a background that keeps the matching
   // foreground above WCAG AA contrast (4.5:1) at small text sizes.
-  colorText: token('color-text', '#1f2933'),
-  colorSuccess: token('color-success', '#146c2e'),
-  colorSuccessSubtle: token('color-success-subtle', '#e3f4e8'),
-  colorNeutral: token('color-neutral', '#4a5565'),
-  colorNeutralSubtle: token('color-neutral-subtle', '#eef0f3'),
-  colorWarning: token('color-warning', '#8a4b00'),
-  colorWarningSubtle: token('color-warning-subtle', '#fff1dc'),
-  colorDanger: token('color-danger', '#b3261e'),
-  colorDangerSubtle: token('color-danger-subtle', '#fde7e5'),
+  colorSuccess: themedToken('color-success'),
+  colorSuccessSubtle: themedToken('color-success-subtle'),
+  colorNeutral: themedToken('color-neutral'),
+  colorNeutralSubtle: themedToken('color-neutral-subtle'),
+  colorWarning: themedToken('color-warning'),
+  colorWarningSubtle: themedToken('color-warning-subtle'),
+  colorDanger: themedToken('color-danger'),
+  colorDangerSubtle: themedToken('color-danger-subtle'),
 } as const satisfies Record<string, CSSResult>;
 
 function token(name: string, fallback: string): CSSResult {
   return unsafeCSS(`var(--gt-${name}, ${fallback})`);
 }
 
-/** Host rules every GreenTrack element starts from. */
+function themedToken(name: ThemedName): CSSResult {
+  return unsafeCSS(`var(--gt-${name}, var(--_gt-${name}))`);
+}
+
+/** Host rules every GreenTrack element starts from: tokens per scheme, box sizing. */
 const baseStyles = css`
   :host {
     box-sizing: border-box;
     font-family: ${tokens.fontFamily};
+    color-scheme: light;
+    ${schemeDeclarations(0)}
+  }
+
+  :host([theme='dark']) {
+    color-scheme: dark;
+    ${schemeDeclarations(1)}
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      color-scheme: dark;
+      ${schemeDeclarations(1)}
+    }
   }
 
   :host *,
@@ -67,9 +137,100 @@ const baseStyles = css`
 `;
 
 /**
- * Base class of every `<gt-*>` element: shared host styles. Internal: not
- * exported from the package. Register subclasses with `defineElement`.
+ * Form controls drawn from the tokens, for components that render any: the page's font
+ * (browsers give controls their own 13.33px Arial otherwise), a 36px block size, the
+ * radius, and a focus ring in `--gt-color-focus`.
+ */
+export const controlStyles = css`
+  input,
+  select,
+  button {
+    font: inherit;
+    color: inherit;
+    line-height: ${tokens.lineHeightDense};
+    min-block-size: ${tokens.controlHeight};
+    padding-block: 0;
+    padding-inline: ${tokens.spacingMedium};
+    border: ${tokens.borderWidth} solid ${tokens.colorBorder};
+    border-radius: ${tokens.radius};
+    background-color: ${tokens.colorControlBackground};
+  }
+
+  input::placeholder {
+    color: ${tokens.colorNeutral};
+    opacity: 1;
+  }
+
+  button {
+    cursor: pointer;
+    font-weight: ${tokens.fontWeightSemibold};
+  }
+
+  button[data-variant='primary'] {
+    color: ${tokens.colorOnPrimary};
+    background-color: ${tokens.colorPrimary};
+    border-color: ${tokens.colorPrimary};
+  }
+
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+
+  input:focus-visible,
+  select:focus-visible,
+  button:focus-visible {
+    outline: ${tokens.focusRingWidth} solid ${tokens.colorFocus};
+    outline-offset: 1px;
+  }
+`;
+
+/**
+ * One `ContextRoot` per document: a widget whose define module ran before `<gt-provider>`'s
+ * asks for the connection before any provider exists. The root keeps such requests and
+ * replays them when a provider appears, so the order of the script tags does not matter.
+ */
+const rootKey = Symbol.for('greentrack.context-root');
+function ensureContextRoot(): void {
+  const root = document.documentElement as HTMLElement & { [rootKey]?: ContextRoot };
+  if (root[rootKey]) return;
+  root[rootKey] = new ContextRoot();
+  root[rootKey].attach(root);
+}
+
+/**
+ * Base class of every `<gt-*>` element: shared host styles, the `theme` attribute, and the
+ * strings (`messages`, its own or the surrounding `<gt-provider>`'s). Internal: not exported
+ * from the package. Register subclasses with `defineElement`.
  */
 export class GreenTrackElement extends LitElement {
   static override styles: CSSResult[] = [baseStyles];
+
+  /**
+   * `light` or `dark` built-in tokens; unset (or `auto`) follows the user's
+   * `prefers-color-scheme`. Tokens the page sets (`--gt-*`) win in either scheme.
+   * @default undefined
+   */
+  @property({ reflect: true }) theme: GtTheme | undefined = undefined;
+
+  /**
+   * String overrides for this element (see `GtMessages`); they win over the provider's.
+   * @default undefined
+   */
+  @property({ attribute: false }) messages: GtMessagesOverride | undefined = undefined;
+
+  /** What the surrounding `<gt-provider>` shares, if any. */
+  @consume({ context: connectionContext, subscribe: true })
+  @state()
+  protected provided: GtConnection | undefined = undefined;
+
+  /** The strings in use: English, then the provider's overrides, then the element's. */
+  protected get text(): GtMessages {
+    return resolveMessages(this.provided?.messages, this.messages);
+  }
+
+  override connectedCallback(): void {
+    ensureContextRoot();
+    super.connectedCallback();
+  }
 }

@@ -1,14 +1,9 @@
 /**
  * The segment calls `<gt-segment-builder>` makes, through the typed client of
- * `@greentrack/core/client` (a browser-safe module with no imports of its own), plus the
+ * `@greentrack/core/client` (bundled into our build, see client.ts), plus the
  * subset of the rule tree the builder produces.
  */
-import {
-  createClient,
-  GreenTrackApiError,
-  type Segment,
-  type SegmentPreview,
-} from '@greentrack/core/client';
+import { createClient, GreenTrackApiError, type Segment, type SegmentPreview } from './client.js';
 
 export { GreenTrackApiError, type Segment, type SegmentPreview };
 

@@ -1,8 +1,11 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { Task, TaskStatus } from '@lit/task';
+import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { GreenTrackElement } from '../internal/greentrack-element.js';
+import type { GtErrorDetail } from '../base/events.js';
+import { abortableDelay } from '../internal/abortable-delay.js';
+import { GreenTrackApiElement } from '../internal/api-element.js';
+import { controlStyles } from '../internal/greentrack-element.js';
 import {
-  createSegmentsApi,
   type Segment,
   type SegmentPredicate,
   type SegmentPreview,
@@ -45,18 +48,25 @@ interface ConditionRow {
   text: string;
 }
 
-const fieldLabels: Record<ConditionField, string> = {
-  type: 'Type is',
-  tags: 'Tags include any of',
-  country: 'Country is one of',
-  created_at: 'Created within the last (days)',
-  consent: 'Subscribed on',
-  never_paid: 'Never paid',
-  overdue_amount: 'Overdue amount greater than (cents)',
-};
+const conditionFields: readonly ConditionField[] = [
+  'type',
+  'tags',
+  'country',
+  'created_at',
+  'consent',
+  'never_paid',
+  'overdue_amount',
+];
 
 /** How many sampled members the live region names. */
 const SAMPLE_SIZE = 5;
+
+/** What the preview task ends with: a count, or the server's issues with the draft. */
+type PreviewOutcome =
+  | { kind: 'empty' }
+  | { kind: 'unconfigured' }
+  | { kind: 'preview'; preview: SegmentPreview }
+  | { kind: 'issues'; issues: ValidationIssue[] };
 
 function splitList(text: string): string[] {
   return text
@@ -101,32 +111,34 @@ function toPredicate(row: ConditionRow): SegmentPredicate | null {
   }
 }
 
-/** Turns anything thrown into one readable line (no stack traces in the UI). */
-function errorText(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong.';
-}
-
 /**
  * @summary Compose a segment rule, see how many customers match while editing, and save it.
  *
- * Talks to the GreenTrack HTTP API at `base-url` with a widget `token`. Every edit that
- * yields a complete rule asks the server for a preview after `debounceMs`; an answer to an
- * older edit never replaces a newer one. Validation is the server's: its issue paths (e.g.
- * `rule.all.0.days`) are listed next to the form.
+ * Talks to the GreenTrack HTTP API at `api-base` with a widget `token` (its own attributes,
+ * or those of the surrounding `<gt-provider>`). Every edit that yields a complete rule asks
+ * the server for a preview after `debounceMs`, through a `@lit/task`: a newer edit aborts the
+ * older request, so a stale answer is never shown. Validation is the server's: its issue
+ * paths (e.g. `rule.all.0.days`) are listed next to the form. Other failures show a
+ * plain-language message (from `messages.errors`) and dispatch one `gt-error`.
  *
  * @example
  * ```html
- * <gt-segment-builder base-url="/api/greentrack"></gt-segment-builder>
+ * <gt-segment-builder api-base="/api/greentrack" token="…"></gt-segment-builder>
  * <script type="module">
  *   import '@greentrack/widgets/segment-builder';
  *   const builder = document.querySelector('gt-segment-builder');
- *   builder.token = await fetchWidgetToken();
  *   builder.addEventListener('gt-segment-saved', (e) => console.log(e.detail.id));
+ *   builder.addEventListener('gt-token-expired', async () => {
+ *     builder.token = await fetchWidgetToken();
+ *   });
  * </script>
  * ```
  *
- * @event gt-segment-saved - A segment was created; `detail` is the `Segment`. Bubbles, composed.
+ * @customElement gt-segment-builder
+ *
+ * @event {SegmentSavedEvent} gt-segment-saved - A segment was created; `detail` is the `Segment`. Bubbles, composed.
+ * @event {GtTokenExpiredEvent} gt-token-expired - The token was refused (401); set a fresh `token` on the element or its provider and the call is retried once. Bubbles, composed.
+ * @event {GtErrorEvent} gt-error - A call failed (network, auth, permission, server); `detail` is `{ code, message, status }`. Not dispatched for validation issues, which are shown inline. Bubbles, composed.
  *
  * @csspart form - The form around every control.
  * @csspart name-input - The segment name input.
@@ -140,28 +152,23 @@ function errorText(error: unknown): string {
  * @csspart summary - The live region with the match count and sample.
  * @csspart sample - The list of sampled members.
  * @csspart issues - The server's validation issues.
- * @csspart error - Any other error (network, auth, server).
+ * @csspart error - Any other error (network, auth, server), in plain language.
  * @csspart save-button - The Save button.
  *
  * @cssproperty --gt-segment-builder-gap - Space between controls. Defaults to `--gt-spacing-small`.
+ * @cssproperty --gt-segment-builder-padding - Space inside the border box. Defaults to `--gt-spacing-medium`.
  * @cssproperty --gt-segment-builder-error-color - Issue and error text. Defaults to `--gt-color-danger`.
  * @cssproperty --gt-segment-builder-error-background - Issue and error background. Defaults to `--gt-color-danger-subtle`.
+ * @cssproperty --gt-font-family - Font of the text and every control. Defaults to `system-ui, …`.
+ * @cssproperty --gt-control-height - Block size of inputs, selects and buttons. Defaults to `2.25rem`.
+ * @cssproperty --gt-color-focus - Focus ring colour. Defaults to `#2563eb` (light) / `#7aa7ff` (dark).
+ * @cssproperty --gt-color-text - Text colour. Defaults to `#1f2933` (light) / `#e6e9ed` (dark).
+ * @cssproperty --gt-color-surface - Background. Defaults to `#ffffff` (light) / `#1b1f24` (dark).
+ * @cssproperty --gt-color-border - Control borders. Defaults to `#6b7280` (light) / `#8b95a3` (dark).
+ * @cssproperty --gt-color-primary - The Save button. Defaults to `#1d4ed8` (light) / `#8ab4ff` (dark).
  */
-export class GtSegmentBuilder extends GreenTrackElement {
-  static override styles = [...GreenTrackElement.styles, segmentBuilderStyles];
-
-  /**
-   * Where the GreenTrack API is mounted, e.g. `https://shop.example/api/greentrack`.
-   * @default ''
-   */
-  @property({ attribute: 'base-url' }) baseUrl = '';
-
-  /**
-   * A widget token (`gt.tokens.issue(...)` on the host's server). Property only: tokens do
-   * not belong in attributes.
-   * @default undefined
-   */
-  @property({ attribute: false }) token: string | undefined = undefined;
+export class GtSegmentBuilder extends GreenTrackApiElement {
+  static override styles = [...GreenTrackApiElement.styles, controlStyles, segmentBuilderStyles];
 
   /**
    * Quiet time after the last edit before a preview is requested, in milliseconds.
@@ -172,18 +179,42 @@ export class GtSegmentBuilder extends GreenTrackElement {
   @state() private name = '';
   @state() private mode: MatchMode = 'all';
   @state() private rows: ConditionRow[] = [];
-  @state() private preview: SegmentPreview | null = null;
-  @state() private loading = false;
   @state() private saving = false;
-  @state() private issues: ValidationIssue[] = [];
-  @state() private error = '';
+  /** Issues and error of the last save (the preview's live in its task). */
+  @state() private saveIssues: ValidationIssue[] = [];
+  @state() private saveError: GtErrorDetail | undefined = undefined;
 
   #nextKey = 0;
-  /** Bumped per preview request; an answer whose number is not the latest is dropped. */
-  #sequence = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** The rule last sent (as JSON), so re-renders that change nothing do not re-request. */
-  #lastRuleJson = 'null';
+  /** What the last preview that failed (and was not aborted) dispatched as `gt-error`. */
+  #previewFailure: GtErrorDetail | undefined;
+
+  /**
+   * The live preview. Its arguments are the API base and the rule as JSON: when either
+   * changes, Task aborts the running call (its `signal` reaches `fetch`) and ignores its
+   * answer, then starts the new one.
+   */
+  #preview = new Task(this, {
+    args: () => [this.effectiveApiBase, JSON.stringify(this.rule)] as const,
+    task: async ([apiBase, ruleJson], { signal }): Promise<PreviewOutcome> => {
+      const rule = JSON.parse(ruleJson) as SegmentRule | null;
+      if (rule === null) return { kind: 'empty' };
+      // No event here: a provider defined after this element connects a moment later.
+      if (!apiBase) return { kind: 'unconfigured' };
+      await abortableDelay(this.debounceMs, signal);
+      try {
+        const preview = await this.callApi(
+          (client) => client.segments.previewDraft({ rule, sampleSize: SAMPLE_SIZE }),
+          signal,
+        );
+        return { kind: 'preview', preview };
+      } catch (error) {
+        const issues = validationIssues(error);
+        if (issues.length) return { kind: 'issues', issues };
+        if (!signal.aborted) this.#previewFailure = this.fail(error);
+        throw error;
+      }
+    },
+  });
 
   constructor() {
     super();
@@ -200,83 +231,42 @@ export class GtSegmentBuilder extends GreenTrackElement {
     return this.mode === 'all' ? { all: predicates } : { any: predicates };
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#timer);
-    this.#sequence++; // an answer arriving after removal is dropped
+  /** A preview that failed for want of a (valid) token is tried again with the new one. */
+  protected override tokenChanged(): void {
+    if (this.#preview.status === TaskStatus.ERROR) void this.#preview.run();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#lastRuleJson = 'null';
-    this.requestUpdate();
-  }
-
-  // willUpdate, not updated: state set here joins the current render instead of
-  // scheduling a second one.
-  protected override willUpdate(changed: PropertyValues): void {
-    const ruleJson = JSON.stringify(this.rule);
-    const connectionChanged = changed.has('baseUrl') || changed.has('token');
-    if (ruleJson === this.#lastRuleJson && !connectionChanged) return;
-    this.#lastRuleJson = ruleJson;
-    this.#schedulePreview();
+  #notConfigured(): GtErrorDetail {
+    const detail: GtErrorDetail = {
+      code: 'NOT_CONFIGURED',
+      message: this.text.errors.notConfigured,
+      status: 0,
+    };
+    this.dispatchEvent(
+      new CustomEvent<GtErrorDetail>('gt-error', { detail, bubbles: true, composed: true }),
+    );
+    return detail;
   }
 
   #newRow(field: ConditionField): ConditionRow {
     return { key: this.#nextKey++, field, customerType: 'lead', channel: 'email', text: '' };
   }
 
-  #api() {
-    return createSegmentsApi({ baseUrl: this.baseUrl, token: this.token });
-  }
-
-  #schedulePreview(): void {
-    clearTimeout(this.#timer);
-    const sequence = ++this.#sequence;
-    const rule = this.rule;
-    if (rule === null || !this.baseUrl) {
-      this.preview = null;
-      this.loading = false;
-      return;
-    }
-    this.loading = true;
-    this.#timer = setTimeout(() => void this.#runPreview(sequence, rule), this.debounceMs);
-  }
-
-  async #runPreview(sequence: number, rule: SegmentRule): Promise<void> {
-    try {
-      const preview = await this.#api().previewDraft({ rule, sampleSize: SAMPLE_SIZE });
-      if (sequence !== this.#sequence) return;
-      this.preview = preview;
-      this.issues = [];
-      this.error = '';
-    } catch (error) {
-      if (sequence !== this.#sequence) return;
-      this.preview = null;
-      this.#showError(error);
-    } finally {
-      if (sequence === this.#sequence) this.loading = false;
-    }
-  }
-
-  #showError(error: unknown): void {
-    const issues = validationIssues(error);
-    this.issues = issues;
-    this.error = issues.length ? '' : errorText(error);
-  }
-
   async #save(event: Event): Promise<void> {
     event.preventDefault();
     if (this.saving) return;
     this.saving = true;
-    this.issues = [];
-    this.error = '';
+    this.saveIssues = [];
+    this.saveError = undefined;
     try {
+      if (!this.effectiveApiBase) {
+        this.saveError = this.#notConfigured();
+        return;
+      }
       const rule = this.rule;
-      const segment = await this.#api().create({
-        name: this.name,
-        ...(rule === null ? {} : { rule }),
-      });
+      const segment = await this.callApi((client) =>
+        client.segments.create({ name: this.name, ...(rule === null ? {} : { rule }) }),
+      );
       this.dispatchEvent(
         new CustomEvent<Segment>('gt-segment-saved', {
           detail: segment,
@@ -285,7 +275,9 @@ export class GtSegmentBuilder extends GreenTrackElement {
         }),
       );
     } catch (error) {
-      this.#showError(error);
+      const issues = validationIssues(error);
+      if (issues.length) this.saveIssues = issues;
+      else this.saveError = this.fail(error);
     } finally {
       this.saving = false;
     }
@@ -300,7 +292,7 @@ export class GtSegmentBuilder extends GreenTrackElement {
     row: ConditionRow,
     label: string,
     key: K,
-    options: ReadonlyArray<readonly [ConditionRow[K], string]>,
+    options: Record<ConditionRow[K], string>,
   ) {
     return html`<select
       part="value-input"
@@ -311,7 +303,7 @@ export class GtSegmentBuilder extends GreenTrackElement {
           [key]: (e.target as HTMLSelectElement).value,
         } as Partial<ConditionRow>)}
     >
-      ${options.map(
+      ${Object.entries<string>(options).map(
         ([value, text]) =>
           html`<option value=${value} ?selected=${row[key] === value}>${text}</option>`,
       )}
@@ -332,25 +324,16 @@ export class GtSegmentBuilder extends GreenTrackElement {
   }
 
   #renderValue(row: ConditionRow, label: string) {
+    const t = this.text.segmentBuilder;
     switch (row.field) {
       case 'type':
-        return this.#choice(row, label, 'customerType', [
-          ['customer', 'Customer'],
-          ['lead', 'Lead'],
-        ]);
+        return this.#choice(row, label, 'customerType', t.customerTypes);
       case 'consent':
-        return this.#choice(row, label, 'channel', [
-          ['email', 'Email'],
-          ['sms', 'SMS'],
-        ]);
+        return this.#choice(row, label, 'channel', t.channels);
       case 'tags':
+        return this.#textInput(row, label, 'text', t.tagsPlaceholder);
       case 'country':
-        return this.#textInput(
-          row,
-          label,
-          'text',
-          row.field === 'tags' ? 'vip, wholesale' : 'US, CA',
-        );
+        return this.#textInput(row, label, 'text', t.countryPlaceholder);
       case 'created_at':
       case 'overdue_amount':
         return this.#textInput(row, label, 'number');
@@ -360,11 +343,12 @@ export class GtSegmentBuilder extends GreenTrackElement {
   }
 
   #renderRow(row: ConditionRow, index: number) {
+    const t = this.text.segmentBuilder;
     const n = index + 1;
     return html`<li part="condition" class="condition">
       <select
         part="field-select"
-        aria-label=${`Condition ${n} field`}
+        aria-label=${t.conditionField(n)}
         .value=${row.field}
         @change=${(e: Event) =>
           this.#updateRow(row.key, {
@@ -372,30 +356,28 @@ export class GtSegmentBuilder extends GreenTrackElement {
             text: '',
           })}
       >
-        ${Object.entries(fieldLabels).map(
-          ([field, label]) =>
-            html`<option value=${field} ?selected=${field === row.field}>${label}</option>`,
+        ${conditionFields.map(
+          (field) =>
+            html`<option value=${field} ?selected=${field === row.field}>${t.fields[field]}</option>`,
         )}
       </select>
-      ${this.#renderValue(row, `Condition ${n} value`)}
+      ${this.#renderValue(row, t.conditionValue(n))}
       <button
         part="remove-button"
         type="button"
-        aria-label=${`Remove condition ${n}`}
+        aria-label=${t.removeCondition(n)}
         @click=${() => {
           this.rows = this.rows.filter((r) => r.key !== row.key);
         }}
       >
-        Remove
+        ${t.remove}
       </button>
     </li>`;
   }
 
-  #renderSummary() {
-    if (this.rule === null) return html`Add a condition to see who matches.`;
-    if (this.preview === null) return this.loading ? html`Counting…` : nothing;
-    const { count, sample } = this.preview;
-    return html`<span class="count">${count} ${count === 1 ? 'customer matches' : 'customers match'}</span>
+  #renderPreview(preview: SegmentPreview) {
+    const { count, sample } = preview;
+    return html`<span class="count">${this.text.segmentBuilder.matchCount(count)}</span>
       ${
         sample.length
           ? html`<ul part="sample" class="sample">
@@ -412,10 +394,27 @@ export class GtSegmentBuilder extends GreenTrackElement {
       }`;
   }
 
+  #renderIssues(issues: ValidationIssue[]) {
+    const t = this.text.segmentBuilder;
+    return html`<ul part="issues" class="problem" aria-label=${t.problems}>
+      ${issues.map(
+        (issue) => html`<li><code>${issue.path || t.wholeRequest}</code>: ${issue.message}</li>`,
+      )}
+    </ul>`;
+  }
+
   protected override render() {
+    const t = this.text.segmentBuilder;
+    const outcome = this.#preview.value;
+    const pending = this.#preview.status === TaskStatus.PENDING;
+    const previewIssues = !pending && outcome?.kind === 'issues' ? outcome.issues : [];
+    const issues = this.saveIssues.length ? this.saveIssues : previewIssues;
+    const error =
+      this.saveError ??
+      (this.#preview.status === TaskStatus.ERROR ? this.#previewFailure : undefined);
     return html`<form part="form" class="form" @submit=${this.#save}>
       <div class="field">
-        <label for="name">Name</label>
+        <label for="name">${t.name}</label>
         <input
           id="name"
           part="name-input"
@@ -428,7 +427,7 @@ export class GtSegmentBuilder extends GreenTrackElement {
         />
       </div>
       <div class="field">
-        <label for="mode">Match</label>
+        <label for="mode">${t.match}</label>
         <select
           id="mode"
           part="mode-select"
@@ -437,11 +436,11 @@ export class GtSegmentBuilder extends GreenTrackElement {
             this.mode = (e.target as HTMLSelectElement).value as MatchMode;
           }}
         >
-          <option value="all" ?selected=${this.mode === 'all'}>All conditions</option>
-          <option value="any" ?selected=${this.mode === 'any'}>Any condition</option>
+          <option value="all" ?selected=${this.mode === 'all'}>${t.matchAll}</option>
+          <option value="any" ?selected=${this.mode === 'any'}>${t.matchAny}</option>
         </select>
       </div>
-      <ul part="conditions" class="conditions" aria-label="Conditions">
+      <ul part="conditions" class="conditions" aria-label=${t.conditions}>
         ${this.rows.map((row, index) => this.#renderRow(row, index))}
       </ul>
       <button
@@ -451,23 +450,25 @@ export class GtSegmentBuilder extends GreenTrackElement {
           this.rows = [...this.rows, this.#newRow('type')];
         }}
       >
-        Add condition
+        ${t.addCondition}
       </button>
-      <div part="summary" class="summary" role="status" aria-live="polite" aria-busy=${this.loading}>
-        ${this.#renderSummary()}
+      <div part="summary" class="summary" role="status" aria-live="polite" aria-busy=${pending}>
+        ${
+          this.rule === null
+            ? t.emptyRule
+            : pending
+              ? t.counting
+              : outcome?.kind === 'unconfigured'
+                ? this.text.errors.notConfigured
+                : outcome?.kind === 'preview' && this.#preview.status === TaskStatus.COMPLETE
+                  ? this.#renderPreview(outcome.preview)
+                  : nothing
+        }
       </div>
-      ${
-        this.issues.length
-          ? html`<ul part="issues" class="problem" aria-label="Problems">
-            ${this.issues.map(
-              (issue) => html`<li><code>${issue.path || '(request)'}</code>: ${issue.message}</li>`,
-            )}
-          </ul>`
-          : nothing
-      }
-      ${this.error ? html`<p part="error" class="problem" role="alert">${this.error}</p>` : nothing}
-      <button part="save-button" type="submit" ?disabled=${this.saving}>
-        ${this.saving ? 'Saving…' : 'Save'}
+      ${issues.length ? this.#renderIssues(issues) : nothing}
+      ${error ? html`<p part="error" class="problem" role="alert">${error.message}</p>` : nothing}
+      <button part="save-button" data-variant="primary" type="submit" ?disabled=${this.saving}>
+        ${this.saving ? t.saving : t.save}
       </button>
     </form>`;
   }

@@ -7,6 +7,9 @@ export const segmentBuilderStyles = css`
   :host {
     display: block;
     color: ${tokens.colorText};
+    background-color: ${tokens.colorSurface};
+    padding: var(--gt-segment-builder-padding, ${tokens.spacingMedium});
+    border-radius: ${tokens.radius};
   }
 
   .form {

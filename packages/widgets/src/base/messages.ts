@@ -1,0 +1,179 @@
+/**
+ * Every string a GreenTrack widget shows, in one object. English is the default; pass a
+ * partial object (`messages` on `<gt-provider>` or on a widget) to translate or reword.
+ * Sections merge one level deep: `{ errors: { network: '…' } }` keeps every other string.
+ *
+ * @example
+ * ```ts
+ * provider.messages = {
+ *   errors: { network: 'Pas de connexion au serveur.' },
+ *   segmentBuilder: { save: 'Enregistrer', matchCount: (n) => `${n} client(s)` },
+ * };
+ * ```
+ */
+export interface GtMessages {
+  /** Plain-language text for a failed call, by `GtErrorDetail.code`. */
+  errors: {
+    /** The server could not be reached (offline, CORS, wrong `api-base`). */
+    network: string;
+    /** The token is missing, expired or invalid, and no fresh one arrived. */
+    unauthenticated: string;
+    /** The token's role or scopes do not allow this. */
+    forbidden: string;
+    /** The thing asked for does not exist (any more). */
+    notFound: string;
+    /** The input was refused; the widget shows the details next to the field. */
+    validation: string;
+    /** The server failed (5xx). */
+    server: string;
+    /** Anything else. */
+    unknown: string;
+    /** The widget has no `api-base` (attribute, property or `<gt-provider>`). */
+    notConfigured: string;
+  };
+  consentBadge: {
+    channels: { email: string; sms: string; unknown: string };
+    statuses: {
+      subscribed: string;
+      unsubscribed: string;
+      bounced: string;
+      complained: string;
+      none: string;
+      unknown: string;
+    };
+    /** What screen readers hear, e.g. "Email consent: Subscribed". */
+    accessibleLabel: (channel: string, status: string) => string;
+    /** The accessible status when nothing is recorded (longer than the visible "No preference"). */
+    noneAccessible: string;
+    /** The accessible status for a value this version does not know. */
+    unknownAccessible: string;
+  };
+  customerList: {
+    search: string;
+    searchPlaceholder: string;
+    customers: string;
+    loading: string;
+    empty: string;
+    noMatches: (query: string) => string;
+    loadMore: string;
+    types: { customer: string; lead: string };
+  };
+  segmentBuilder: {
+    name: string;
+    match: string;
+    matchAll: string;
+    matchAny: string;
+    conditions: string;
+    fields: {
+      type: string;
+      tags: string;
+      country: string;
+      created_at: string;
+      consent: string;
+      never_paid: string;
+      overdue_amount: string;
+    };
+    customerTypes: { customer: string; lead: string };
+    channels: { email: string; sms: string };
+    tagsPlaceholder: string;
+    countryPlaceholder: string;
+    conditionField: (n: number) => string;
+    conditionValue: (n: number) => string;
+    remove: string;
+    removeCondition: (n: number) => string;
+    addCondition: string;
+    emptyRule: string;
+    counting: string;
+    matchCount: (count: number) => string;
+    problems: string;
+    wholeRequest: string;
+    save: string;
+    saving: string;
+  };
+}
+
+/** The English strings, used for anything a `messages` override leaves out. */
+export const defaultMessages: GtMessages = {
+  errors: {
+    network: 'Could not reach the server. Check your connection and try again.',
+    unauthenticated: 'Your session has expired. Reload the page to sign in again.',
+    forbidden: 'You do not have permission to do this.',
+    notFound: 'This item no longer exists.',
+    validation: 'Some values need fixing.',
+    server: 'The server had a problem. Try again in a moment.',
+    unknown: 'Something went wrong. Try again.',
+    notConfigured: 'This widget is not connected: set api-base on it or on <gt-provider>.',
+  },
+  consentBadge: {
+    channels: { email: 'Email', sms: 'SMS', unknown: 'Unknown channel' },
+    statuses: {
+      subscribed: 'Subscribed',
+      unsubscribed: 'Unsubscribed',
+      bounced: 'Bounced',
+      complained: 'Complained',
+      none: 'No preference',
+      unknown: 'Unknown',
+    },
+    accessibleLabel: (channel, status) => `${channel} consent: ${status}`,
+    noneAccessible: 'No preference recorded',
+    unknownAccessible: 'Unknown status',
+  },
+  customerList: {
+    search: 'Search customers',
+    searchPlaceholder: 'Name, email or phone',
+    customers: 'Customers',
+    loading: 'Loading…',
+    empty: 'No customers yet.',
+    noMatches: (query) => `No customer matches “${query}”.`,
+    loadMore: 'Load more',
+    types: { customer: 'Customer', lead: 'Lead' },
+  },
+  segmentBuilder: {
+    name: 'Name',
+    match: 'Match',
+    matchAll: 'All conditions',
+    matchAny: 'Any condition',
+    conditions: 'Conditions',
+    fields: {
+      type: 'Type is',
+      tags: 'Tags include any of',
+      country: 'Country is one of',
+      created_at: 'Created within the last (days)',
+      consent: 'Subscribed on',
+      never_paid: 'Never paid',
+      overdue_amount: 'Overdue amount greater than (cents)',
+    },
+    customerTypes: { customer: 'Customer', lead: 'Lead' },
+    channels: { email: 'Email', sms: 'SMS' },
+    tagsPlaceholder: 'vip, wholesale',
+    countryPlaceholder: 'US, CA',
+    conditionField: (n) => `Condition ${n} field`,
+    conditionValue: (n) => `Condition ${n} value`,
+    remove: 'Remove',
+    removeCondition: (n) => `Remove condition ${n}`,
+    addCondition: 'Add condition',
+    emptyRule: 'Add a condition to see who matches.',
+    counting: 'Counting…',
+    matchCount: (count) => `${count} ${count === 1 ? 'customer matches' : 'customers match'}`,
+    problems: 'Problems',
+    wholeRequest: '(request)',
+    save: 'Save',
+    saving: 'Saving…',
+  },
+};
+
+/** A partial `GtMessages`: any section, any key of it. */
+export type GtMessagesOverride = { [S in keyof GtMessages]?: Partial<GtMessages[S]> };
+
+/** `defaultMessages` with each override applied in turn (later ones win). */
+export function resolveMessages(...overrides: Array<GtMessagesOverride | undefined>): GtMessages {
+  const result = { ...defaultMessages };
+  for (const override of overrides) {
+    if (!override) continue;
+    for (const section of Object.keys(override) as Array<keyof GtMessages>) {
+      // Each section is a flat record; nested records (e.g. `fields`) are replaced whole.
+      Object.assign(result, { [section]: { ...result[section], ...override[section] } });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,16 @@
+/**
+ * The one door from the widgets to `@greentrack/core`: its browser client. The build bundles
+ * this file (the client has no imports of its own), so `dist/` never imports
+ * `@greentrack/core` at run time and a front-end project installs the widgets without the
+ * server's dependencies. Types still come from `@greentrack/core/client`, an optional peer
+ * (install it as a dev dependency for typed `Segment` details). See docs/decisions.md.
+ */
+export {
+  type Customer,
+  type CustomerPage,
+  createClient,
+  GreenTrackApiError,
+  type GreenTrackClient,
+  type Segment,
+  type SegmentPreview,
+} from '@greentrack/core/client';

@@ -1,0 +1,22 @@
+// What the browser tests get from vitest.config.ts and test/global-setup.ts.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    greentrackApi: {
+      baseUrl: string;
+      token: string;
+      /** Signed correctly, expired an hour ago. */
+      expiredToken: string;
+      /** Scopes `segment.read` only. */
+      readOnlyToken: string;
+    };
+  }
+}
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    /** Emulates `prefers-color-scheme` for the page (Playwright `page.emulateMedia`). */
+    setColorScheme: (scheme: 'light' | 'dark') => Promise<void>;
+  }
+}
+
+export {};
