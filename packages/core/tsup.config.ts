@@ -9,7 +9,9 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     sourcemap: true,
-    clean: true,
+    // Not `clean`: the two configs build in parallel, and a clean (or the d.ts step of one)
+    // could delete the other's output. The build script empties dist/ once, first.
+    clean: false,
     splitting: true,
   },
   {
