@@ -7,7 +7,7 @@
 import type { GreenTrack } from '../src/greentrack.js';
 
 /** The part of a JSON Schema (as `@hono/zod-openapi` emits it) the harnesses read. */
-type JsonSchema = { [keyword: string]: unknown };
+export type JsonSchema = { [keyword: string]: unknown };
 
 /** One parameter of an operation. */
 interface Parameter {
