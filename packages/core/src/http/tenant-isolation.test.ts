@@ -1,0 +1,486 @@
+/**
+ * Tenant isolation, route by route: every operation of `openapi.json` × every kind of
+ * caller, with the expected status DERIVED from the RBAC table (`permissions`) and the
+ * caller — never written by hand per case. Issue 9, item 3.
+ *
+ * Two organizations: Home (the one whose ids every request carries) and Other. Callers
+ * from Other send Home's ids, so a cross-tenant request must answer 404 — the same status
+ * and code as for an id that exists nowhere, so existence does not leak — and the
+ * organization a request must not touch (the bystander) has the same rows afterwards.
+ * A refused request (401/403/404) writes nothing anywhere, and no answer carries an id of
+ * the bystander's rows.
+ *
+ * Adding a route: give it a row in `routes` (its RBAC action and how to build a valid
+ * request). A documented route without a row fails, and so does a row for a route the
+ * document no longer has.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestGreenTrack,
+  databaseKind,
+  makeOrganization,
+  makeUser,
+} from '../../test/harness.js';
+import { fillPath, type Operation, openApiDocument, operationsOf } from '../../test/openapi.js';
+import { databaseFingerprint, organizationRows } from '../../test/rows.js';
+import { fixedClock } from '../clock.js';
+import type { Role } from '../db/types.js';
+import type { GreenTrack } from '../greentrack.js';
+import { type Action, permissions } from '../modules.js';
+import { roleAtLeast } from '../tenancy/index.js';
+import type { TenantFacade } from '../tenant.js';
+
+const BASE_PATH = '/api/greentrack';
+const BASE = `http://host.test${BASE_PATH}`;
+const SECRET = 'isolation-matrix-secret-0123456789abcdef';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** One organization with a row of each kind a path can name. */
+interface SeededOrg {
+  organizationId: string;
+  users: Record<Role, { id: string }>;
+  /** The owner's facade, to create what a request consumes. */
+  owner: TenantFacade;
+  customerId: string;
+  integrationId: string;
+  segmentId: string;
+}
+
+/** A valid request: path values, query string, body. */
+interface RequestParts {
+  params?: Record<string, string>;
+  query?: string;
+  json?: unknown;
+  csv?: string;
+}
+
+interface RouteEntry {
+  /** The RBAC action the route needs, or `'public'` (no credentials at all). */
+  action: Action | 'public';
+  /**
+   * A request that succeeds for an allowed caller, built in `org` (the organization whose
+   * ids it carries). May create what it consumes (a customer to delete), so every case gets
+   * its own.
+   */
+  request?: (org: SeededOrg) => RequestParts | Promise<RequestParts>;
+}
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix} ${++counter}`;
+
+const newCustomer = async (org: SeededOrg) =>
+  (await org.owner.customers.create({ name: unique('Fresh'), type: 'lead' })).id;
+const newSegment = async (org: SeededOrg) =>
+  (
+    await org.owner.segments.create({
+      name: unique('Fresh segment'),
+      rule: { field: 'type', op: 'eq', value: 'lead' },
+    })
+  ).id;
+const newIntegration = async (org: SeededOrg) =>
+  (
+    await org.owner.integrations.create({
+      provider: 'twilio',
+      name: unique('fresh'),
+      credentials: { apiKey: 'sk_fresh' },
+    })
+  ).id;
+/** A staff member added for the case (never one of the callers). */
+const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
+  (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
+    .id;
+
+/** The table: one row per documented operation, keyed `METHOD /path`. */
+const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
+  'GET /health': { action: 'public' },
+  'GET /me': { action: 'profile.read' },
+  'GET /organization': { action: 'organization.read' },
+  'PATCH /organization': {
+    action: 'organization.update',
+    request: () => ({ json: { name: unique('Renamed') } }),
+  },
+  'GET /memberships': { action: 'membership.read' },
+  'POST /memberships': {
+    action: 'membership.create',
+    request: async () => ({ json: { userId: (await makeUser(gt, 'new')).id, role: 'staff' } }),
+  },
+  'PATCH /memberships/{id}': {
+    action: 'membership.update',
+    request: async (org) => ({
+      params: { id: await newMembership(gt, org) },
+      json: { role: 'admin' },
+    }),
+  },
+  'DELETE /memberships/{id}': {
+    action: 'membership.delete',
+    request: async (org) => ({ params: { id: await newMembership(gt, org) } }),
+  },
+  'GET /audit-log': { action: 'audit.read', request: () => ({ query: 'limit=5' }) },
+  'GET /customers': { action: 'customer.read', request: () => ({ query: 'limit=5' }) },
+  'POST /customers': {
+    action: 'customer.write',
+    request: () => ({ json: { name: unique('Created'), type: 'customer' } }),
+  },
+  'GET /customers/{id}': {
+    action: 'customer.read',
+    request: (org) => ({ params: { id: org.customerId } }),
+  },
+  'PATCH /customers/{id}': {
+    action: 'customer.write',
+    request: (org) => ({ params: { id: org.customerId }, json: { notes: unique('note') } }),
+  },
+  'DELETE /customers/{id}': {
+    action: 'customer.delete',
+    request: async (org) => ({ params: { id: await newCustomer(org) } }),
+  },
+  'POST /customers/import': {
+    action: 'customer.import',
+    request: () => ({ csv: `name,email\n${unique('Imported')},imp${counter}@example.com\n` }),
+  },
+  'GET /customers/{id}/consent': {
+    action: 'consent.read',
+    request: (org) => ({ params: { id: org.customerId } }),
+  },
+  'PUT /customers/{id}/consent/{channel}': {
+    action: 'consent.write',
+    request: (org) => ({
+      params: { id: org.customerId, channel: 'email' },
+      json: { status: counter++ % 2 ? 'subscribed' : 'unsubscribed', source: 'matrix' },
+    }),
+  },
+  'GET /settings/consent-policy': { action: 'consent.read' },
+  'PUT /settings/consent-policy': {
+    action: 'consent.policy',
+    request: () => ({ json: { email: counter++ % 2 ? 'opt_in' : 'opt_out' } }),
+  },
+  'GET /customers/{id}/timeline': {
+    action: 'customer.read',
+    request: (org) => ({ params: { id: org.customerId } }),
+  },
+  'GET /customers/{id}/export': {
+    action: 'customer.export',
+    request: (org) => ({ params: { id: org.customerId } }),
+  },
+  'POST /customers/{id}/erase': {
+    action: 'customer.erase',
+    request: async (org) => ({ params: { id: await newCustomer(org) } }),
+  },
+  'GET /integrations': { action: 'integration.read' },
+  'POST /integrations': {
+    action: 'integration.manage',
+    request: () => ({
+      json: { provider: 'sendgrid', name: unique('mail'), credentials: { apiKey: 'SG.x' } },
+    }),
+  },
+  'GET /integrations/{id}': {
+    action: 'integration.read',
+    request: (org) => ({ params: { id: org.integrationId } }),
+  },
+  'PATCH /integrations/{id}': {
+    action: 'integration.manage',
+    request: (org) => ({ params: { id: org.integrationId }, json: { name: unique('renamed') } }),
+  },
+  'DELETE /integrations/{id}': {
+    action: 'integration.manage',
+    request: async (org) => ({ params: { id: await newIntegration(org) } }),
+  },
+  'GET /segments': { action: 'segment.read' },
+  'POST /segments': {
+    action: 'segment.write',
+    request: () => ({
+      json: { name: unique('Segment'), rule: { field: 'type', op: 'eq', value: 'customer' } },
+    }),
+  },
+  'POST /segments/preview': {
+    action: 'segment.read',
+    request: () => ({ json: { rule: { field: 'type', op: 'eq', value: 'lead' } } }),
+  },
+  'GET /segments/{id}': {
+    action: 'segment.read',
+    request: (org) => ({ params: { id: org.segmentId } }),
+  },
+  'PATCH /segments/{id}': {
+    action: 'segment.write',
+    request: (org) => ({
+      params: { id: org.segmentId },
+      json: { name: unique('Renamed segment') },
+    }),
+  },
+  'DELETE /segments/{id}': {
+    action: 'segment.delete',
+    request: async (org) => ({ params: { id: await newSegment(org) } }),
+  },
+  'GET /segments/{id}/preview': {
+    action: 'segment.read',
+    request: (org) => ({ params: { id: org.segmentId }, query: 'sampleSize=2' }),
+  },
+});
+
+/**
+ * Who calls. `acts` is the organization the credentials act in; requests always carry
+ * Home's ids, so a caller acting in Other is a cross-tenant caller.
+ */
+interface Caller {
+  name: string;
+  /** How the credentials are presented; `expired`/`none`/`non-member` never authenticate. */
+  auth: 'session' | 'token' | 'expired' | 'none' | 'non-member';
+  role: Role;
+  acts: 'home' | 'other';
+  /** Token scopes: exactly the route's action, or only some other action. */
+  scopes?: 'needed' | 'other';
+}
+
+const callers: Caller[] = [
+  { name: 'owner', auth: 'session', role: 'owner', acts: 'home' },
+  { name: 'admin', auth: 'session', role: 'admin', acts: 'home' },
+  { name: 'staff', auth: 'session', role: 'staff', acts: 'home' },
+  {
+    name: 'owner token with the scope',
+    auth: 'token',
+    role: 'owner',
+    acts: 'home',
+    scopes: 'needed',
+  },
+  {
+    name: 'owner token without the scope',
+    auth: 'token',
+    role: 'owner',
+    acts: 'home',
+    scopes: 'other',
+  },
+  {
+    name: 'staff token with the scope',
+    auth: 'token',
+    role: 'staff',
+    acts: 'home',
+    scopes: 'needed',
+  },
+  { name: 'expired owner token', auth: 'expired', role: 'owner', acts: 'home' },
+  { name: 'no credentials', auth: 'none', role: 'owner', acts: 'home' },
+  // Other's owner holding a (validly signed) token for Home, where they are no member.
+  { name: "other org's owner, token for home", auth: 'non-member', role: 'owner', acts: 'home' },
+  { name: "other org's owner", auth: 'token', role: 'owner', acts: 'other' },
+  { name: "other org's staff", auth: 'session', role: 'staff', acts: 'other' },
+];
+
+/** A UUID-formatted path parameter names a tenant row (`{channel}` does not). */
+const idParams = (operation: Operation) =>
+  operation.parameters
+    .filter((p) => p.in === 'path' && p.schema.format === 'uuid')
+    .map((p) => p.name);
+
+/**
+ * The status `caller` must get, from the RBAC table and who the caller is: no valid
+ * credentials → 401; role below the action's row, or a token whose scopes lack the action
+ * → 403 (decided before any id is read, so it cannot depend on whether the id exists);
+ * another organization's ids → 404; else the documented 2xx.
+ */
+function expectedStatus(entry: RouteEntry, operation: Operation, caller: Caller): number {
+  if (entry.action === 'public') return operation.success;
+  if (caller.auth === 'none' || caller.auth === 'expired' || caller.auth === 'non-member')
+    return 401;
+  if (!roleAtLeast(caller.role, permissions[entry.action])) return 403;
+  if (caller.scopes === 'other') return 403;
+  if (caller.acts === 'other' && idParams(operation).length > 0) return 404;
+  return operation.success;
+}
+
+describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
+  let gt: GreenTrack;
+  let cleanup: () => Promise<void>;
+  let operations: Operation[];
+  let routes: Record<string, RouteEntry>;
+  let home: SeededOrg;
+  let other: SeededOrg;
+  let expiredToken: string;
+  const clock = fixedClock('2026-06-01T09:00:00.000Z');
+  const logged: unknown[] = [];
+
+  async function seed(name: string): Promise<SeededOrg> {
+    const org = await makeOrganization(gt, name);
+    const owner = gt.as({ userId: org.owner.id, organizationId: org.organization.id });
+    const customer = await owner.customers.create({
+      name: `${name} customer`,
+      type: 'customer',
+      email: `${name.toLowerCase()}@example.com`,
+      tags: ['vip'],
+    });
+    await owner.consent.set(customer.id, 'email', 'subscribed');
+    const seeded: SeededOrg = {
+      organizationId: org.organization.id,
+      users: { owner: org.owner, admin: org.admin, staff: org.staff },
+      owner,
+      customerId: customer.id,
+      integrationId: '',
+      segmentId: '',
+    };
+    seeded.integrationId = await newIntegration(seeded);
+    seeded.segmentId = await newSegment(seeded);
+    return seeded;
+  }
+
+  beforeAll(async () => {
+    ({ gt, cleanup } = await createTestGreenTrack({
+      clock,
+      secret: SECRET,
+      http: { logger: { error: (_message, context) => logged.push(context.error) } },
+      // The host's session: a header naming user and organization (tests only).
+      authenticate: (request) => {
+        const [userId, organizationId] = (request.headers.get('x-test-session') ?? '').split(':');
+        return userId && organizationId ? { userId, organizationId } : null;
+      },
+    }));
+    home = await seed('Home');
+    other = await seed('Other');
+    operations = operationsOf(await openApiDocument(gt, BASE), BASE_PATH);
+    routes = routesFor(gt);
+    // Expired by the clock, not by sleeping: issued now, valid 60 s, then time moves on.
+    expiredToken = gt.tokens.issue({
+      userId: home.users.owner.id,
+      organizationId: home.organizationId,
+      ttlSeconds: 60,
+    });
+    clock.advance(61_000);
+  });
+  afterAll(() => cleanup());
+
+  function headersFor(caller: Caller, entry: RouteEntry): Headers {
+    const headers = new Headers();
+    const org = caller.acts === 'home' ? home : other;
+    const user = org.users[caller.role];
+    const action = entry.action === 'public' ? 'profile.read' : entry.action;
+    const token = (organizationId: string, scopes?: string[]) =>
+      gt.tokens.issue({
+        userId: user.id,
+        organizationId,
+        ttlSeconds: 3600,
+        ...(scopes ? { scopes } : {}),
+      });
+    switch (caller.auth) {
+      case 'session':
+        headers.set('x-test-session', `${user.id}:${org.organizationId}`);
+        break;
+      case 'token': {
+        const scopes =
+          caller.scopes === 'needed'
+            ? [action]
+            : caller.scopes === 'other'
+              ? [action === 'profile.read' ? 'organization.read' : 'profile.read']
+              : undefined;
+        headers.set('authorization', `Bearer ${token(org.organizationId, scopes)}`);
+        break;
+      }
+      case 'expired':
+        headers.set('authorization', `Bearer ${expiredToken}`);
+        break;
+      case 'non-member':
+        headers.set(
+          'authorization',
+          `Bearer ${gt.tokens.issue({ userId: other.users.owner.id, organizationId: home.organizationId, ttlSeconds: 3600 })}`,
+        );
+        break;
+      case 'none':
+        break;
+    }
+    return headers;
+  }
+
+  async function send(operation: Operation, parts: RequestParts, headers: Headers) {
+    const query = parts.query ? `?${parts.query}` : '';
+    const init: RequestInit = { method: operation.method, headers };
+    if (parts.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      init.body = JSON.stringify(parts.json);
+    } else if (parts.csv !== undefined) {
+      headers.set('content-type', 'text/csv');
+      init.body = parts.csv;
+    }
+    const res = await gt.handler(
+      new Request(`${BASE}${fillPath(operation.path, parts.params ?? {})}${query}`, init),
+    );
+    return { status: res.status, text: await res.text() };
+  }
+
+  it('has a row for every documented route, and none for a route that is gone', () => {
+    const documented = operations.map((o) => o.key).sort();
+    expect(Object.keys(routes).sort()).toEqual(documented);
+    // Routes with path parameters must say how to fill them.
+    const unfillable = operations.filter(
+      (o) => o.path.includes('{') && routes[o.key]?.request === undefined,
+    );
+    expect(unfillable.map((o) => o.key)).toEqual([]);
+  });
+
+  it('answers every route × caller as the RBAC table says, with no cross-tenant reads or writes', async () => {
+    const failures: string[] = [];
+    const tally: Record<number, number> = {};
+    let cases = 0;
+    for (const operation of operations) {
+      const entry = routes[operation.key];
+      if (!entry) continue; // reported by the coverage test
+      for (const caller of callers) {
+        const expected = expectedStatus(entry, operation, caller);
+        const label = `${operation.key} as ${caller.name}`;
+        // Requests carry Home's ids; whoever acts, the other organization is the bystander.
+        const parts = (await entry.request?.(home)) ?? {};
+        const actsIn = caller.acts === 'home' && caller.auth !== 'non-member' ? home : other;
+        const bystander = actsIn === home ? other : home;
+        const refused = expected >= 400;
+        const rowsBefore = await organizationRows(gt.db, bystander.organizationId);
+        const before = refused ? await databaseFingerprint(gt.db) : undefined;
+
+        const res = await send(operation, parts, headersFor(caller, entry));
+        cases++;
+        tally[res.status] = (tally[res.status] ?? 0) + 1;
+        if (res.status !== expected) {
+          failures.push(
+            `${label}: expected ${expected}, got ${res.status} ${res.text.slice(0, 200)}`,
+          );
+          continue;
+        }
+        if (!operation.statuses.includes(String(res.status)))
+          failures.push(`${label}: ${res.status} is not a documented status`);
+        if (refused && JSON.stringify(await databaseFingerprint(gt.db)) !== JSON.stringify(before))
+          failures.push(`${label}: a refused request wrote to the database`);
+        const rowsAfter = await organizationRows(gt.db, bystander.organizationId);
+        if (JSON.stringify(rowsAfter) !== JSON.stringify(rowsBefore))
+          failures.push(`${label}: the bystander organization's rows changed`);
+        // No id of the bystander's rows in the answer, unless the request itself sent it.
+        const sent = JSON.stringify(parts);
+        const leaked = new Set(
+          Object.values(rowsBefore)
+            .flat()
+            .flatMap((row) => row.match(UUID) ?? [])
+            .filter((id) => !sent.includes(id) && res.text.includes(id)),
+        );
+        if (leaked.size > 0)
+          failures.push(`${label}: answer carries the bystander's ids ${[...leaked].join(', ')}`);
+
+        // Existence must not leak: another tenant's id is answered like an id that exists
+        // nowhere (same status, same code).
+        const ids = idParams(operation);
+        if (caller.acts === 'other' && ids.length > 0) {
+          const nowhere = {
+            ...parts,
+            params: { ...parts.params, ...Object.fromEntries(ids.map((id) => [id, randomUUID()])) },
+          };
+          const twin = await send(operation, nowhere, headersFor(caller, entry));
+          const code = (text: string) =>
+            (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+          if (twin.status !== res.status || code(twin.text) !== code(res.text))
+            failures.push(
+              `${label}: foreign id → ${res.status} ${code(res.text)}, unknown id → ${twin.status} ${code(twin.text)}`,
+            );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(logged).toEqual([]);
+    expect(cases).toBe(operations.length * callers.length);
+    // Every branch of the derivation was exercised.
+    expect(Object.keys(tally).map(Number)).toEqual(
+      expect.arrayContaining([200, 201, 204, 401, 403, 404]),
+    );
+  });
+});
