@@ -78,16 +78,33 @@ describe('custom-elements.json', () => {
   it('describes <gt-segment-builder>: attributes, properties, events, parts, CSS properties', () => {
     const d = elements.get('gt-segment-builder') as Declaration;
     expect(names(d.attributes)).toEqual(
-      ['api-base', 'debounce-ms', 'theme', 'token', 'token-refresh-timeout'].sort(),
+      [
+        'api-base',
+        'currency',
+        'debounce-ms',
+        'segment-id',
+        'theme',
+        'token',
+        'token-refresh-timeout',
+      ].sort(),
     );
     expect(publicFields(d)).toEqual(
-      expect.arrayContaining(['apiBase', 'token', 'debounceMs', 'messages', 'rule', 'theme']),
+      expect.arrayContaining([
+        'apiBase',
+        'token',
+        'debounceMs',
+        'segmentId',
+        'currency',
+        'messages',
+        'rule',
+        'theme',
+      ]),
     );
     expect(names(d.events)).toEqual(['gt-error', 'gt-segment-saved', 'gt-token-expired']);
     expect(names(d.cssParts)).toEqual(
       expect.arrayContaining(['form', 'name-input', 'summary', 'error', 'save-button']),
     );
-    expect(names(d.cssParts)).toHaveLength(14);
+    expect(names(d.cssParts)).toHaveLength(19);
     expect(names(d.cssProperties)).toEqual(
       expect.arrayContaining(['--gt-segment-builder-gap', '--gt-font-family', '--gt-color-focus']),
     );

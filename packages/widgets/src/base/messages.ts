@@ -73,6 +73,39 @@ export interface GtMessages {
       never_paid: string;
       overdue_amount: string;
     };
+    /** Visible labels of a row's cells when rows stack as cards on a narrow screen. */
+    fieldLabel: string;
+    valueLabel: string;
+    /** A card's heading on a narrow screen, e.g. "Condition 2". */
+    conditionHeading: (n: number) => string;
+    /** A problem on one row, e.g. "Condition 4: enter 1 or more days". */
+    conditionProblem: (n: number, problem: string) => string;
+    /** What a row's value needs, by kind (client checks and the server's issue paths). */
+    problemText: {
+      days: string;
+      daysMax: string;
+      values: string;
+      tooLong: string;
+      amount: string;
+      other: string;
+    };
+    /** The name is empty. */
+    needName: string;
+    /** No condition is complete, so there is nothing to save. */
+    needCondition: string;
+    /** A loaded segment uses conditions the builder cannot show (nested groups, …). */
+    unsupportedRule: string;
+    /** A sampled member's reasons, in words: one entry per predicate kind. */
+    words: {
+      tags: (tags: string[]) => string;
+      country: (countries: string[]) => string;
+      created_at: (days: number) => string;
+      consent: (channel: string) => string;
+      never_paid: string;
+      overdue_amount: (amount: string) => string;
+    };
+    /** A sampled member who meets only some conditions of an "any" rule. */
+    matchesSome: (n: number, total: number) => string;
     customerTypes: { customer: string; lead: string };
     channels: { email: string; sms: string };
     tagsPlaceholder: string;
@@ -85,10 +118,10 @@ export interface GtMessages {
     emptyRule: string;
     counting: string;
     matchCount: (count: number) => string;
-    problems: string;
-    wholeRequest: string;
     save: string;
     saving: string;
+    /** The Save button after a save, until the next edit. */
+    saved: string;
   };
 }
 
@@ -141,8 +174,32 @@ export const defaultMessages: GtMessages = {
       created_at: 'Created within the last (days)',
       consent: 'Subscribed on',
       never_paid: 'Never paid',
-      overdue_amount: 'Overdue amount greater than (cents)',
+      overdue_amount: 'Overdue amount over',
     },
+    fieldLabel: 'Field',
+    valueLabel: 'Value',
+    conditionHeading: (n) => `Condition ${n}`,
+    conditionProblem: (n, problem) => `Condition ${n}: ${problem}`,
+    problemText: {
+      days: 'enter 1 or more days',
+      daysMax: 'enter 36500 days or fewer',
+      values: 'enter at least one value',
+      tooLong: 'use 200 characters or fewer per value',
+      amount: 'enter an amount like 12.50',
+      other: 'check this value',
+    },
+    needName: 'Enter a name.',
+    needCondition: 'Complete at least one condition.',
+    unsupportedRule: 'This segment uses conditions this builder cannot edit yet.',
+    words: {
+      tags: (tags) => `tagged ${tags.join(' or ')}`,
+      country: (countries) => `in ${countries.join(' or ')}`,
+      created_at: (days) => `joined in the last ${days} days`,
+      consent: (channel) => `${channel} opt-in`,
+      never_paid: 'never paid',
+      overdue_amount: (amount) => `over ${amount} overdue`,
+    },
+    matchesSome: (n, total) => `meets ${n} of ${total} conditions`,
     customerTypes: { customer: 'Customer', lead: 'Lead' },
     channels: { email: 'Email', sms: 'SMS' },
     tagsPlaceholder: 'vip, wholesale',
@@ -155,10 +212,9 @@ export const defaultMessages: GtMessages = {
     emptyRule: 'Add a condition to see who matches.',
     counting: 'Counting…',
     matchCount: (count) => `${count} ${count === 1 ? 'customer matches' : 'customers match'}`,
-    problems: 'Problems',
-    wholeRequest: '(request)',
     save: 'Save',
     saving: 'Saving…',
+    saved: 'Saved ✓',
   },
 };
 

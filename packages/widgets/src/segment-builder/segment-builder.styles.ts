@@ -12,7 +12,9 @@ export const segmentBuilderStyles = css`
     border-radius: ${tokens.radius};
   }
 
+  /* The form is the container the row layout answers to (the host's width, not the page's). */
   .form {
+    container: gt-segment-builder / inline-size;
     display: flex;
     flex-direction: column;
     align-items: flex-start;
@@ -32,20 +34,151 @@ export const segmentBuilderStyles = css`
     list-style: none;
   }
 
-  .condition {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: ${tokens.spacingXSmall};
-    margin-block-end: ${tokens.spacingXSmall};
+  /*
+   * One grid for every row (subgrid): the field, value and remove columns line up whatever
+   * each row holds, so the Remove buttons share one x.
+   */
+  .conditions {
+    align-self: stretch;
+    display: grid;
+    grid-template-columns:
+      minmax(0, var(--gt-segment-builder-field-width, 14rem))
+      minmax(0, 1fr)
+      max-content;
+    gap: ${tokens.spacingSmall};
   }
 
-  .summary {
+  .condition {
+    display: grid;
+    grid-column: 1 / -1;
+    grid-template-columns: subgrid;
+    align-items: center;
+  }
+
+  .cell {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+  }
+
+  .cell select,
+  .cell input,
+  .amount {
+    width: 100%;
+    box-sizing: border-box;
+  }
+
+  .amount {
+    display: flex;
+    align-items: center;
+    gap: ${tokens.spacingXSmall};
+  }
+
+  .amount input {
+    flex: 1;
+    min-width: 0;
+  }
+
+  .remove {
+    grid-column: 3;
+  }
+
+  .row-problem {
+    grid-column: 1 / -1;
+  }
+
+  /* Labels and headings only show on cards; the controls carry their own accessible names. */
+  .heading,
+  .cell-label {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  @container gt-segment-builder (max-width: 30rem) {
+    .conditions {
+      display: flex;
+      flex-direction: column;
+      gap: ${tokens.spacingMedium};
+    }
+
+    .condition {
+      display: flex;
+      flex-direction: column;
+      align-items: stretch;
+      gap: ${tokens.spacingSmall};
+      padding: ${tokens.spacingSmall};
+      border: 1px solid ${tokens.colorBorder};
+      border-radius: ${tokens.radius};
+    }
+
+    .heading,
+    .cell-label {
+      position: static;
+      width: auto;
+      height: auto;
+      overflow: visible;
+      clip-path: none;
+    }
+
+    .heading {
+      font-weight: ${tokens.fontWeightSemibold};
+    }
+
+    .cell-label {
+      font-size: ${tokens.fontSizeSmall};
+    }
+
+    .remove {
+      align-self: flex-start;
+    }
+  }
+
+  /* The footer keeps Save in one place whatever the count, the sample or an error say. */
+  .footer {
+    position: sticky;
+    bottom: 0;
+    align-self: stretch;
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
+    align-items: start;
+    gap: ${tokens.spacingSmall};
+    padding-block: ${tokens.spacingSmall};
+    border-top: 1px solid ${tokens.colorBorder};
+    background-color: ${tokens.colorSurface};
+  }
+
+  .footer-text {
+    display: flex;
+    flex-direction: column;
+    gap: ${tokens.spacingXSmall};
+    min-width: 0;
+  }
+
+  .line {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: ${tokens.spacingSmall};
     min-height: 1.5em;
   }
 
-  .count {
+  .summary {
     font-weight: ${tokens.fontWeightSemibold};
+    transition: opacity 0.15s;
+  }
+
+  .stale .summary,
+  .stale .sample {
+    opacity: 0.55;
+  }
+
+  .busy {
+    color: ${tokens.colorNeutral};
+    font-size: ${tokens.fontSizeSmall};
   }
 
   .matched {
