@@ -1,6 +1,6 @@
 /**
- * The Express host app: GreenTrack's HTTP API under `/api/greentrack`, a host page, and a
- * demo-only token endpoint.
+ * The Express host app: GreenTrack's HTTP API under `/api/greentrack`, a host page with the
+ * segment builder and the customer list, and a demo-only token endpoint.
  *
  * What a real host does differently: it issues widget tokens (or authenticates API calls
  * through `authenticate`) from its own signed-in session, never from an open endpoint.
@@ -8,6 +8,7 @@
 import { type GreenTrack, toNodeHandler } from '@greentrack/core';
 import express from 'express';
 import { type DemoData, ensureDemoData } from './demo-data.js';
+import { widgetsBundle } from './widgets-bundle.js';
 
 export const API_BASE = '/api/greentrack';
 
@@ -18,14 +19,51 @@ export interface ExampleAppOptions {
 /** Lifetime of a demo widget token, in seconds (15 minutes). */
 const DEMO_TOKEN_TTL_SECONDS = 900;
 
-const hostPage = `<!doctype html>
+/** Where the page loads the widgets from (see `widgets-bundle.ts`). */
+const WIDGETS_SCRIPT = '/assets/greentrack-widgets.js';
+
+/** `&`, `<`, `>` and `"` as entities, for text and attribute values of the page. */
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c,
+  );
+}
+
+/**
+ * The host page: the segment builder and the customer list inside a provider configured
+ * with a widget token minted for this page view (renewed by `browser/widgets.ts` when it
+ * expires), then links to the API.
+ */
+function hostPage(organizationName: string, token: string): string {
+  return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>GreenTrack Express example</title>
+    <style>
+      body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; line-height: 1.5; }
+      .widgets { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 2rem; align-items: start; }
+    </style>
+    <script type="module" src="${WIDGETS_SCRIPT}"></script>
   </head>
   <body>
     <h1>GreenTrack Express example</h1>
+    <p>Organization <strong>${escapeHtml(organizationName)}</strong>, through the GreenTrack widgets.</p>
+    <gt-provider api-base="${API_BASE}" token="${escapeHtml(token)}">
+      <div class="widgets">
+        <section aria-labelledby="segment-heading">
+          <h2 id="segment-heading">Segment builder</h2>
+          <gt-segment-builder></gt-segment-builder>
+        </section>
+        <section aria-labelledby="customers-heading">
+          <h2 id="customers-heading">Customers</h2>
+          <gt-customer-list page-size="20"></gt-customer-list>
+        </section>
+      </div>
+    </gt-provider>
+    <h2>API</h2>
     <p>This Express 5 app hosts the GreenTrack API under <code>${API_BASE}</code>.</p>
     <ul>
       <li><a href="${API_BASE}/health">${API_BASE}/health</a> (liveness, no authentication)</li>
@@ -38,6 +76,7 @@ const hostPage = `<!doctype html>
   </body>
 </html>
 `;
+}
 
 /** Builds the Express app around a (migrated) GreenTrack instance. */
 export function createExampleApp(options: ExampleAppOptions): express.Express {
@@ -54,15 +93,11 @@ export function createExampleApp(options: ExampleAppOptions): express.Express {
   // The host's own routes may use a body parser; it is registered after the API on purpose.
   app.use(express.json({ limit: '100kb' }));
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(hostPage);
-  });
-
-  // DEMO ONLY: anyone who can reach this endpoint gets an owner token for the demo
-  // organization. A real host mints tokens inside its own authenticated session, for the
-  // signed-in user, e.g. `gt.tokens.issue({ userId: session.userId, organizationId, ... })`.
+  // DEMO ONLY: the page and `POST /demo/token` hand anyone who can reach them an owner token
+  // for the demo organization. A real host mints tokens inside its own authenticated session,
+  // for the signed-in user, e.g. `gt.tokens.issue({ userId: session.userId, organizationId, ... })`.
   let demo: Promise<DemoData> | undefined;
-  app.post('/demo/token', async (_req, res) => {
+  const demoToken = async () => {
     demo ??= ensureDemoData(gt).catch((error: unknown) => {
       demo = undefined; // retry on the next request
       throw error;
@@ -73,6 +108,21 @@ export function createExampleApp(options: ExampleAppOptions): express.Express {
       organizationId: organization.id,
       ttlSeconds: DEMO_TOKEN_TTL_SECONDS,
     });
+    return { token, owner, organization };
+  };
+
+  app.get('/', async (_req, res) => {
+    const { token, organization } = await demoToken();
+    // The page holds a token: never cached, by the browser or anything in between.
+    res.set('cache-control', 'no-store').type('html').send(hostPage(organization.name, token));
+  });
+
+  app.get(WIDGETS_SCRIPT, async (_req, res) => {
+    res.type('text/javascript').send(await widgetsBundle());
+  });
+
+  app.post('/demo/token', async (_req, res) => {
+    const { token, owner, organization } = await demoToken();
     res.json({
       token,
       userId: owner.id,

@@ -1,5 +1,8 @@
+import { DemoWidgets } from './demo-widgets';
+
 /**
- * A static page (no database access, so `next build` prerenders it without opening one).
+ * A static page (no database access, so `next build` prerenders it without opening one); the
+ * widgets load in the browser through a client component.
  */
 export default function HomePage() {
   return (
@@ -9,6 +12,8 @@ export default function HomePage() {
         This App Router app hosts the GreenTrack API in one route handler,{' '}
         <code>app/api/greentrack/[...path]/route.ts</code>, under <code>/api/greentrack</code>.
       </p>
+      <DemoWidgets />
+      <h2>API</h2>
       <ul>
         <li>
           <a href="/api/greentrack/health">/api/greentrack/health</a> (liveness, no authentication)
