@@ -82,7 +82,7 @@ describe('demo page (Chromium)', () => {
 
       // Segment builder: a new condition ("type is lead") previews the live count.
       await page.locator('gt-segment-builder [part="add-button"]').click();
-      const count = page.locator('gt-segment-builder .count');
+      const count = page.locator('gt-segment-builder [part="summary"]');
       await count.waitFor({ timeout: 15_000 });
       const expected = await org.customers.list({
         type: 'lead',
