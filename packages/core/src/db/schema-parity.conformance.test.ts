@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../../test/harness.js';
-import { seedDdlFromSpec } from '../../test/spec.js';
+import { seedDdlFromSpec } from '../../test/seed-ddl.conformance.js';
 import { seedTableNames } from './columns.js';
 import { connectDatabase, type DatabaseConnection } from './connect.js';
 import type { Database } from './types.js';
