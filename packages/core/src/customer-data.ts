@@ -18,6 +18,14 @@ export interface CustomerRef {
   phone: string | null;
 }
 
+/** The registry's view of `customer` in `organizationId`. */
+export function customerRef(
+  organizationId: string,
+  customer: { id: string; email: string | null; phone: string | null },
+): CustomerRef {
+  return { organizationId, id: customer.id, email: customer.email, phone: customer.phone };
+}
+
 /** A table of the database. */
 export type TableName = keyof Database & string;
 

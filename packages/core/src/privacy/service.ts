@@ -11,7 +11,7 @@
  */
 import { type Selectable, sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
-import { type CustomerDataRegistry, type CustomerRef, exportRows } from '../customer-data.js';
+import { type CustomerDataRegistry, customerRef, exportRows } from '../customer-data.js';
 import { type Customer, getCustomer } from '../customers/index.js';
 import type {
   AttributionsTable,
@@ -98,16 +98,6 @@ export interface EraseResult {
 /** `{ deleted, detached, redacted }` counts, keyed by table. */
 type Counts = Record<string, number>;
 
-/** The customer as the registry's conditions need it. */
-async function customerRef(tx: Scope, customer: Customer): Promise<CustomerRef> {
-  return {
-    organizationId: tx.organizationId,
-    id: customer.id,
-    email: customer.email,
-    phone: customer.phone,
-  };
-}
-
 /**
  * Exports everything held about one customer as one JSON-ready document (see
  * `CustomerExport`), read from one consistent snapshot (REPEATABLE READ), and records a
@@ -131,7 +121,7 @@ export async function exportCustomer(
     if (startsTransaction)
       await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`.execute(tx.db);
     const customer = await getCustomer(tx, customerId);
-    const who = await customerRef(tx, customer);
+    const who = customerRef(tx.organizationId, customer);
     const { has_embedding } = await tx.db
       .selectFrom('customers')
       .select(sql<boolean>`embedding IS NOT NULL`.as('has_embedding'))
@@ -197,7 +187,7 @@ export async function eraseCustomer(
       .where('organization_id', '=', org)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const who = await customerRef(tx, found);
+    const who = customerRef(org, found);
     const deleted: Counts = {};
     const detached: Counts = {};
     const redacted: Counts = {};

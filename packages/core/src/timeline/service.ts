@@ -41,7 +41,12 @@
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { z } from 'zod';
-import type { CustomerDataRegistry, CustomerRef, TableName } from '../customer-data.js';
+import {
+  type CustomerDataRegistry,
+  type CustomerRef,
+  customerRef,
+  type TableName,
+} from '../customer-data.js';
 import { getCustomer } from '../customers/index.js';
 import type {
   AttributionModel,
@@ -533,13 +538,7 @@ export async function getCustomerTimeline(
   const cursor =
     q.cursor === undefined ? undefined : decodeCursor(q.cursor, timelineCursorSchema, LIST);
   const customer = await getCustomer(scope, customerId);
-  const who = {
-    organizationId: scope.organizationId,
-    id: customer.id,
-    email: customer.email,
-    phone: customer.phone,
-  };
-  const rows = await timelineQuery(scope, registry, who, {
+  const rows = await timelineQuery(scope, registry, customerRef(scope.organizationId, customer), {
     types: q.types ?? TIMELINE_TYPES,
     cursor,
     limit: q.limit,

@@ -26,7 +26,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 
-/** Index names, for the down migration and the schema-parity test's allow-list. */
+/** Index names, for the down migration. */
 const timelineIndexNames = [
   'messages_customer_timeline_idx',
   'events_customer_occurred_idx',
