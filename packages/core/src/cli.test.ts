@@ -16,7 +16,9 @@ import { allMigrations } from './db/migrator.js';
 const run = promisify(execFile);
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(packageDir, 'src', 'cli.ts');
-const migrationNames = Object.keys(allMigrations({ embeddingDimensions: 1536 }));
+const migrationNames = Object.keys(
+  allMigrations({ embeddingDimensions: 1536, rowLevelSecurity: true }),
+);
 
 describe('greentrack bin, run through a node_modules/.bin-style symlink', () => {
   let dir: string;

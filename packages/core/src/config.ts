@@ -83,6 +83,7 @@ const configSchema = z
     secret: z.string().min(32, 'must be at least 32 characters').optional(),
     previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).optional(),
     embeddingDimensions: z.number().int().min(1).max(16000).optional(),
+    rowLevelSecurity: z.boolean().optional(),
     embedder: z
       .custom<Embedder>(
         (v) =>
@@ -142,6 +143,17 @@ export interface GreenTrackConfig {
    * @default `embedder.dimensions` when an embedder is given, else 1536
    */
   embeddingDimensions?: number;
+  /**
+   * PostgreSQL row-level security: every tenant table admits only the rows of the
+   * organization the current work belongs to, and the library works as the role
+   * `greentrack_app` (host work that spans organizations as `greentrack_system`). The first
+   * `migrate()` creates both roles, so the login needs `CREATEROLE` (or is a superuser);
+   * see the README's "Security model" for the grants. Turn it off for a login that cannot
+   * create roles: the first `migrate()` then creates no roles and no policies, and every
+   * query runs as the login.
+   * @default true
+   */
+  rowLevelSecurity?: boolean;
   /**
    * Turns customer profiles into vectors, in the worker (never in a request). Its
    * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or

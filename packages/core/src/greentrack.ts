@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type GreenTrackConfig, parseConfig } from './config.js';
 import {
   connectDatabase,
+  type DatabaseAccess,
   type DialectName,
   type MigrateResult,
   type MigrationStatusEntry,
@@ -14,6 +15,7 @@ import {
   migrationStatus,
   readEmbeddingDimensions,
   refreshMaterializedViews,
+  SYSTEM_ROLE,
 } from './db/index.js';
 import type { Database } from './db/types.js';
 import {
@@ -53,8 +55,19 @@ export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 
 /** A running GreenTrack instance. */
 export interface GreenTrack {
-  /** The Kysely instance (for host queries and tests; services take a `Scope` instead). */
+  /**
+   * The Kysely instance of the login connection (migrations, host queries, tests). Under
+   * row-level security (the default) a login that is not a superuser sees no tenant rows
+   * through it; use `database.tenant(organizationId)` for host queries on one organization.
+   */
   readonly db: Kysely<Database>;
+  /**
+   * The database as the library reaches it: `tenant(organizationId)` confines every
+   * statement to one organization (row-level security), `system(why)` spans them all.
+   * @example
+   * const rows = await gt.database.tenant(orgId).selectFrom('customers').select('id').execute();
+   */
+  readonly database: DatabaseAccess;
   /** `postgres` or `pglite`. */
   readonly dialect: DialectName;
   readonly clock: Clock;
@@ -157,16 +170,23 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const options = parseConfig(config);
   const connection = await connectDatabase(options.database ?? {});
   const { db } = connection;
+  const rowLevelSecurity = options.rowLevelSecurity ?? true;
+  const access = await connection.access(rowLevelSecurity);
   const clock = options.clock ?? systemClock;
   const emitter = new EventEmitter<GreenTrackListeners>();
   const emit: Emit = (name, payload) => {
     // eventemitter3's typing of rest args is awkward for a generic key; payload matches.
     (emitter.emit as (event: string, arg: unknown) => boolean)(name, payload);
   };
-  const system: SystemContext = { db, clock, emit };
+  const system: SystemContext = {
+    db: access.system('users and new organizations are not inside one organization'),
+    clock,
+    emit,
+  };
   const migrationContext = {
     embeddingDimensions:
       options.embeddingDimensions ?? options.embedder?.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS,
+    rowLevelSecurity,
   };
   // The embedder must fit the vector columns. A migrated database's column decides (and
   // the default embedder follows it); a new one gets the configured dimension at migrate().
@@ -182,7 +202,11 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     await connection.close();
     throw error;
   }
-  const worker = createWorker({ db, clock, embedder });
+  const worker = createWorker({
+    db: access.system('the worker takes due embedding jobs of every organization'),
+    clock,
+    embedder,
+  });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
     if (options.secret) return options.secret;
@@ -201,7 +225,14 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
   };
-  const moduleDeps: ModuleDeps = { db, clock, emit, keyring: getKeyring, embedder, customerData };
+  const moduleDeps: ModuleDeps = {
+    database: access,
+    clock,
+    emit,
+    keyring: getKeyring,
+    embedder,
+    customerData,
+  };
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(
     {
@@ -210,7 +241,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       facadeFor: (actor, role) => createTenantFacade(moduleDeps, actor, { role }),
       roleOf: async (actor) => {
         try {
-          return await resolveRole(db, actor);
+          return await resolveRole(access.tenant(actor.organizationId), actor);
         } catch (error) {
           if (isGreenTrackError(error, TenancyErrorCode.NOT_A_MEMBER)) return null;
           throw error;
@@ -225,6 +256,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
 
   return {
     db,
+    database: access,
     dialect: connection.dialect,
     clock,
     migrate: async () => {
@@ -239,7 +271,18 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     embedder,
     worker,
     customers: {
-      reembedAll: (opts) => reembedAll({ db, clock, embedder, emit }, opts),
+      reembedAll: (opts) =>
+        reembedAll(
+          {
+            db: opts?.organizationId
+              ? access.tenant(opts.organizationId)
+              : access.system('re-embedding every organization'),
+            clock,
+            embedder,
+            emit,
+          },
+          opts,
+        ),
     },
     as: (actor) => createTenantFacade(moduleDeps, actor),
     users: {
@@ -257,15 +300,32 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     },
     integrations: {
       rotateKey: async (from, to) =>
-        rotateCredentialsKey(db, { from, to: to ?? requireSecret('rotate credentials'), clock }),
+        rotateCredentialsKey(access.system('key rotation re-encrypts every organization'), {
+          from,
+          to: to ?? requireSecret('rotate credentials'),
+          clock,
+        }),
       readCredentials: (organizationId, accountId) =>
         readIntegrationCredentials(
-          { db, organizationId, actor: { type: 'system', id: null }, role: 'owner', clock, emit },
+          {
+            db: access.tenant(organizationId),
+            organizationId,
+            actor: { type: 'system', id: null },
+            role: 'owner',
+            clock,
+            emit,
+          },
           getKeyring(),
           accountId,
         ),
     },
-    refreshMaterializedViews: (opts) => refreshMaterializedViews(db, opts),
+    refreshMaterializedViews: (opts) =>
+      // The views aggregate every organization; under row-level security their owner is
+      // the system role, which reads all rows.
+      refreshMaterializedViews(db, {
+        ...opts,
+        ...(rowLevelSecurity ? { asRole: SYSTEM_ROLE } : {}),
+      }),
     on: emitter.on.bind(emitter),
     once: emitter.once.bind(emitter),
     off: emitter.off.bind(emitter),

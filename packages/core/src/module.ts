@@ -10,9 +10,9 @@
  * 3. Add it to the list in `src/modules.ts`. Routes, facade, RBAC rows and error statuses
  *    follow from there; nothing else is edited.
  */
-import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { CustomerDataRegistry, CustomerDataTable } from './customer-data.js';
+import type { DatabaseAccess } from './db/access.js';
 import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
@@ -22,7 +22,11 @@ import type { Keyring } from './secrets/index.js';
 
 /** What a module's facade and routes may use from the GreenTrack instance. */
 export interface ModuleDeps {
-  db: Kysely<Database>;
+  /**
+   * The database: `tenant(organizationId)` for work inside one organization (what every
+   * `Scope` holds), `system(why)` for host work across organizations.
+   */
+  database: DatabaseAccess;
   clock: Clock;
   /** Delivers events now (host-level work); scoped work queues them until its commit. */
   emit: Emit;
@@ -85,6 +89,12 @@ export interface ModuleDefinition<
    * and what export and erase do with them (see `customer-data.ts`).
    */
   readonly customerData?: readonly CustomerDataTable[];
+  /**
+   * The tables this module owns that hold tenant data. Each gets its row-level-security
+   * policy in the migration that creates it; `row-level-security.test.ts` fails when a
+   * table of the database is declared by no module, or declared without a policy.
+   */
+  readonly tenantTables?: readonly (keyof Database)[];
   /** Registers the module's HTTP routes; they reach data through `c.get('tenant')`. */
   readonly routes?: (app: ApiApp<Facade>, context: RouteContext) => void;
   /**

@@ -69,3 +69,11 @@ export function can(role: Role, action: Action): boolean {
 export const customerData = customerDataRegistry(
   (modules as readonly ModuleDescriptor[]).flatMap((m) => m.customerData ?? []),
 );
+
+/**
+ * Every table that holds tenant data, as the modules declare them: each carries a
+ * row-level-security policy (checked by `db/row-level-security.test.ts`).
+ */
+export const tenantTables: readonly string[] = (modules as readonly ModuleDescriptor[]).flatMap(
+  (m) => m.tenantTables ?? [],
+);

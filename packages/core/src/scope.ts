@@ -4,7 +4,7 @@
  * A scope belongs to one organization and one actor. `inTransaction` gives work a scope
  * whose `db` is the transaction and whose `emit` holds events until the commit.
  */
-import type { Kysely } from 'kysely';
+import type { IsolationLevel, Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Database, Role } from './db/types.js';
 import type { ActorRef, Emit } from './events.js';
@@ -52,15 +52,21 @@ export interface Transactional {
 export async function inTransaction<S extends Transactional, T>(
   scope: S,
   work: (tx: S) => Promise<T>,
+  options: {
+    /** Isolation of a transaction this call starts (a joined outer one keeps its own). */
+    isolationLevel?: IsolationLevel;
+  } = {},
 ): Promise<T> {
   if (scope.db.isTransaction) return work(scope);
   const pending: Array<() => void> = [];
   const queue: Emit = (name, payload) => {
     pending.push(() => scope.emit(name, payload));
   };
-  const result = await scope.db
-    .transaction()
-    .execute((trx) => work({ ...scope, db: trx, emit: queue }));
+  const begin = scope.db.transaction();
+  const result = await (options.isolationLevel
+    ? begin.setIsolationLevel(options.isolationLevel)
+    : begin
+  ).execute((trx) => work({ ...scope, db: trx, emit: queue }));
   for (const deliver of pending) deliver();
   return result;
 }

@@ -40,7 +40,10 @@ describe(`tenant facade [${databaseKind}]`, () => {
     const organizationId = fixture.organization.id;
     const counter = { reads: 0 };
     const deps = {
-      db: gt.db.withPlugin(countMembershipReads(counter)),
+      database: {
+        ...gt.database,
+        tenant: (id: string) => gt.database.tenant(id).withPlugin(countMembershipReads(counter)),
+      },
       clock: gt.clock,
       emit: () => {},
       keyring: () => {

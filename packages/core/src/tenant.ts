@@ -69,7 +69,7 @@ export function createTenantFacade(
 ): TenantFacade {
   let known = options.role;
   const roleNow = async (): Promise<Role> => {
-    if (known === undefined) return resolveRole(deps.db, actor);
+    if (known === undefined) return resolveRole(deps.database.tenant(actor.organizationId), actor);
     const role = known;
     known = undefined;
     return role;
@@ -81,7 +81,7 @@ export function createTenantFacade(
     return async (...args) => {
       const role = await roleNow();
       const scope: Scope = {
-        db: deps.db,
+        db: deps.database.tenant(actor.organizationId),
         organizationId: actor.organizationId,
         actor: { type: 'user', id: actor.userId },
         role,

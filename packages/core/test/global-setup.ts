@@ -13,7 +13,7 @@ import { connectDatabase, DEFAULT_EMBEDDING_DIMENSIONS } from '../src/index.js';
 import { type TestDatabaseTarget, withDatabase } from './target.js';
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const context = { embeddingDimensions: DEFAULT_EMBEDDING_DIMENSIONS };
+  const context = { embeddingDimensions: DEFAULT_EMBEDDING_DIMENSIONS, rowLevelSecurity: true };
   let serverUrl = process.env.DATABASE_URL;
   let stopContainer: (() => Promise<unknown>) | undefined;
   let source: 'url' | 'docker' = 'url';

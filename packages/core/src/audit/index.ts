@@ -11,6 +11,7 @@ export { recordAudit } from './service.js';
 
 export const auditModule = defineModule({
   name: 'audit',
+  tenantTables: ['audit_log'],
   customerData: auditCustomerData,
   permissions: auditPermissions,
   routes: registerAuditRoutes,

@@ -24,6 +24,7 @@ export {
 
 export const consentModule = defineModule({
   name: 'consent',
+  tenantTables: ['subscriptions', 'organization_settings'],
   customerData: consentCustomerData,
   permissions: consentPermissions,
   routes: registerConsentRoutes,

@@ -22,6 +22,7 @@ export { getCustomer } from './service.js';
 
 export const customersModule = defineModule({
   name: 'customers',
+  tenantTables: ['customers', 'tags', 'customer_tags'],
   customerData: customersCustomerData,
   permissions: customerPermissions,
   errorStatus: { CUSTOMER_NOT_FOUND: 404, CUSTOMER_HAS_HISTORY: 409 } satisfies Record<

@@ -10,10 +10,11 @@ import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, PostgresDriver } from 'kysely';
 import pg from 'pg';
 import pgvector from 'pgvector/pg';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { createDatabaseAccess, type DatabaseAccess } from './access.js';
 import type { Database } from './types.js';
 
 /** Which engine a connection talks to. */
@@ -47,8 +48,27 @@ export interface DatabaseConnection {
   dialect: DialectName;
   /** The PGlite instance when `dialect` is `pglite`. */
   pglite: PGlite | undefined;
+  /**
+   * The tenant, system and login ways to this database (`access.ts`), over the same pool.
+   * With `rowLevelSecurity` off, all three are the login connection.
+   */
+  access(rowLevelSecurity: boolean): Promise<DatabaseAccess>;
   /** Ends what this connection opened (never a caller-owned pool or PGlite). */
   close(): Promise<void>;
+}
+
+/** The login's Kysely over `pool`, and the builder of the scoped ways over the same pool. */
+function overPool(pool: pg.Pool) {
+  const dialect = new PostgresDialect({ pool });
+  const db = new Kysely<Database>({ dialect });
+  const access = (rowLevelSecurity: boolean) =>
+    createDatabaseAccess({
+      login: db,
+      dialect,
+      driver: new PostgresDriver({ pool }),
+      rowLevelSecurity,
+    });
+  return { db, access };
 }
 
 /** The extensions the seed schema needs, created before any typed connection exists. */
@@ -113,11 +133,12 @@ async function connectPostgres(options: DatabaseOptions): Promise<DatabaseConnec
       types: typeParsers,
       onConnect,
     });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { db, access } = overPool(pool);
   return {
     db,
     dialect: 'postgres',
     pglite: undefined,
+    access,
     close: async () => {
       if (ownsPool) await db.destroy();
     },
@@ -150,11 +171,12 @@ async function connectPglite(options: DatabaseOptions): Promise<DatabaseConnecti
   }
   // PGlite is a single connection: one pool slot, so Kysely transactions serialize on it.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: typeParsers, onConnect });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const { db, access } = overPool(pool);
   return {
     db,
     dialect: 'pglite',
     pglite,
+    access,
     close: async () => {
       await db.destroy();
       if (ownsPglite) await pglite.close();

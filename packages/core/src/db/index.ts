@@ -1,3 +1,4 @@
+export type { DatabaseAccess } from './access.js';
 export { seedColumns, seedTableNames } from './columns.js';
 export type { DatabaseConnection, DatabaseOptions, DialectName } from './connect.js';
 export { connectDatabase, DEFAULT_DATA_DIR } from './connect.js';
@@ -9,5 +10,6 @@ export {
   readEmbeddingDimensions,
   refreshMaterializedViews,
 } from './migrator.js';
+export { SYSTEM_ROLE } from './row-level-security.js';
 export type * from './types.js';
 export { fromVector, toJson, toVector } from './values.js';

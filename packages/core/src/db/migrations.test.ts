@@ -4,7 +4,9 @@ import { createGreenTrack, type GreenTrack } from '../index.js';
 import { runCli } from '../run-cli.js';
 import { allMigrations } from './migrator.js';
 
-const migrationNames = Object.keys(allMigrations({ embeddingDimensions: 1536 }));
+const migrationNames = Object.keys(
+  allMigrations({ embeddingDimensions: 1536, rowLevelSecurity: true }),
+);
 
 describe(`migrations [${databaseKind}]`, () => {
   const opened: Array<{ gt: GreenTrack; database: TestDatabase }> = [];

@@ -15,6 +15,7 @@ import { embeddingQueueMigration } from './migrations/0006_embedding_queue.js';
 import { timelineIndexesMigration } from './migrations/0007_timeline_indexes.js';
 import { customerPhoneIndexMigration } from './migrations/0008_customer_phone_index.js';
 import { setBasedTagMirrorMigration } from './migrations/0009_set_based_tag_mirror.js';
+import { rowLevelSecurityMigration } from './migrations/0010_row_level_security.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -37,6 +38,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0007_timeline_indexes': timelineIndexesMigration,
     '0008_customer_phone_index': customerPhoneIndexMigration,
     '0009_set_based_tag_mirror': setBasedTagMirrorMigration,
+    '0010_row_level_security': rowLevelSecurityMigration(context),
   };
 }
 
@@ -114,13 +116,24 @@ export async function readEmbeddingDimensions(db: Kysely<Database>): Promise<num
 
 /**
  * Refreshes both materialized views. `concurrently` keeps them readable during the refresh
- * (it needs the unique indexes migration 0002 creates).
+ * (it needs the unique indexes migration 0002 creates). `asRole` names the views' owner
+ * when it is not the login (`greentrack_system` under row-level security): the refresh runs
+ * as that role, set for the session of one reserved connection and reset afterwards,
+ * because `REFRESH … CONCURRENTLY` cannot run inside a transaction.
  */
 export async function refreshMaterializedViews(
   db: Kysely<Database>,
-  options: { concurrently?: boolean } = {},
+  options: { concurrently?: boolean; asRole?: string } = {},
 ): Promise<void> {
   const mode = options.concurrently ? sql.raw('CONCURRENTLY ') : sql.raw('');
-  await sql`REFRESH MATERIALIZED VIEW ${mode}mv_campaign_performance`.execute(db);
-  await sql`REFRESH MATERIALIZED VIEW ${mode}mv_revenue_by_campaign`.execute(db);
+  const role = options.asRole;
+  await db.connection().execute(async (connection) => {
+    if (role !== undefined) await sql`SET ROLE ${sql.id(role)}`.execute(connection);
+    try {
+      await sql`REFRESH MATERIALIZED VIEW ${mode}mv_campaign_performance`.execute(connection);
+      await sql`REFRESH MATERIALIZED VIEW ${mode}mv_revenue_by_campaign`.execute(connection);
+    } finally {
+      if (role !== undefined) await sql`RESET ROLE`.execute(connection);
+    }
+  });
 }

@@ -30,6 +30,7 @@ export {
 
 export const embeddingsModule = defineModule({
   name: 'embeddings',
+  tenantTables: ['embedding_jobs'],
   customerData: embeddingsCustomerData,
   // A deployment problem: the embedder does not fit the database's vector columns.
   errorStatus: { EMBEDDING_DIMENSION_MISMATCH: 500 } satisfies Record<Code, number>,

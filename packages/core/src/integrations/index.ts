@@ -21,6 +21,7 @@ export {
 
 export const integrationsModule = defineModule({
   name: 'integrations',
+  tenantTables: ['integration_accounts'],
   permissions: integrationPermissions,
   errorStatus: { INTEGRATION_NOT_FOUND: 404, INTEGRATION_EXISTS: 409 } satisfies Record<
     Code,

@@ -13,6 +13,7 @@ import {
   inOrganization,
   REDACTED,
 } from '../customer-data.js';
+import type { Database } from '../db/types.js';
 import { toJson } from '../db/values.js';
 
 /** The customer's message ids. */
@@ -164,3 +165,20 @@ export const unownedCustomerData: CustomerDataTable[] = [
     eraseStage: 50,
   },
 ];
+
+/** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
+export const unownedTenantTables = [
+  'zeroinvoice_invoices_cache',
+  'zeroinvoice_invoice_items_cache',
+  'payments',
+  'templates',
+  'campaigns',
+  'campaign_runs',
+  'campaign_audience',
+  'messages',
+  'message_events',
+  'events',
+  'attributions',
+  'ga_sessions',
+  'webhooks_inbound',
+] as const satisfies readonly (keyof Database)[];

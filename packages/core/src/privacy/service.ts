@@ -114,41 +114,42 @@ export async function exportCustomer(
   registry: CustomerDataRegistry,
   customerId: string,
 ): Promise<CustomerExport> {
-  const startsTransaction = !scope.db.isTransaction;
-  return inTransaction(scope, async (tx) => {
-    // One snapshot for all the reads below, so the tables agree with each other. Only the
-    // transaction's first statement may set this; a caller's outer transaction keeps its own.
-    if (startsTransaction)
-      await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`.execute(tx.db);
-    const customer = await getCustomer(tx, customerId);
-    const who = customerRef(tx.organizationId, customer);
-    const { has_embedding } = await tx.db
-      .selectFrom('customers')
-      .select(sql<boolean>`embedding IS NOT NULL`.as('has_embedding'))
-      .where('id', '=', customer.id)
-      .executeTakeFirstOrThrow();
-    const tables: Record<string, Array<Record<string, unknown>>> = {};
-    for (const entry of registry.tables) {
-      if ('omit' in entry.export) continue;
-      tables[entry.export.as] = (await exportRows(entry, who).execute(tx.db)).rows;
-    }
-    const document = {
-      format: CUSTOMER_EXPORT_FORMAT,
-      version: 1,
-      exported_at: tx.clock.now(),
-      organization_id: tx.organizationId,
-      customer: { ...customer, has_embedding },
-      ...tables,
-    } as CustomerExport;
-    // Who exported whom and how much: counts only, never the data itself.
-    await recordAudit(tx, {
-      action: 'customer.export',
-      entity: 'customer',
-      entityId: customer.id,
-      after: { rows: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, v.length])) },
-    });
-    return document;
-  });
+  // One snapshot for all the reads below, so the tables agree with each other (a caller's
+  // outer transaction keeps its own isolation).
+  return inTransaction(
+    scope,
+    async (tx) => {
+      const customer = await getCustomer(tx, customerId);
+      const who = customerRef(tx.organizationId, customer);
+      const { has_embedding } = await tx.db
+        .selectFrom('customers')
+        .select(sql<boolean>`embedding IS NOT NULL`.as('has_embedding'))
+        .where('id', '=', customer.id)
+        .executeTakeFirstOrThrow();
+      const tables: Record<string, Array<Record<string, unknown>>> = {};
+      for (const entry of registry.tables) {
+        if ('omit' in entry.export) continue;
+        tables[entry.export.as] = (await exportRows(entry, who).execute(tx.db)).rows;
+      }
+      const document = {
+        format: CUSTOMER_EXPORT_FORMAT,
+        version: 1,
+        exported_at: tx.clock.now(),
+        organization_id: tx.organizationId,
+        customer: { ...customer, has_embedding },
+        ...tables,
+      } as CustomerExport;
+      // Who exported whom and how much: counts only, never the data itself.
+      await recordAudit(tx, {
+        action: 'customer.export',
+        entity: 'customer',
+        entityId: customer.id,
+        after: { rows: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, v.length])) },
+      });
+      return document;
+    },
+    { isolationLevel: 'repeatable read' },
+  );
 }
 
 /** Rows a raw statement changed. */

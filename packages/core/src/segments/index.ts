@@ -55,6 +55,7 @@ export function parseRule(input: unknown): Rule {
 
 export const segmentsModule = defineModule({
   name: 'segments',
+  tenantTables: ['segments'],
   permissions: segmentPermissions,
   errorStatus: {
     SEGMENT_NOT_FOUND: 404,

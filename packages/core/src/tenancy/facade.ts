@@ -52,7 +52,7 @@ export interface TenancyFacade {
 
 export function tenancyFacade({ on, deps, actor }: FacadeContext<TenancyAction>): TenancyFacade {
   return {
-    role: () => resolveRole(deps.db, actor),
+    role: () => resolveRole(deps.database.tenant(actor.organizationId), actor),
     me: on('profile.read', getMe),
     organization: {
       get: on('organization.read', getOrganization),

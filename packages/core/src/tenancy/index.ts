@@ -27,6 +27,7 @@ export {
 
 export const tenancyModule = defineModule({
   name: 'tenancy',
+  tenantTables: ['organizations', 'memberships'],
   permissions: tenancyPermissions,
   errorStatus: {
     NOT_A_MEMBER: 403,

@@ -7,4 +7,10 @@ export interface MigrationContext {
    * @default 1536
    */
   embeddingDimensions: number;
+  /**
+   * Whether migrations create the roles and row-level-security policies
+   * (`db/row-level-security.ts`). A database migrated without them stays without them.
+   * @default true
+   */
+  rowLevelSecurity: boolean;
 }

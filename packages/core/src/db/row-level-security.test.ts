@@ -1,0 +1,178 @@
+/**
+ * Row-level security, checked in the database itself: the application role sees and writes
+ * only its organization's rows even when a query forgets the filter; the system role sees
+ * all; every table that holds tenant data is declared by a module and carries both
+ * policies; `rowLevelSecurity: false` migrates without them and still works.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  createTestGreenTrack,
+  databaseKind,
+  makeOrganization,
+} from '../../test/harness.js';
+import { createGreenTrack, type GreenTrack } from '../index.js';
+import { tenantTables } from '../modules.js';
+import { MIGRATION_TABLE } from './migrator.js';
+import { APP_ROLE, SYSTEM_ROLE } from './row-level-security.js';
+
+let gt: GreenTrack;
+let cleanup: () => Promise<void>;
+let orgA: string;
+let orgB: string;
+
+beforeAll(async () => {
+  ({ gt, cleanup } = await createTestGreenTrack());
+  const a = await makeOrganization(gt, 'A');
+  const b = await makeOrganization(gt, 'B');
+  orgA = a.organization.id;
+  orgB = b.organization.id;
+  const ownerA = gt.as({ userId: a.owner.id, organizationId: orgA });
+  const ownerB = gt.as({ userId: b.owner.id, organizationId: orgB });
+  for (const [org, name] of [
+    [ownerA, 'Ada'],
+    [ownerB, 'Bea'],
+    [ownerB, 'Bob'],
+  ] as const) {
+    await org.customers.create({
+      type: 'customer',
+      name,
+      email: `${name}@example.com`,
+      tags: ['vip'],
+    });
+  }
+});
+
+afterAll(() => cleanup());
+
+describe(`row-level security [${databaseKind}]`, () => {
+  it('confines a query without the organization filter to the organization of the transaction', async () => {
+    const tenant = gt.database.tenant(orgA);
+    // No `where organization_id`: the policy alone decides.
+    const customers = await tenant
+      .selectFrom('customers')
+      .select(['name', 'organization_id'])
+      .execute();
+    expect(customers).toEqual([{ name: 'Ada', organization_id: orgA }]);
+    const tags = await tenant.selectFrom('tags').select('organization_id').execute();
+    expect(tags.map((t) => t.organization_id)).toEqual([orgA]);
+    // Through the parent: customer_tags has no organization_id of its own.
+    const links = await tenant.selectFrom('customer_tags').select('customer_id').execute();
+    expect(links).toHaveLength(1);
+    const organizations = await tenant.selectFrom('organizations').select('id').execute();
+    expect(organizations).toEqual([{ id: orgA }]);
+
+    const who = await sql<{ user: string; org: string }>`
+      SELECT current_user AS user, current_setting('greentrack.organization_id') AS org`.execute(
+      tenant,
+    );
+    expect(who.rows).toEqual([{ user: APP_ROLE, org: orgA }]);
+  });
+
+  it('refuses writes into another organization and leaves its rows untouched', async () => {
+    const tenant = gt.database.tenant(orgA);
+    await expect(
+      tenant
+        .insertInto('customers')
+        .values({ organization_id: orgB, type: 'lead', name: 'Mallory' })
+        .execute(),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await tenant
+      .updateTable('customers')
+      .set({ notes: 'touched' })
+      .executeTakeFirst();
+    expect(updated.numUpdatedRows).toBe(1n);
+    const deleted = await tenant
+      .deleteFrom('tags')
+      .where('organization_id', '=', orgB)
+      .executeTakeFirst();
+    expect(deleted.numDeletedRows).toBe(0n);
+    const bNotes = await gt.database.tenant(orgB).selectFrom('customers').select('notes').execute();
+    expect(bNotes).toEqual([{ notes: null }, { notes: null }]);
+  });
+
+  it('keeps the organization inside its transaction: the next unit of work starts clean', async () => {
+    await gt.database.tenant(orgA).selectFrom('customers').select('id').execute();
+    const { rows } = await sql<{ org: string | null; user: string }>`
+      SELECT current_setting('greentrack.organization_id', true) AS org, current_user AS user`.execute(
+      gt.db,
+    );
+    expect(rows[0]?.org ?? '').toBe('');
+    expect(rows[0]?.user).not.toBe(APP_ROLE);
+  });
+
+  it('sees every organization on the named system path', async () => {
+    const system = gt.database.system('the test counts every organization');
+    const { count } = await system
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(3);
+    const who = await sql<{ user: string }>`SELECT current_user AS user`.execute(system);
+    expect(who.rows[0]?.user).toBe(SYSTEM_ROLE);
+  });
+
+  it('rejects an organization id that is not a UUID before anything is sent', async () => {
+    await expect(
+      gt.database
+        .tenant("x'; DROP TABLE customers; --")
+        .selectFrom('customers')
+        .select('id')
+        .execute(),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('gives every table that holds tenant data both policies, and every such table is declared by a module', async () => {
+    const { rows } = await sql<{
+      table: string;
+      enabled: boolean;
+      forced: boolean;
+      policies: string[] | null;
+    }>`
+      SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+             (SELECT array_agg(p.polname || ':' || array_to_string(ARRAY(
+                       SELECT rolname FROM pg_roles WHERE oid = ANY (p.polroles)), ',')
+                     ORDER BY p.polname)
+                FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+        FROM pg_class c
+       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+       ORDER BY c.relname`.execute(gt.db);
+    // Not tenant data: users belong to no one organization; the migration bookkeeping.
+    const exempt = new Set(['users', MIGRATION_TABLE, `${MIGRATION_TABLE}_lock`]);
+    const tables = rows.filter((r) => !exempt.has(r.table));
+    expect(tables.map((t) => t.table).sort()).toEqual([...tenantTables].sort());
+    for (const table of tables) {
+      expect(table, table.table).toMatchObject({
+        enabled: true,
+        forced: true,
+        policies: [`greentrack_system:${SYSTEM_ROLE}`, `greentrack_tenant:${APP_ROLE}`],
+      });
+    }
+  });
+});
+
+describe(`rowLevelSecurity: false [${databaseKind}]`, () => {
+  it('migrates without roles or policies and works as the login', async () => {
+    const database = await createTestDatabase({ migrated: false });
+    const plain = await createGreenTrack({ database: database.options, rowLevelSecurity: false });
+    try {
+      await plain.migrate();
+      const { rows } = await sql<{ policies: string }>`
+        SELECT count(*)::text AS policies FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+         WHERE c.relnamespace = current_schema()::regnamespace`.execute(plain.db);
+      expect(rows[0]?.policies).toBe('0');
+      const { organization, owner } = await makeOrganization(plain, 'Plain');
+      const org = plain.as({ userId: owner.id, organizationId: organization.id });
+      await org.customers.create({ type: 'lead', name: 'Pat', tags: ['new'] });
+      expect((await org.customers.list()).items.map((c) => c.name)).toEqual(['Pat']);
+      const who = await sql<{ user: string }>`SELECT current_user AS user`.execute(
+        plain.database.tenant(organization.id),
+      );
+      expect(who.rows[0]?.user).not.toBe(APP_ROLE);
+    } finally {
+      await plain.close();
+      await database.drop();
+    }
+  });
+});

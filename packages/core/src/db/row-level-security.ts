@@ -1,0 +1,120 @@
+/**
+ * Row-level security: the roles GreenTrack's work runs as, and the policies that confine a
+ * tenant table to the organization of the current transaction.
+ *
+ * - `greentrack_app` does tenant work. Its policy on each tenant table admits the rows of
+ *   the organization named by the transaction-local setting `greentrack.organization_id`,
+ *   for reading and for writing, and nothing when the setting is empty.
+ * - `greentrack_system` does host work that spans organizations (the embedding worker,
+ *   re-embedding, key rotation, creating organizations, refreshing the dashboards). Its
+ *   policy admits every row; code reaches it only through `DatabaseAccess.system(why)`.
+ * - The login that connects and migrates owns the tables. `FORCE ROW LEVEL SECURITY` makes
+ *   the policies bind it too: a query on the raw login connection sees no tenant row unless
+ *   the login is a superuser (or has BYPASSRLS).
+ *
+ * Both roles are NOLOGIN and hold no attribute: the login switches to one with a
+ * transaction-local `SET ROLE` (see `access.ts`). Migrations add the policy of every new
+ * tenant table with `protectTenantTables`, in the migration that creates the table.
+ */
+import { type Kysely, sql } from 'kysely';
+
+/** The role tenant work runs as. */
+export const APP_ROLE = 'greentrack_app';
+/** The role cross-organization host work runs as. */
+export const SYSTEM_ROLE = 'greentrack_system';
+/** The transaction-local setting that names the organization of the current work. */
+export const ORGANIZATION_SETTING = 'greentrack.organization_id';
+
+/** The organization of the current transaction; NULL (no row matches) when unset. */
+const currentOrganization = `NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid`;
+
+/**
+ * How a tenant table's rows name their organization: its own `organization_id` column
+ * (`'organization_id'`), its `id` (the `organizations` table), or a parent row reached by a
+ * foreign key (tables without the column: `customer_tags` through `customers`, …).
+ */
+export type TenantKey =
+  | 'organization_id'
+  | 'id'
+  | {
+      /** The referencing column of this table. */
+      column: string;
+      /** The parent table, itself a tenant table. */
+      parent: string;
+      /** How the parent names its organization. */
+      parentKey: TenantKey;
+    };
+
+/** The SQL condition "this row of `table` belongs to the current organization". */
+function belongsToCurrentOrganization(table: string, key: TenantKey): string {
+  if (key === 'organization_id') return `${table}.organization_id = ${currentOrganization}`;
+  if (key === 'id') return `${table}.id = ${currentOrganization}`;
+  // The parent's own policy would filter the subquery too; spelling the condition out
+  // keeps the plan an index probe on the parent's primary key.
+  const parent = `${key.parent}_of_${table}`;
+  return `EXISTS (SELECT 1 FROM ${key.parent} ${parent} WHERE ${parent}.id = ${table}.${key.column} AND ${belongsToCurrentOrganization(parent, key.parentKey)})`;
+}
+
+/** Creates the two roles (once per cluster) and lets the migrating login switch to them. */
+export async function createRoles(db: Kysely<unknown>): Promise<void> {
+  for (const role of [APP_ROLE, SYSTEM_ROLE]) {
+    // Roles are cluster-wide: another database (or a concurrent migration) may have made it.
+    await sql
+      .raw(
+        `DO $$ BEGIN
+           CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+         END $$`,
+      )
+      .execute(db);
+    await sql.raw(`GRANT ${role} TO CURRENT_USER`).execute(db);
+  }
+  await sql
+    .raw(
+      `DO $$ BEGIN
+         EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${APP_ROLE}, ${SYSTEM_ROLE}', current_schema());
+       END $$`,
+    )
+    .execute(db);
+}
+
+/**
+ * Turns row-level security on for tenant tables: `ENABLE` + `FORCE`, the app role's policy
+ * (its organization's rows only) and the system role's (every row), and the table grants
+ * both roles need. Call it from the migration that creates the tables.
+ */
+export async function protectTenantTables(
+  db: Kysely<unknown>,
+  tables: Readonly<Record<string, TenantKey>>,
+): Promise<void> {
+  for (const [table, key] of Object.entries(tables)) {
+    const mine = belongsToCurrentOrganization(table, key);
+    await sql
+      .raw(
+        `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+         ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
+         CREATE POLICY greentrack_tenant ON ${table} TO ${APP_ROLE} USING (${mine}) WITH CHECK (${mine});
+         CREATE POLICY greentrack_system ON ${table} TO ${SYSTEM_ROLE} USING (true) WITH CHECK (true);
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE}, ${SYSTEM_ROLE};`,
+      )
+      .execute(db);
+  }
+}
+
+/** Undoes `protectTenantTables` (a migration's `down`). */
+export async function unprotectTenantTables(
+  db: Kysely<unknown>,
+  tables: readonly string[],
+): Promise<void> {
+  for (const table of tables) {
+    await sql
+      .raw(
+        `DROP POLICY IF EXISTS greentrack_tenant ON ${table};
+         DROP POLICY IF EXISTS greentrack_system ON ${table};
+         ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY;
+         ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY;
+         REVOKE ALL ON ${table} FROM ${APP_ROLE}, ${SYSTEM_ROLE};`,
+      )
+      .execute(db);
+  }
+}
