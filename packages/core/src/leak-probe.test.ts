@@ -1,0 +1,260 @@
+/**
+ * The leak probe (issue 9, item 5): every method of the tenant facade, run for organization
+ * A while organization B has rows in every tenant table. The facade is built over a
+ * database access that records any way out of A — `system(…)`, the raw login connection,
+ * or a tenant connection for another organization — and every answer (or error) is
+ * searched for B's ids and names. B's rows must be the same afterwards.
+ *
+ * Row-level security is on, so even a query that forgets `where organization_id` cannot
+ * return B's rows; the probe proves each method actually runs under it (a method that
+ * reached for the system path or the login would be caught here before any route exists
+ * for it). Adding a facade method without a row in `calls` fails the coverage test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestGreenTrack, databaseKind, makeOrganization, makeUser } from '../test/harness.js';
+import { seedCustomerHistory } from '../test/history-fixture.js';
+import { organizationRows } from '../test/rows.js';
+import type { DatabaseAccess } from './db/access.js';
+import type { GreenTrack } from './greentrack.js';
+import { customerData } from './modules.js';
+import { hashingEmbedder } from './providers/hashing-embedder.js';
+import { createKeyring } from './secrets/index.js';
+import { createTenantFacade, type TenantFacade } from './tenant.js';
+
+const SECRET = 'leak-probe-secret-0123456789abcdef012345';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** What a call may use: A's facade and ids of A's rows it can consume. */
+interface Fixture {
+  gt: GreenTrack;
+  org: TenantFacade;
+  customerId: string;
+  segmentId: string;
+  integrationId: string;
+  newCustomer(): Promise<string>;
+}
+
+type Call = (f: Fixture) => Promise<unknown>;
+
+/** One row per facade method: a valid call in A. */
+const calls: Record<string, Call> = {
+  role: (f) => f.org.role(),
+  me: (f) => f.org.me(),
+  'organization.get': (f) => f.org.organization.get(),
+  'organization.update': (f) => f.org.organization.update({ name: 'A renamed' }),
+  'memberships.list': (f) => f.org.memberships.list(),
+  'memberships.add': async (f) =>
+    f.org.memberships.add({ userId: (await makeUser(f.gt, 'probe')).id, role: 'staff' }),
+  'memberships.updateRole': async (f) => {
+    const m = await f.org.memberships.add({ userId: (await makeUser(f.gt)).id, role: 'staff' });
+    return f.org.memberships.updateRole(m.id, { role: 'admin' });
+  },
+  'memberships.remove': async (f) => {
+    const m = await f.org.memberships.add({ userId: (await makeUser(f.gt)).id, role: 'staff' });
+    return f.org.memberships.remove(m.id);
+  },
+  'auditLog.list': (f) => f.org.auditLog.list({ limit: 200 }),
+  'customers.list': (f) => f.org.customers.list({ limit: 200 }),
+  'customers.get': (f) => f.org.customers.get(f.customerId),
+  'customers.create': (f) =>
+    f.org.customers.create({ type: 'lead', name: 'Probe Lead', tags: ['vip', 'probe'] }),
+  'customers.update': (f) => f.org.customers.update(f.customerId, { notes: 'probed' }),
+  'customers.remove': async (f) => f.org.customers.remove(await f.newCustomer()),
+  // Matches by email and phone across the organization's customers: B's share them.
+  'customers.import': (f) =>
+    f.org.customers.import(
+      'name,email,phone,tags\nShared Email,shared@example.com,+14155550100,vip\n',
+    ),
+  'customers.timeline': (f) => f.org.customers.timeline(f.customerId, { limit: 100 }),
+  'customers.export': (f) => f.org.customers.export(f.customerId),
+  'customers.erase': async (f) => f.org.customers.erase(await f.newCustomer()),
+  'consent.get': (f) => f.org.consent.get(f.customerId),
+  'consent.set': (f) => f.org.consent.set(f.customerId, 'sms', 'subscribed', { source: 'probe' }),
+  'consent.policy.get': (f) => f.org.consent.policy.get(),
+  'consent.policy.set': (f) => f.org.consent.policy.set({ sms: 'opt_in' }),
+  'integrations.list': (f) => f.org.integrations.list(),
+  'integrations.get': (f) => f.org.integrations.get(f.integrationId),
+  'integrations.create': (f) =>
+    f.org.integrations.create({ provider: 'postmark', name: 'probe', credentials: { token: 't' } }),
+  'integrations.update': (f) => f.org.integrations.update(f.integrationId, { name: 'renamed' }),
+  'integrations.remove': async (f) =>
+    f.org.integrations.remove(
+      (
+        await f.org.integrations.create({
+          provider: 'twilio',
+          name: 'gone',
+          credentials: { apiKey: 'x' },
+        })
+      ).id,
+    ),
+  'segments.list': (f) => f.org.segments.list(),
+  'segments.get': (f) => f.org.segments.get(f.segmentId),
+  'segments.create': (f) =>
+    f.org.segments.create({
+      name: 'Probe segment',
+      rule: { field: 'tags', op: 'has_any', values: ['vip'] },
+    }),
+  'segments.update': (f) => f.org.segments.update(f.segmentId, { name: 'Renamed segment' }),
+  'segments.remove': async (f) =>
+    f.org.segments.remove(
+      (
+        await f.org.segments.create({
+          name: 'Gone',
+          rule: { field: 'type', op: 'eq', value: 'lead' },
+        })
+      ).id,
+    ),
+  'segments.preview': (f) => f.org.segments.preview(f.segmentId, { sampleSize: 50 }),
+  'segments.previewDraft': (f) =>
+    f.org.segments.previewDraft({
+      rule: {
+        any: [
+          { field: 'tags', op: 'has_any', values: ['vip'] },
+          { field: 'email_domain', op: 'eq', value: 'example.com' },
+          { field: 'consent', op: 'subscribed', channel: 'email' },
+          { field: 'overdue_amount', op: 'gt', value: 0 },
+          { field: 'paid_total', op: 'gt', value: 0, days: 3650 },
+          { field: 'invoice_count', op: 'gt', value: 0, days: 3650 },
+          { field: 'last_paid', op: 'older_than', days: 1 },
+          { field: 'never_paid' },
+          { field: 'invoice_status', op: 'has', value: 'paid' },
+          { field: 'engagement', op: 'opened', days: 3650 },
+          { field: 'engagement', op: 'not_messaged', days: 1 },
+          { field: 'event', name: 'booking_request', op: 'at_least', value: 1, days: 3650 },
+        ],
+      },
+    }),
+};
+
+/** The facade's methods, as dotted paths (`consent.policy.set`). */
+function methodsOf(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, member]) => {
+    if (typeof member === 'function') return [`${prefix}${key}`];
+    if (member && typeof member === 'object' && key !== 'actor')
+      return methodsOf(member as object, `${prefix}${key}.`);
+    return [];
+  });
+}
+
+/** Records every way the facade's work could leave organization `mine`. */
+function probingAccess(real: DatabaseAccess, mine: string, exits: string[]): DatabaseAccess {
+  return {
+    rowLevelSecurity: real.rowLevelSecurity,
+    get login() {
+      exits.push('the login connection');
+      return real.login;
+    },
+    tenant: (organizationId) => {
+      if (organizationId !== mine) exits.push(`tenant(${organizationId})`);
+      return real.tenant(organizationId);
+    },
+    system: (why) => {
+      exits.push(`system('${why}')`);
+      return real.system(why);
+    },
+  };
+}
+
+/** A's and B's owners, customers sharing an email and a phone, history in every table. */
+async function seedOrganization(gt: GreenTrack, name: string, key: string) {
+  const { organization, owner } = await makeOrganization(gt, name);
+  const org = gt.as({ userId: owner.id, organizationId: organization.id });
+  const shared = await org.customers.create({
+    type: 'customer',
+    name: `${name} Shared`,
+    email: 'shared@example.com',
+    phone: '+14155550100',
+    tags: ['vip'],
+  });
+  await org.consent.set(shared.id, 'email', 'subscribed');
+  const history = await seedCustomerHistory(gt, org, {
+    key,
+    base: '2026-03-02T10:00:00.000Z',
+    // The same ZeroInvoice id in both organizations: a join on it alone would cross over.
+    externalInvoiceId: 'INV-SHARED-1',
+  });
+  const segment = await org.segments.create({
+    name: `${name} VIPs`,
+    rule: { field: 'tags', op: 'has_any', values: ['vip'] },
+  });
+  const integration = await org.integrations.create({
+    provider: 'sendgrid',
+    name: `${name} mail`,
+    credentials: { apiKey: `SG.${key}` },
+  });
+  return { organization, owner, org, history, segment, integration };
+}
+
+describe(`leak probe: every facade method in A, with B's rows in every table [${databaseKind}]`, () => {
+  let gt: GreenTrack;
+  let cleanup: () => Promise<void>;
+  let fixture: Fixture;
+  let bystander: string;
+  const exits: string[] = [];
+
+  beforeAll(async () => {
+    ({ gt, cleanup } = await createTestGreenTrack({ secret: SECRET }));
+    const a = await seedOrganization(gt, 'Alpha', 'ALPHA');
+    const b = await seedOrganization(gt, 'Bravo', 'BRAVO');
+    bystander = b.organization.id;
+    const actor = { userId: a.owner.id, organizationId: a.organization.id };
+    const org = createTenantFacade(
+      {
+        database: probingAccess(gt.database, a.organization.id, exits),
+        clock: gt.clock,
+        emit: () => {},
+        keyring: () => createKeyring(SECRET),
+        embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
+        customerData,
+      },
+      actor,
+    );
+    fixture = {
+      gt,
+      org,
+      customerId: a.history.customer.id,
+      segmentId: a.segment.id,
+      integrationId: a.integration.id,
+      newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
+    };
+  });
+  afterAll(() => cleanup());
+
+  it('has a call for every facade method, and none for a method that is gone', () => {
+    expect(Object.keys(calls).sort()).toEqual(methodsOf(fixture.org).sort());
+  });
+
+  it('reads and writes nothing of B, and never leaves A', async () => {
+    // Sanity: B really has rows in every tenant table the probe is about.
+    const before = await organizationRows(gt.db, bystander);
+    const empty = Object.entries(before).filter(([, rows]) => rows.length === 0);
+    expect(empty.map(([table]) => table)).toEqual([]);
+    const bIds = new Set(
+      Object.values(before)
+        .flat()
+        .flatMap((row) => row.match(UUID) ?? []),
+    );
+    const bNames = ['Bravo', 'BRAVO', 'zelda.bravo'];
+
+    const leaks: string[] = [];
+    for (const [method, call] of Object.entries(calls)) {
+      let answer: unknown;
+      try {
+        answer = await call(fixture);
+      } catch (error) {
+        leaks.push(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      const text = JSON.stringify(answer, (_key, value) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
+      const ids = (text?.match(UUID) ?? []).filter((id) => bIds.has(id));
+      const names = bNames.filter((name) => text?.includes(name));
+      if (ids.length > 0 || names.length > 0)
+        leaks.push(`${method} answered with B's ${[...ids, ...names].join(', ')}`);
+    }
+    expect(leaks).toEqual([]);
+    expect(exits).toEqual([]);
+    expect(await organizationRows(gt.db, bystander)).toEqual(before);
+  });
+});
