@@ -570,5 +570,88 @@ export const segmentsRulesBench: Bench = {
       ratio: membersValue / membersBaseline,
       note: `${expected} rows per INSERT … SELECT, ${serviceInsertWarm ? `p50 of ${memberRuns} (${serviceP50.toFixed(0)} vs ${handP50.toFixed(0)} ms)` : `service ${overBudget}: value and ratio are upper bounds`}; goal ≥ 0.9; ratio = service ÷ hand-written SQL`,
     });
+
+    // ---- rls.* : the same service statements with row-level security on vs off ----------
+    // On: the scope's database is `gt.database.tenant(org)` — every statement in a
+    // transaction begun as greentrack_app with the organization set, so each tenant table's
+    // policy is part of the plan. Off: the login, a superuser here, which policies do not
+    // bind. Same statements, same data, alternating sides.
+    if (!serviceWarm || !serviceInsertWarm) {
+      log('rls.*: skipped, the service statements ran over budget');
+      return;
+    }
+    await sql`GRANT SELECT, INSERT, DELETE, TRUNCATE ON segment_members_scratch TO greentrack_app`.execute(
+      db,
+    );
+    const secured: Scope = { ...scope, db: gt.database.tenant(org) };
+    const plainCount = await countSegmentMembers(secured, { rule });
+    if (plainCount !== expected) throw new Error(`RLS count ${plainCount} ≠ ${expected}`);
+    log(
+      `plan of the service count under RLS:\n    ${planSummary(
+        await secured.db.transaction().execute(async (trx) => explain(trx, serviceCountSql)),
+      )}`,
+    );
+    const rlsOn: number[] = [];
+    const rlsOff: number[] = [];
+    for (let run = 0; run < countRuns; run++) {
+      await alternate(run, [
+        async () => {
+          const { ms, result } = await timed(() => countSegmentMembers(secured, { rule }));
+          if (result !== expected) throw new Error(`RLS count ${result} ≠ ${expected}`);
+          rlsOn.push(ms);
+        },
+        async () => {
+          const { ms, result } = await timed(() => countSegmentMembers(scope, { rule }));
+          if (result !== expected) throw new Error(`count ${result} ≠ ${expected}`);
+          rlsOff.push(ms);
+        },
+      ]);
+    }
+    log(`count runs (ms): RLS on ${show(rlsOn)}; RLS off ${show(rlsOff)}`);
+    const countOn = percentile(rlsOn, 50);
+    const countOff = percentile(rlsOff, 50);
+    record({
+      name: 'rls.segments_count_overhead',
+      value: countOn,
+      unit: 'ms',
+      baseline: countOff,
+      ratio: countOff / countOn,
+      note: `p50 of ${countRuns}: segments.count with RLS on (value) vs off (baseline); ${((countOn / countOff - 1) * 100).toFixed(1)} % slower; goal ≤ 10 % (ratio ≥ 0.91)`,
+    });
+
+    const insertOn: number[] = [];
+    const insertOff: number[] = [];
+    for (let run = 0; run < memberRuns; run++) {
+      await alternate(run, [
+        async () => {
+          await truncate();
+          const { ms, result } = await timed(() =>
+            serviceInsert(secured).executeTakeFirstOrThrow(),
+          );
+          if (Number(result.numInsertedOrUpdatedRows) !== expected)
+            throw new Error('RLS members differ');
+          insertOn.push(ms);
+        },
+        async () => {
+          await truncate();
+          const { ms, result } = await timed(() => serviceInsert(scope).executeTakeFirstOrThrow());
+          if (Number(result.numInsertedOrUpdatedRows) !== expected)
+            throw new Error('members differ');
+          insertOff.push(ms);
+        },
+      ]);
+    }
+    await truncate();
+    log(`INSERT … SELECT runs (ms): RLS on ${show(insertOn)}; RLS off ${show(insertOff)}`);
+    const membersOn = expected / (percentile(insertOn, 50) / 1000);
+    const membersOff = expected / (percentile(insertOff, 50) / 1000);
+    record({
+      name: 'rls.segments_members_overhead',
+      value: membersOn,
+      unit: 'rows/s',
+      baseline: membersOff,
+      ratio: membersOn / membersOff,
+      note: `p50 of ${memberRuns}: segments.members with RLS on (value) vs off (baseline); ${((membersOff / membersOn - 1) * 100).toFixed(1)} % slower; goal ≤ 10 % (ratio ≥ 0.91)`,
+    });
   },
 };

@@ -4,14 +4,18 @@
  * all; every table that holds tenant data is declared by a module and carries both
  * policies; `rowLevelSecurity: false` migrates without them and still works.
  */
+
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createTestDatabase,
   createTestGreenTrack,
   databaseKind,
   makeOrganization,
 } from '../../test/harness.js';
+import { withDatabase } from '../../test/target.js';
 import { createGreenTrack, type GreenTrack } from '../index.js';
 import { tenantTables } from '../modules.js';
 import { MIGRATION_TABLE } from './migrator.js';
@@ -173,6 +177,62 @@ describe(`rowLevelSecurity: false [${databaseKind}]`, () => {
     } finally {
       await plain.close();
       await database.drop();
+    }
+  });
+});
+
+const target = inject('greentrackDatabase');
+
+/**
+ * The host most deployments are: a login that owns its database but is no superuser. Only
+ * on a Postgres server (PGlite has one user, a superuser).
+ */
+describe.runIf(target.kind === 'postgres')('a non-superuser login [postgres]', () => {
+  it('migrates with CREATEROLE, works through the roles, and its raw connection sees no tenant rows', async () => {
+    if (target.kind !== 'postgres') return;
+    const suffix = randomBytes(4).toString('hex');
+    const login = `gt_login_${suffix}`;
+    const database = `${target.databasePrefix}_login_${suffix}`;
+    const admin = async (url: string, statement: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(target.adminUrl, `CREATE ROLE ${login} LOGIN PASSWORD 'pw' CREATEROLE`);
+    await admin(target.adminUrl, `CREATE DATABASE ${database} OWNER ${login}`);
+    // Extensions need a superuser; a DBA installs them once.
+    await admin(
+      withDatabase(target.adminUrl, database),
+      'CREATE EXTENSION vector; CREATE EXTENSION citext; CREATE EXTENSION pg_trgm',
+    );
+    const url = new URL(withDatabase(target.adminUrl, database));
+    url.username = login;
+    url.password = 'pw';
+    const host = await createGreenTrack({ database: { url: url.toString(), maxConnections: 2 } });
+    try {
+      await host.migrate();
+      const { organization, owner } = await makeOrganization(host, 'Hosted');
+      const org = host.as({ userId: owner.id, organizationId: organization.id });
+      await org.customers.create({ type: 'customer', name: 'Hana', tags: ['vip'] });
+      expect((await org.customers.list()).items.map((c) => c.name)).toEqual(['Hana']);
+      // The login owns the tables, and FORCE binds owners: no policy admits it.
+      expect(await host.db.selectFrom('customers').select('id').execute()).toEqual([]);
+      expect(
+        await host.database
+          .tenant(organization.id)
+          .selectFrom('customers')
+          .select('name')
+          .execute(),
+      ).toEqual([{ name: 'Hana' }]);
+      await host.refreshMaterializedViews({ concurrently: true });
+    } finally {
+      await host.close();
+      await admin(target.adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin(target.adminUrl, `DROP ROLE IF EXISTS ${login}`);
     }
   });
 });

@@ -7,7 +7,8 @@
  *   for reading and for writing, and nothing when the setting is empty.
  * - `greentrack_system` does host work that spans organizations (the embedding worker,
  *   re-embedding, key rotation, creating organizations, refreshing the dashboards). Its
- *   policy admits every row; code reaches it only through `DatabaseAccess.system(why)`.
+ *   policy admits every row while the role is in effect; code reaches it only through
+ *   `DatabaseAccess.system(why)`.
  * - The login that connects and migrates owns the tables. `FORCE ROW LEVEL SECURITY` makes
  *   the policies bind it too: a query on the raw login connection sees no tenant row unless
  *   the login is a superuser (or has BYPASSRLS).
@@ -24,6 +25,13 @@ export const APP_ROLE = 'greentrack_app';
 export const SYSTEM_ROLE = 'greentrack_system';
 /** The transaction-local setting that names the organization of the current work. */
 export const ORGANIZATION_SETTING = 'greentrack.organization_id';
+
+/**
+ * True only while the role actually is `greentrack_system`. A policy applies to its role's
+ * members too, and the login is a member (so it can switch): `USING (true)` would let the
+ * raw login connection see everything.
+ */
+const actingAsSystem = `current_user = '${SYSTEM_ROLE}'`;
 
 /** The organization of the current transaction; NULL (no row matches) when unset. */
 const currentOrganization = `NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid`;
@@ -55,19 +63,29 @@ function belongsToCurrentOrganization(table: string, key: TenantKey): string {
   return `EXISTS (SELECT 1 FROM ${key.parent} ${parent} WHERE ${parent}.id = ${table}.${key.column} AND ${belongsToCurrentOrganization(parent, key.parentKey)})`;
 }
 
-/** Creates the two roles (once per cluster) and lets the migrating login switch to them. */
+/**
+ * Creates the two roles (once per cluster) and lets the migrating login switch to them.
+ * Roles a DBA created and granted beforehand are used as they are, so a login without
+ * `CREATEROLE` can migrate too.
+ */
 export async function createRoles(db: Kysely<unknown>): Promise<void> {
   for (const role of [APP_ROLE, SYSTEM_ROLE]) {
     // Roles are cluster-wide: another database (or a concurrent migration) may have made it.
     await sql
       .raw(
         `DO $$ BEGIN
-           CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+             BEGIN
+               CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END;
+           END IF;
+           IF NOT pg_has_role(current_user, '${role}', 'MEMBER') THEN
+             GRANT ${role} TO CURRENT_USER;
+           END IF;
          END $$`,
       )
       .execute(db);
-    await sql.raw(`GRANT ${role} TO CURRENT_USER`).execute(db);
   }
   await sql
     .raw(
@@ -94,7 +112,7 @@ export async function protectTenantTables(
         `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
          ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;
          CREATE POLICY greentrack_tenant ON ${table} TO ${APP_ROLE} USING (${mine}) WITH CHECK (${mine});
-         CREATE POLICY greentrack_system ON ${table} TO ${SYSTEM_ROLE} USING (true) WITH CHECK (true);
+         CREATE POLICY greentrack_system ON ${table} TO ${SYSTEM_ROLE} USING (${actingAsSystem}) WITH CHECK (${actingAsSystem});
          GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${APP_ROLE}, ${SYSTEM_ROLE};`,
       )
       .execute(db);
