@@ -42,7 +42,7 @@ describe('greentrack bin, run through a node_modules/.bin-style symlink', () => 
 
   it('prints its usage', async () => {
     const { stdout } = await greentrack('--help');
-    expect(stdout).toContain('Usage: greentrack migrate [--status]');
+    expect(stdout).toContain('Usage: greentrack migrate [--status] [--no-row-level-security]');
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -3,6 +3,8 @@
  *
  *   greentrack migrate            apply pending migrations
  *   greentrack migrate --status   list applied and pending migrations
+ *   greentrack migrate --no-row-level-security
+ *                                 a first migration without roles and policies
  *
  * Target: `DATABASE_URL` when set, else the embedded database in `GREENTRACK_DATA_DIR`
  * (default ./.greentrack/data).
@@ -10,10 +12,15 @@
 import { DEFAULT_DATA_DIR } from './db/index.js';
 import { createGreenTrack } from './greentrack.js';
 
-const usage = `Usage: greentrack migrate [--status]
+const usage = `Usage: greentrack migrate [--status] [--no-row-level-security]
 
 Applies GreenTrack's migrations to DATABASE_URL, or to the embedded database in
-GREENTRACK_DATA_DIR (default ${DEFAULT_DATA_DIR}) when DATABASE_URL is unset.`;
+GREENTRACK_DATA_DIR (default ${DEFAULT_DATA_DIR}) when DATABASE_URL is unset.
+--no-row-level-security: a database migrated for the first time gets no roles and no
+row-level-security policies (for a login that cannot create roles); match it with
+\`rowLevelSecurity: false\` in createGreenTrack.`;
+
+const FLAGS = new Set(['--status', '--no-row-level-security']);
 
 /** Runs the CLI; returns the process exit code. */
 export async function runCli(
@@ -22,13 +29,16 @@ export async function runCli(
   out: (line: string) => void,
 ): Promise<number> {
   const [command, ...flags] = argv;
-  if (command !== 'migrate' || flags.some((f) => f !== '--status')) {
+  if (command !== 'migrate' || flags.some((f) => !FLAGS.has(f))) {
     out(usage);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   }
   const url = env.DATABASE_URL;
   const dataDir = env.GREENTRACK_DATA_DIR ?? DEFAULT_DATA_DIR;
-  const gt = await createGreenTrack({ database: url ? { url } : { dataDir } });
+  const gt = await createGreenTrack({
+    database: url ? { url } : { dataDir },
+    rowLevelSecurity: !flags.includes('--no-row-level-security'),
+  });
   try {
     const target = url ? `postgres (${redact(url)})` : `embedded PGlite (${dataDir})`;
     if (flags.includes('--status')) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, type TestDatabase } from '../../test/harness.js';
 import { createGreenTrack, type GreenTrack } from '../index.js';
@@ -78,6 +79,36 @@ describe(`greentrack CLI [${databaseKind}]`, () => {
       expect(await runCli(['migrate', '--status'], env, out)).toBe(0);
       expect(lines.filter((l) => l.includes('applied'))).toHaveLength(migrationNames.length);
       expect(await runCli(['frobnicate'], env, out)).toBe(2);
+    } finally {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates without roles and policies when told --no-row-level-security', async () => {
+    const database = await createTestDatabase({ migrated: false });
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'gt-cli-'));
+    const dataDir = join(dir, 'data');
+    const env = database.options.url
+      ? { DATABASE_URL: database.options.url }
+      : { GREENTRACK_DATA_DIR: dataDir };
+    try {
+      expect(await runCli(['migrate', '--no-row-level-security'], env, () => {})).toBe(0);
+      const gt = await createGreenTrack({
+        database: database.options.url ? database.options : { dataDir },
+        rowLevelSecurity: false,
+      });
+      try {
+        const { rows } = await sql<{ n: string }>`
+          SELECT count(*)::text AS n FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+           WHERE c.relnamespace = current_schema()::regnamespace`.execute(gt.db);
+        expect(rows[0]?.n).toBe('0');
+      } finally {
+        await gt.close();
+      }
     } finally {
       await database.drop();
       await rm(dir, { recursive: true, force: true });
