@@ -9,7 +9,13 @@ import type { Clock } from './clock.js';
 import { CommonErrorCode } from './errors.js';
 import type { Authenticate, HttpOptions } from './http/app.js';
 import type { Logger } from './http/errors.js';
+import type { OutboxOptions } from './messaging/index.js';
 import type { Embedder } from './providers/embedder.js';
+import {
+  type EmailProvider,
+  isMessagingProvider,
+  type SmsProvider,
+} from './providers/messaging.js';
 import { parseInput } from './validation.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
@@ -73,6 +79,24 @@ const httpSchema = z
     path: ['corsOrigins'],
   });
 
+const outboxSchema = z
+  .object({
+    outbox: z
+      .object({ idempotent: z.boolean().optional(), maxBatch: z.number().int().min(1).optional() })
+      .strict(),
+  })
+  .strict();
+
+/** A provider of `channel` (duck-typed), or `{ outbox: options }`. */
+const providerSchema = <C extends 'email' | 'sms'>(channel: C) =>
+  z.union([
+    z.custom<C extends 'email' ? EmailProvider : SmsProvider>(
+      (v) => isMessagingProvider(v, channel),
+      `must be an ${channel === 'email' ? 'EmailProvider' : 'SmsProvider'}: { id, channel: '${channel}', capabilities: { maxBatch, idempotent, ratePerSecond }, send() }`,
+    ),
+    outboxSchema,
+  ]);
+
 const configSchema = z
   .object({
     database: databaseSchema.optional(),
@@ -84,6 +108,13 @@ const configSchema = z
     previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).optional(),
     embeddingDimensions: z.number().int().min(1).max(16000).optional(),
     rowLevelSecurity: z.boolean().optional(),
+    providers: z
+      .object({
+        email: providerSchema('email').optional(),
+        sms: providerSchema('sms').optional(),
+      })
+      .strict()
+      .optional(),
     embedder: z
       .custom<Embedder>(
         (v) =>
@@ -154,6 +185,16 @@ export interface GreenTrackConfig {
    * @default true
    */
   rowLevelSecurity?: boolean;
+  /**
+   * Where campaign messages go. Each channel takes a provider (`sendgrid(…)`, `twilio(…)`
+   * from `@greentrack/adapters`) or `{ outbox: { idempotent? } }`, the built-in provider that
+   * records every message in the `outbox_messages` table instead of sending it (a dry run).
+   * @default { email: { outbox: {} }, sms: { outbox: {} } }
+   */
+  providers?: {
+    email?: EmailProvider | { outbox: OutboxOptions };
+    sms?: SmsProvider | { outbox: OutboxOptions };
+  };
   /**
    * Turns customer profiles into vectors, in the worker (never in a request). Its
    * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or

@@ -52,9 +52,11 @@ describe(`customer-data registry [${databaseKind}]`, () => {
     const registered: string[] = customerData.tables.map((t) => t.table).sort();
     expect(catalog.filter((t) => !registered.includes(t))).toEqual([]);
     // Registered though no key leads to customers: audit rows name the customer in JSON,
-    // payments through their invoice's external id, inbound webhooks in their raw payload.
+    // the outbox by message id or address, payments through their invoice's external id,
+    // inbound webhooks in their raw payload.
     expect(registered.filter((t) => !catalog.includes(t))).toEqual([
       'audit_log',
+      'outbox_messages',
       'payments',
       'webhooks_inbound',
     ]);

@@ -31,10 +31,12 @@ import type { Emit, GreenTrackListeners } from './events.js';
 import { createApiApp } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
 import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
+import { createOutboxProviders, type OutboxOptions } from './messaging/index.js';
 import type { ModuleDeps } from './module.js';
 import { customerData, modules } from './modules.js';
 import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
+import type { MessagingProviders } from './providers/messaging.js';
 import type { TenantActor } from './scope.js';
 import { type Credentials, createKeyring, type Keyring, SecretErrorCode } from './secrets/index.js';
 import {
@@ -49,6 +51,17 @@ import {
   type UserCreate,
 } from './tenancy/index.js';
 import { createTenantFacade, type TenantFacade } from './tenant.js';
+
+/** A configured provider, or the outbox built from its options (the default). */
+function resolveProvider<P>(
+  configured: P | { outbox: OutboxOptions } | undefined,
+  buildOutbox: (options: OutboxOptions) => P,
+): P {
+  if (configured === undefined) return buildOutbox({});
+  if (typeof configured === 'object' && configured !== null && 'outbox' in configured)
+    return buildOutbox(configured.outbox);
+  return configured;
+}
 
 /** Default dimension of the `vector` columns (OpenAI `text-embedding-3-small`). */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
@@ -84,6 +97,8 @@ export interface GreenTrack {
    * const [q] = await gt.embedder.embed(['wholesale bakery portland']);
    */
   readonly embedder: Embedder;
+  /** The email and SMS providers campaign messages go out through (default: the outbox). */
+  readonly providers: MessagingProviders;
   /**
    * Background work: the embedding queue today. Run `start()` in a long-running process, or
    * `tick()` from cron/serverless. Safe with many processes on one database.
@@ -225,8 +240,14 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
   };
+  const outbox = (options_: OutboxOptions) => createOutboxProviders(access, options_);
+  const providers: MessagingProviders = {
+    email: resolveProvider(options.providers?.email, (o) => outbox(o).email),
+    sms: resolveProvider(options.providers?.sms, (o) => outbox(o).sms),
+  };
   const moduleDeps: ModuleDeps = {
     database: access,
+    providers,
     clock,
     emit,
     keyring: getKeyring,
@@ -269,6 +290,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     migrationStatus: () => migrationStatus(db, migrationContext),
     embeddingDimensions: () => readEmbeddingDimensions(db),
     embedder,
+    providers,
     worker,
     customers: {
       reembedAll: (opts) =>

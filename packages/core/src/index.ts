@@ -94,13 +94,31 @@ export type {
   IntegrationAccountQuery,
   IntegrationAccountUpdate,
 } from './integrations/schema.js';
+export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
 export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';
-export type { Embedder, HashingEmbedderOptions } from './providers/index.js';
-export { DEFAULT_EMBEDDER_MAX_BATCH, hashingEmbedder } from './providers/index.js';
+export type {
+  EmailMessage,
+  EmailProvider,
+  Embedder,
+  HashingEmbedderOptions,
+  MessagingProviders,
+  ProviderCapabilities,
+  ProviderFailure,
+  SendContext,
+  SendResult,
+  SmsMessage,
+  SmsProvider,
+} from './providers/index.js';
+export {
+  DEFAULT_EMBEDDER_MAX_BATCH,
+  hashingEmbedder,
+  ProviderError,
+  retryAfterMs,
+} from './providers/index.js';
 export type { TenantActor } from './scope.js';
 export { SecretErrorCode } from './secrets/index.js';
 export type { SegmentsFacade } from './segments/facade.js';

@@ -206,6 +206,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         keyring: () => createKeyring(SECRET),
         embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
         customerData,
+        providers: gt.providers,
       },
       actor,
     );

@@ -17,6 +17,7 @@ import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
 import type { Embedder } from './providers/embedder.js';
+import type { MessagingProviders } from './providers/messaging.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
 
@@ -32,6 +33,8 @@ export interface ModuleDeps {
   emit: Emit;
   /** The configured embedder (segments' vector text, the embedding worker). */
   embedder: Embedder;
+  /** The email and SMS providers messages go out through (default: the outbox). */
+  providers: MessagingProviders;
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
   /** The tables that hold customer data, merged from every module's `customerData`. */

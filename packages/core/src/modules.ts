@@ -13,6 +13,7 @@ import type { Role } from './db/types.js';
 import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
+import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
@@ -30,6 +31,7 @@ export const modules = [
   integrationsModule,
   segmentsModule,
   embeddingsModule,
+  messagingModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

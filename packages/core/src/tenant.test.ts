@@ -51,6 +51,7 @@ describe(`tenant facade [${databaseKind}]`, () => {
       },
       embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
       customerData,
+      providers: gt.providers,
     };
     const actor = { userId: fixture.admin.id, organizationId };
     const facade = createTenantFacade(deps, actor, { role: 'admin' });

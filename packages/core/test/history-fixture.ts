@@ -35,6 +35,7 @@ export interface HistoryFixture {
     invoice_items: string[];
     payments: string[];
     webhooks_inbound: string[];
+    outbox_messages: string[];
   };
   /** Row id → short label (`m1`, `me2`, `inv1`, …) for readable order assertions. */
   labels: Map<string, string>;
@@ -353,6 +354,23 @@ export async function seedCustomerHistory(
     })
     .returning('id')
     .execute();
+  // What the outbox provider "sent" for m1: the customer's data too.
+  const [outboxSent] = await gt.providers.email.send(
+    [
+      {
+        messageId: m1,
+        to: { email, name },
+        from: { email: `shop-${key.toLowerCase()}@example.com` },
+        subject: 'Hello',
+        html: `<p>Hello ${name}</p>`,
+        text: `Hello ${name}`,
+        headers: {},
+      },
+    ],
+    { organizationId, campaignRunId },
+  );
+  if (outboxSent?.status !== 'sent' || outboxSent.providerMessageId === null)
+    throw new Error('the outbox did not record m1');
   const tags = await db
     .selectFrom('customer_tags')
     .select('tag_id')
@@ -376,6 +394,7 @@ export async function seedCustomerHistory(
       invoice_items: items.map((r) => r.id),
       payments: [p1, p2],
       webhooks_inbound: webhooks.map((r) => r.id),
+      outbox_messages: [outboxSent.providerMessageId],
     },
     labels,
   };

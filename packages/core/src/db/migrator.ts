@@ -16,6 +16,7 @@ import { timelineIndexesMigration } from './migrations/0007_timeline_indexes.js'
 import { customerPhoneIndexMigration } from './migrations/0008_customer_phone_index.js';
 import { setBasedTagMirrorMigration } from './migrations/0009_set_based_tag_mirror.js';
 import { rowLevelSecurityMigration } from './migrations/0010_row_level_security.js';
+import { outboxMigration } from './migrations/0011_outbox.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -39,6 +40,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0008_customer_phone_index': customerPhoneIndexMigration,
     '0009_set_based_tag_mirror': setBasedTagMirrorMigration,
     '0010_row_level_security': rowLevelSecurityMigration(context),
+    '0011_outbox': outboxMigration(context),
   };
 }
 

@@ -453,6 +453,27 @@ export interface EmbeddingJobsTable {
   last_error: Nullable<string>;
 }
 
+/** Migration 0011: what the built-in `outbox` provider "sent". */
+export interface OutboxMessagesTable {
+  id: Generated<string>;
+  organization_id: string;
+  /** Our `messages.id` (or the id of a test send). */
+  message_id: string;
+  /** `message_id` when the outbox deduplicates; NULL when it records every call. */
+  idempotency_key: string | null;
+  channel: 'email' | 'sms';
+  recipient: string;
+  sender: string | null;
+  subject: string | null;
+  /** HTML for email, the text for SMS. */
+  body: string;
+  /** The plain-text alternative of an email. */
+  text_body: string | null;
+  headers: JsonWithDefault<Record<string, string>>;
+  campaign_run_id: string | null;
+  sent_at: CreatedAt;
+}
+
 /**
  * The Kysely database type: `Kysely<Database>`. Tables added by migrations after the seed
  * are listed here, not in `SeedTables` (which mirrors the seed exactly).
@@ -462,6 +483,8 @@ export interface Database extends SeedTables, MaterializedViews {
   organization_settings: OrganizationSettingsTable;
   /** Migration 0006. */
   embedding_jobs: EmbeddingJobsTable;
+  /** Migration 0011. */
+  outbox_messages: OutboxMessagesTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

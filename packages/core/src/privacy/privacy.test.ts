@@ -25,6 +25,7 @@ const EXPORTED_BY_ID = [
   'invoices',
   'invoice_items',
   'payments',
+  'outbox_messages',
 ] as const;
 
 describe(`customer export and erase [${databaseKind}]`, () => {
@@ -112,6 +113,7 @@ describe(`customer export and erase [${databaseKind}]`, () => {
       invoice_items: await byId('zeroinvoice_invoice_items_cache', ids.invoice_items),
       payments: await byId('payments', ids.payments),
       webhooks: await byId('webhooks_inbound', ids.webhooks_inbound),
+      outbox: await byId('outbox_messages', ids.outbox_messages),
       tags: (
         await db
           .selectFrom('customer_tags')
@@ -311,6 +313,7 @@ describe(`customer export and erase [${databaseKind}]`, () => {
           // A's own, and B's whose conversion event was A's.
           attributions: 2,
           ga_sessions: 1,
+          outbox_messages: 1,
         },
         detached: { attributions: 1 },
         redacted: {

@@ -21,6 +21,7 @@ import type {
   GaSessionsTable,
   MessageEventsTable,
   MessagesTable,
+  OutboxMessagesTable,
   PaymentsTable,
   SubscriptionsTable,
   ZeroinvoiceInvoiceItemsCacheTable,
@@ -57,6 +58,8 @@ export interface CustomerExport {
   invoices: Array<Selectable<ZeroinvoiceInvoicesCacheTable>>;
   invoice_items: Array<Selectable<ZeroinvoiceInvoiceItemsCacheTable>>;
   payments: Array<Selectable<PaymentsTable>>;
+  /** What the built-in outbox provider recorded as sent to the customer. */
+  outbox_messages: Array<Selectable<OutboxMessagesTable>>;
   audit_log: Array<Selectable<AuditLogTable>>;
 }
 

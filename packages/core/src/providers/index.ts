@@ -4,3 +4,16 @@ export {
   type HashingEmbedderOptions,
   hashingEmbedder,
 } from './hashing-embedder.js';
+export {
+  type EmailMessage,
+  type EmailProvider,
+  type MessagingProviders,
+  type ProviderCapabilities,
+  ProviderError,
+  type ProviderFailure,
+  retryAfterMs,
+  type SendContext,
+  type SendResult,
+  type SmsMessage,
+  type SmsProvider,
+} from './messaging.js';
