@@ -208,7 +208,7 @@ const listConsentSchema = z.object({
 });
 
 /** A customer as the list shows it: the record plus its stored consent per channel. */
-export const customerListItemSchema = customerOutSchema
+const customerListItemSchema = customerOutSchema
   .extend({ consent: listConsentSchema })
   .openapi('CustomerListItem');
 
