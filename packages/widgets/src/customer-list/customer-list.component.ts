@@ -56,7 +56,8 @@ const OVERSCAN = 8;
  * dispatches `gt-customer-select` and opens a panel with the customer's timeline; Escape
  * closes it and returns focus to the row. Keyboard: Tab reaches the search box, the filters,
  * the sort buttons and then the list (one tab stop); Arrow keys, Page Up/Down, Home and End
- * move between rows.
+ * move between rows. On a narrow container (below 36rem) the type, tags and created columns
+ * hide, and below 26rem the country column too.
  *
  * @example
  * ```html
@@ -81,7 +82,7 @@ const OVERSCAN = 8;
  * @csspart search-input - The search box.
  * @csspart filters - The filter controls (type, tags, country, consent).
  * @csspart header - The column headings with their sort buttons.
- * @csspart sort-button - A column's sort button; `aria-pressed`-free, the active one has `data-order`.
+ * @csspart sort-button - A column's sort button; the active one has `data-order` (`asc` or `desc`).
  * @csspart body - The scrolling viewport of the rows.
  * @csspart list - The list of customers (only the rows in view are rendered).
  * @csspart row - One customer's button.

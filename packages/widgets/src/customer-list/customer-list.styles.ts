@@ -150,6 +150,12 @@ export const customerListStyles = css`
     }
   }
 
+  @container (max-width: 26rem) {
+    .country {
+      display: none;
+    }
+  }
+
   .body {
     position: relative;
     max-block-size: var(--gt-customer-list-max-height, 24rem);

@@ -5,13 +5,18 @@
  * 100,000 generated customers, "Member 000001" … "Member 100000".
  */
 import axe from 'axe-core';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import { type CustomerListItem, GtCustomerList } from './customer-list.js';
 
 const api = inject('greentrackApi');
 const realFetch = globalThis.fetch;
 let container: HTMLElement | undefined;
+
+// Wide enough for every column (narrow containers hide some; the 390 px screenshot checks that).
+beforeEach(async () => {
+  await page.viewport(1024, 768);
+});
 
 afterEach(async () => {
   container?.remove();
