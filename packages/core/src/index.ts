@@ -25,7 +25,12 @@ export type {
   CustomerListQuery,
   CustomerUpdate,
 } from './customers/schema.js';
-export type { Customer, CustomerPage } from './customers/service.js';
+export type {
+  Customer,
+  CustomerListConsent,
+  CustomerListItem,
+  CustomerPage,
+} from './customers/service.js';
 export type {
   DatabaseConnection,
   DatabaseOptions,

@@ -8,6 +8,8 @@ declare module 'vitest' {
       expiredToken: string;
       /** Scopes `segment.read` only. */
       readOnlyToken: string;
+      /** A second organization of `customers` generated customers ("Member 000001"…). */
+      big: { token: string; customers: number; seedMs: number };
     };
   }
 }

@@ -116,6 +116,8 @@ export interface paths {
             parameters: {
                 query?: {
                     city?: string;
+                    /** @description Stored consent on one channel: `email:subscribed`, `sms:none` (no status recorded), … */
+                    consent?: "email:subscribed" | "email:unsubscribed" | "email:bounced" | "email:complained" | "email:none" | "sms:subscribed" | "sms:unsubscribed" | "sms:bounced" | "sms:complained" | "sms:none";
                     country?: string;
                     created_from?: string;
                     created_to?: string;
@@ -126,7 +128,7 @@ export interface paths {
                     order?: "asc" | "desc";
                     /** @description Text search over name, email and phone */
                     q?: string;
-                    sort?: "name" | "created_at" | "updated_at";
+                    sort?: "name" | "created_at" | "updated_at" | "country";
                     state?: string;
                     /** @description Customers carrying ALL of these tags (comma-separated or repeated) */
                     tags?: string | string[];
@@ -3357,8 +3359,16 @@ export interface components {
             /** @description Rows that changed an existing customer */
             updated: number;
         };
+        CustomerListItem: components["schemas"]["Customer"] & {
+            consent: {
+                /** @enum {string|null} */
+                email: "subscribed" | "unsubscribed" | "bounced" | "complained" | null;
+                /** @enum {string|null} */
+                sms: "subscribed" | "unsubscribed" | "bounced" | "complained" | null;
+            };
+        };
         CustomerPage: {
-            items: components["schemas"]["Customer"][];
+            items: components["schemas"]["CustomerListItem"][];
             nextCursor: string | null;
             total?: number;
         };

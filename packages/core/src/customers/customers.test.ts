@@ -145,8 +145,10 @@ describe(`customers [${databaseKind}]`, () => {
 
   describe('list and search', () => {
     let listOrg: TenantFacade;
+    let listOrgId: string;
     beforeAll(async () => {
       const fixture = await makeOrganization(gt, 'Listing');
+      listOrgId = fixture.organization.id;
       listOrg = gt.as({ userId: fixture.owner.id, organizationId: fixture.organization.id });
       const people = [
         {
@@ -273,6 +275,80 @@ describe(`customers [${databaseKind}]`, () => {
         'VALIDATION_FAILED',
       );
       expect((await failure(listOrg.customers.list({ cursor: 'garbage' }))).code).toBe(
+        'VALIDATION_FAILED',
+      );
+    });
+
+    it('sorts by country with a keyset cursor, customers without a country included', async () => {
+      // Only an import or raw SQL leaves country NULL (the API defaults it to US).
+      await gt.db
+        .insertInto('customers')
+        .values({ organization_id: listOrgId, type: 'lead', name: 'Nomad', country: null })
+        .execute();
+      const walk = async (order: 'asc' | 'desc', q?: string) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await listOrg.customers.list({
+            sort: 'country',
+            order,
+            limit: 2,
+            ...(q ? { q } : {}),
+            ...(cursor ? { cursor } : {}),
+          });
+          seen.push(...page.items.map((c) => `${c.country ?? '-'} ${c.name}`));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return seen;
+      };
+      const asc = await walk('asc');
+      // Ties (same country) are ordered by id, so only the countries are predictable.
+      expect(asc.map((row) => row.slice(0, 2))).toEqual(['- ', 'DE', 'FR', 'FR', 'US', 'US', 'US']);
+      expect(new Set(asc).size).toBe(7);
+      expect(await walk('desc')).toEqual([...asc].reverse());
+      // A text search pages in the same order (window first, then the trigram path).
+      expect(await walk('asc', 'martin')).toEqual(asc.filter((row) => row.endsWith(' Martin')));
+      // A cursor made for another sort is refused, not misread.
+      const byName = await listOrg.customers.list({ sort: 'name', limit: 1 });
+      const error = await failure(
+        listOrg.customers.list({ sort: 'country', cursor: byName.nextCursor ?? undefined }),
+      );
+      expect(error.code).toBe('VALIDATION_FAILED');
+    });
+
+    it("filters by stored consent and returns each customer's consent per channel", async () => {
+      const all = await listOrg.customers.list({ sort: 'name', order: 'asc', limit: 50 });
+      const id = (name: string) => all.items.find((c) => c.name === name)?.id ?? '';
+      await listOrg.consent.set(id('Alice Martin'), 'email', 'subscribed');
+      await listOrg.consent.set(id('Bob Stone'), 'email', 'unsubscribed');
+      await listOrg.consent.set(id('Bob Stone'), 'sms', 'subscribed');
+      const names = async (consent: string) =>
+        (
+          await listOrg.customers.list({ sort: 'name', order: 'asc', consent: consent as never })
+        ).items.map((c) => c.name);
+      expect(await names('email:subscribed')).toEqual(['Alice Martin']);
+      expect(await names('email:unsubscribed')).toEqual(['Bob Stone']);
+      expect(await names('sms:subscribed')).toEqual(['Bob Stone']);
+      expect(await names('sms:bounced')).toEqual([]);
+      const withoutEmail = await names('email:none');
+      expect(withoutEmail).not.toContain('Alice Martin');
+      expect(withoutEmail).not.toContain('Bob Stone');
+      expect(withoutEmail).toHaveLength(all.items.length - 2);
+      // Combined with a search (the window path) and a tag filter.
+      const q = await listOrg.customers.list({
+        q: 'stone',
+        consent: 'sms:subscribed',
+        tags: ['vip'],
+      });
+      expect(q.items.map((c) => c.name)).toEqual(['Bob Stone']);
+      expect(q.items[0]?.consent).toEqual({ email: 'unsubscribed', sms: 'subscribed' });
+      const page = await listOrg.customers.list({ sort: 'name', order: 'asc', limit: 3 });
+      expect(page.items.map((c) => c.consent)).toEqual([
+        { email: null, sms: null }, // Aaron First
+        { email: 'subscribed', sms: null },
+        { email: 'unsubscribed', sms: 'subscribed' },
+      ]);
+      expect((await failure(listOrg.customers.list({ consent: 'fax:none' as never }))).code).toBe(
         'VALIDATION_FAILED',
       );
     });

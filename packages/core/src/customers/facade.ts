@@ -25,9 +25,11 @@ export type CustomerAction = keyof typeof customerPermissions;
 export interface CustomersFacade {
   customers: {
     /**
-     * One page of customers (staff+): full-text `q`, tags, type, city, country filters;
-     * sorted by `created_at` or `name`; keyset cursor in `nextCursor`.
-     * @example await org.customers.list({ q: 'ana', tags: ['vip'], sort: 'name', limit: 50 })
+     * One page of customers (staff+): full-text `q`, tags, type, city, country and stored
+     * consent (`email:subscribed`, `sms:none`, …) filters; sorted by `created_at`,
+     * `updated_at`, `name` or `country`; keyset cursor in `nextCursor`. Each item carries its
+     * stored consent per channel (`consent.email`, `consent.sms`; `null` when none).
+     * @example await org.customers.list({ q: 'ana', tags: ['vip'], consent: 'email:subscribed', sort: 'country', limit: 50 })
      */
     list(query?: CustomerListQuery): Promise<CustomerPage>;
     /** One customer (staff+). @throws `CUSTOMER_NOT_FOUND` */

@@ -147,8 +147,21 @@ export const customerOutSchema = z
   })
   .openapi('Customer');
 
-/** Sortable columns of the customer list. */
-const customerSortSchema = z.enum(['name', 'created_at', 'updated_at']);
+/** Sortable columns of the customer list (`country`: customers without one sort first). */
+const customerSortSchema = z.enum(['name', 'created_at', 'updated_at', 'country']);
+
+/** A stored subscription status (the `subscriptions.status` check constraint). */
+const subscriptionStatusSchema = z.enum(['subscribed', 'unsubscribed', 'bounced', 'complained']);
+
+/**
+ * `channel:status` pairs of the list's consent filter, e.g. `email:subscribed`; `none` means
+ * no status is stored for that channel (the organization's policy decides).
+ */
+const consentFilterValues = (['email', 'sms'] as const).flatMap((channel) =>
+  [...subscriptionStatusSchema.options, 'none' as const].map(
+    (status) => `${channel}:${status}` as const,
+  ),
+);
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -170,6 +183,11 @@ export const customerListQuerySchema = z.object({
   city: z.string().trim().min(1).max(100).optional(),
   state: z.string().trim().min(1).max(100).optional(),
   country: countrySchema.optional(),
+  consent: z.enum(consentFilterValues).optional().openapi({
+    description:
+      'Stored consent on one channel: `email:subscribed`, `sms:none` (no status recorded), …',
+    example: 'email:subscribed',
+  }),
   created_from: isoDate.optional(),
   created_to: isoDate.optional(),
   sort: customerSortSchema.default('created_at'),
@@ -183,9 +201,20 @@ export const customerListQuerySchema = z.object({
 });
 export type CustomerListQuery = z.input<typeof customerListQuerySchema>;
 
+/** Stored consent per channel; `null` when the customer has no status on that channel. */
+const listConsentSchema = z.object({
+  email: subscriptionStatusSchema.nullable(),
+  sms: subscriptionStatusSchema.nullable(),
+});
+
+/** A customer as the list shows it: the record plus its stored consent per channel. */
+const customerListItemSchema = customerOutSchema
+  .extend({ consent: listConsentSchema })
+  .openapi('CustomerListItem');
+
 export const customerPageSchema = z
   .object({
-    items: z.array(customerOutSchema),
+    items: z.array(customerListItemSchema),
     nextCursor: z.string().nullable(),
     total: z.number().int().optional(),
   })

@@ -2,11 +2,11 @@
  * Customers: the CRM's core records, with tags (stored in `tags` + `customer_tags`; the
  * `customers.tags` mirror follows by trigger), keyset-paginated listing and text search.
  */
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type RawBuilder, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
 import { isForeignKeyViolation, pgErrorCode } from '../db/pg-errors.js';
-import type { CustomersTable, Database } from '../db/types.js';
+import type { Channel, CustomersTable, Database, SubscriptionStatus } from '../db/types.js';
 import { enqueueEmbedding, profileChanged } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.js';
@@ -214,9 +214,18 @@ export async function deleteCustomer(scope: Scope, customerId: string): Promise<
   }
 }
 
+/** Stored consent per channel; `null` when the customer has no status on that channel. */
+export interface CustomerListConsent {
+  email: SubscriptionStatus | null;
+  sms: SubscriptionStatus | null;
+}
+
+/** A customer as the list returns it: the record plus its stored consent per channel. */
+export type CustomerListItem = Customer & { consent: CustomerListConsent };
+
 /** One page of customers. */
 export interface CustomerPage {
-  items: Customer[];
+  items: CustomerListItem[];
   /** Pass back as `cursor` for the next page; `null` on the last page. */
   nextCursor: string | null;
   /** All matches, only when `include_total` was asked for. */
@@ -231,6 +240,54 @@ export interface CustomerPage {
 const listCursorSchema = (sort: string, order: string) =>
   z.object({ v: z.string(), id: z.uuid(), s: z.literal(sort), o: z.literal(order) });
 const LIST = 'this customer list with this sort';
+
+type CustomerSort = CustomerListQuery['sort'] & string;
+
+/**
+ * The SQL each sort orders by (on `customers`, or on the row alias `table`) and the type a
+ * cursor's printed value is cast back to. `country` orders `coalesce(country, '')`: a row
+ * comparison with a NULL is unknown, so a cursor after a customer without a country would
+ * otherwise drop the rest; such customers sort first ascending, last descending.
+ *
+ * name, created_at and updated_at are served by the (organization_id, column, id) btrees of
+ * migration 0004; country has no such index yet, so each country-sorted page sorts the
+ * organization's matching rows (a top-N sort: 100k rows ≈ tens of milliseconds).
+ */
+const SORTS: Record<CustomerSort, { expr: (table?: string) => RawBuilder<unknown>; cast: string }> =
+  {
+    name: { expr: (t) => sql.ref(t ? `${t}.name` : 'name'), cast: 'text' },
+    created_at: { expr: (t) => sql.ref(t ? `${t}.created_at` : 'created_at'), cast: 'timestamptz' },
+    updated_at: { expr: (t) => sql.ref(t ? `${t}.updated_at` : 'updated_at'), cast: 'timestamptz' },
+    country: {
+      expr: (t) => sql`coalesce(${sql.ref(t ? `${t}.country` : 'country')}, '')`,
+      cast: 'text',
+    },
+  };
+
+/**
+ * The stored consent of `ids` (one page), in one query over the `subscriptions` unique index
+ * (organization, customer, channel).
+ */
+async function consentOf(
+  scope: Scope,
+  ids: readonly string[],
+): Promise<Map<string, CustomerListConsent>> {
+  const byCustomer = new Map<string, CustomerListConsent>(
+    ids.map((id) => [id, { email: null, sms: null }]),
+  );
+  if (ids.length === 0) return byCustomer;
+  const rows = await scope.db
+    .selectFrom('subscriptions')
+    .select(['customer_id', 'channel', 'status'])
+    .where('organization_id', '=', scope.organizationId)
+    .where('customer_id', 'in', ids)
+    .execute();
+  for (const row of rows) {
+    const consent = byCustomer.get(row.customer_id);
+    if (consent) consent[row.channel] = row.status;
+  }
+  return byCustomer;
+}
 
 /** Escapes LIKE wildcards so a search for "50%" looks for a percent sign. */
 function likeEscape(term: string): string {
@@ -284,6 +341,22 @@ export async function listCustomers(
     if (q.city) base = base.where('city', '=', q.city);
     if (q.state) base = base.where('state', '=', q.state);
     if (q.country) base = base.where('country', '=', q.country);
+    if (q.consent) {
+      // A correlated probe of the subscriptions unique index per candidate row (see
+      // consentAllowsSql for why not an `id IN (…)` set).
+      const [channel, status] = q.consent.split(':') as [Channel, SubscriptionStatus | 'none'];
+      base = base.where((eb: ExpressionBuilder<Database, 'customers'>) => {
+        const stored = eb
+          .selectFrom('subscriptions as s')
+          .select('s.status')
+          .where('s.organization_id', '=', scope.organizationId)
+          .whereRef('s.customer_id', '=', 'customers.id')
+          .where('s.channel', '=', channel);
+        return status === 'none'
+          ? eb.not(eb.exists(stored))
+          : eb.exists(stored.where('s.status', '=', status));
+      });
+    }
     if (q.created_from) base = base.where('created_at', '>=', new Date(q.created_from));
     if (q.created_to) base = base.where('created_at', '<', new Date(q.created_to));
     if (pattern && withSearch) {
@@ -311,7 +384,7 @@ export async function listCustomers(
     return base;
   };
 
-  const sortColumn = q.sort;
+  const sort = SORTS[q.sort];
   const direction = q.order;
   const cursor = q.cursor
     ? decodeCursor(q.cursor, listCursorSchema(q.sort, q.order), LIST)
@@ -321,15 +394,11 @@ export async function listCustomers(
   const page = (withSearch: boolean) => {
     let query = filtered(withSearch)
       .select(customerColumns)
-      .select(sql<string>`${sql.ref(sortColumn)}::text`.as('sort_key'));
+      .select(sql<string>`${sort.expr()}::text`.as('sort_key'));
     if (cursor) {
-      const value = sortColumn === 'name' ? sql`${cursor.v}` : sql`${cursor.v}::timestamptz`;
-      query = query.where((eb) =>
-        eb(
-          eb.refTuple(sortColumn, 'id'),
-          direction === 'asc' ? '>' : '<',
-          eb.tuple(value as never, cursor.id),
-        ),
+      const after = sql.raw(direction === 'asc' ? '>' : '<');
+      query = query.where(
+        sql<boolean>`(${sort.expr()}, id) ${after} (${cursor.v}::${sql.raw(sort.cast)}, ${cursor.id}::uuid)`,
       );
     }
     return query;
@@ -339,23 +408,21 @@ export async function listCustomers(
   const searchPage = async (searchPattern: string, rowsWanted: number) => {
     const window = page(false)
       .select(sql<string>`greentrack_customer_search_text(name, email, phone)`.as('search_text'))
-      .orderBy(sortColumn, direction)
+      .orderBy(sort.expr(), direction)
       .orderBy('id', direction)
       .limit(SEARCH_WINDOW_ROWS);
     const windowed = await scope.db
       .selectFrom(window.as('w'))
       .selectAll()
       .where(sql<boolean>`w.search_text LIKE ${searchPattern}`)
-      .orderBy(`w.${sortColumn}`, direction)
+      .orderBy(sort.expr('w'), direction)
       .orderBy('w.id', direction)
       .limit(rowsWanted)
       .execute();
     if (windowed.length === rowsWanted) return windowed.map(({ search_text: _, ...row }) => row);
     // `x || ''` and `x + interval '0'` sort exactly like x but cannot be read off an index.
     const opaque =
-      sortColumn === 'name'
-        ? sql`${sql.ref(sortColumn)} || ''`
-        : sql`${sql.ref(sortColumn)} + interval '0'`;
+      sort.cast === 'text' ? sql`${sort.expr()} || ''` : sql`${sort.expr()} + interval '0'`;
     return page(true)
       .orderBy(opaque, direction)
       .orderBy('id', direction)
@@ -367,7 +434,7 @@ export async function listCustomers(
   try {
     if (!pattern) {
       rows = await page(false)
-        .orderBy(sortColumn, direction)
+        .orderBy(sort.expr(), direction)
         .orderBy('id', direction)
         .limit(q.limit + 1)
         .execute();
@@ -379,7 +446,15 @@ export async function listCustomers(
     if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor(LIST);
     throw error;
   }
-  const items = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
+  const customers = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
+  const consent = await consentOf(
+    scope,
+    customers.map((c) => c.id),
+  );
+  const items = customers.map((c) => ({
+    ...c,
+    consent: consent.get(c.id) ?? { email: null, sms: null },
+  }));
   const last = rows[q.limit - 1];
   const nextCursor =
     rows.length > q.limit && last

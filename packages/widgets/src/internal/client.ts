@@ -13,4 +13,10 @@ export {
   type GreenTrackClient,
   type Segment,
   type SegmentPreview,
+  type TimelinePage,
 } from '@greentrack/core/client';
+
+import type { CustomerPage } from '@greentrack/core/client';
+
+/** A customer as `GET /customers` lists it: the record plus its stored consent per channel. */
+export type CustomerListItem = CustomerPage['items'][number];
