@@ -37,6 +37,33 @@ export interface GreenTrackEventMap {
   'segment.created': { organizationId: string; segmentId: string; actor: ActorRef };
   'segment.updated': { organizationId: string; segmentId: string; actor: ActorRef };
   'segment.deleted': { organizationId: string; segmentId: string; actor: ActorRef };
+  'campaign.created': { organizationId: string; campaignId: string; actor: ActorRef };
+  'campaign.updated': { organizationId: string; campaignId: string; actor: ActorRef };
+  'campaign.deleted': { organizationId: string; campaignId: string; actor: ActorRef };
+  /** Scheduled to start at `scheduleAt` (the worker starts it then). */
+  'campaign.scheduled': {
+    organizationId: string;
+    campaignId: string;
+    scheduleAt: Date;
+    actor: ActorRef;
+  };
+  /** The worker started a run: its audience is frozen (`audience` recipients). */
+  'campaign.started': {
+    organizationId: string;
+    campaignId: string;
+    campaignRunId: string;
+    audience: number;
+    actor: ActorRef;
+  };
+  'campaign.paused': { organizationId: string; campaignId: string; actor: ActorRef };
+  'campaign.resumed': { organizationId: string; campaignId: string; actor: ActorRef };
+  /** Finished: every message of the run has an outcome, or it was cancelled. */
+  'campaign.completed': {
+    organizationId: string;
+    campaignId: string;
+    cancelled: boolean;
+    actor: ActorRef;
+  };
   'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
   /**

@@ -218,9 +218,12 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     throw error;
   }
   const worker = createWorker({
-    db: access.system('the worker takes due embedding jobs of every organization'),
-    clock,
-    embedder,
+    embeddings: {
+      db: access.system('the worker takes due embedding jobs of every organization'),
+      clock,
+      embedder,
+    },
+    scheduler: { database: access, clock, emit },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {

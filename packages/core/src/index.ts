@@ -6,6 +6,14 @@
 // The facade's parts and the types of their inputs and outputs, for hosts typing their code.
 export type { AuditFacade } from './audit/facade.js';
 export type { AuditLogPage, AuditLogQuery } from './audit/index.js';
+export type {
+  Campaign,
+  CampaignCreate,
+  CampaignRun,
+  CampaignSchedule,
+  CampaignUpdate,
+} from './campaigns/index.js';
+export { CampaignErrorCode } from './campaigns/index.js';
 export type { Clock } from './clock.js';
 export { fixedClock, systemClock } from './clock.js';
 export type { GreenTrackConfig } from './config.js';

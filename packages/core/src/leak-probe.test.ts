@@ -32,6 +32,8 @@ interface Fixture {
   segmentId: string;
   integrationId: string;
   newCustomer(): Promise<string>;
+  /** A campaign of A in `status` (email, A's template and segment). */
+  newCampaign(status?: 'draft' | 'scheduled' | 'running' | 'paused'): Promise<string>;
 }
 
 type Call = (f: Fixture) => Promise<unknown>;
@@ -124,6 +126,22 @@ const calls: Record<string, Call> = {
         ],
       },
     }),
+  'campaigns.list': (f) => f.org.campaigns.list(),
+  'campaigns.get': async (f) => f.org.campaigns.get(await f.newCampaign()),
+  'campaigns.create': (f) => f.org.campaigns.create({ name: 'Probe', channel: 'email' }),
+  'campaigns.update': async (f) =>
+    f.org.campaigns.update(await f.newCampaign(), { name: 'Renamed' }),
+  'campaigns.remove': async (f) => f.org.campaigns.remove(await f.newCampaign()),
+  'campaigns.schedule': async (f) => f.org.campaigns.schedule(await f.newCampaign()),
+  'campaigns.unschedule': async (f) => f.org.campaigns.unschedule(await f.newCampaign('scheduled')),
+  'campaigns.pause': async (f) => f.org.campaigns.pause(await f.newCampaign('running')),
+  'campaigns.resume': async (f) => f.org.campaigns.resume(await f.newCampaign('paused')),
+  'campaigns.cancel': async (f) => f.org.campaigns.cancel(await f.newCampaign('running')),
+  'campaigns.runs': async (f) => f.org.campaigns.runs(await f.newCampaign('running')),
+  'campaigns.audience': async (f) => {
+    const [run] = await f.org.campaigns.runs(await f.newCampaign('running'));
+    return f.org.campaigns.audience(run?.id ?? '', { limit: 500 });
+  },
 };
 
 /** The facade's methods, as dotted paths (`consent.policy.set`). */
@@ -182,7 +200,28 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     name: `${name} mail`,
     credentials: { apiKey: `SG.${key}` },
   });
-  return { organization, owner, org, history, segment, integration };
+  const { id: templateId } = await gt.database
+    .tenant(organization.id)
+    .insertInto('templates')
+    .values({
+      organization_id: organization.id,
+      name: `${name} template`,
+      channel: 'email',
+      subject: 'Hi',
+      content: 'Hello {{ customer.name }}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // B has a started campaign too: runs and audiences in every table.
+  const campaign = await org.campaigns.create({
+    name: `${name} campaign`,
+    channel: 'email',
+    template_id: templateId,
+    segment_id: segment.id,
+  });
+  await org.campaigns.schedule(campaign.id);
+  await gt.worker.tick();
+  return { organization, owner, org, history, segment, integration, templateId };
 }
 
 describe(`leak probe: every facade method in A, with B's rows in every table [${databaseKind}]`, () => {
@@ -217,6 +256,21 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
       segmentId: a.segment.id,
       integrationId: a.integration.id,
       newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
+      newCampaign: async (status = 'draft') => {
+        const { id } = await org.campaigns.create({
+          name: 'Probe campaign',
+          channel: 'email',
+          template_id: a.templateId,
+          segment_id: a.segment.id,
+        });
+        if (status === 'draft') return id;
+        await org.campaigns.schedule(id);
+        if (status === 'scheduled') return id;
+        // The worker is host work: started outside the probed facade.
+        await gt.worker.tick();
+        if (status === 'paused') await org.campaigns.pause(id);
+        return id;
+      },
     };
   });
   afterAll(() => cleanup());

@@ -71,6 +71,7 @@ describe('composition root', () => {
       [
         'actor',
         'auditLog',
+        'campaigns',
         'consent',
         'customers',
         'integrations',

@@ -6,6 +6,7 @@
  * Order matters only for route registration (and so for the OpenAPI document's order).
  */
 import { auditModule } from './audit/index.js';
+import { campaignsModule } from './campaigns/index.js';
 import { consentModule } from './consent/index.js';
 import { customerDataRegistry } from './customer-data.js';
 import { customersModule } from './customers/index.js';
@@ -32,6 +33,7 @@ export const modules = [
   segmentsModule,
   embeddingsModule,
   messagingModule,
+  campaignsModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

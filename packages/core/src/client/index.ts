@@ -77,6 +77,12 @@ export type SegmentUpdate = Omit<Body<'patch', '/segments/{id}'>, 'rule'> & {
 export type SegmentDraft = Omit<Body<'post', '/segments/preview'>, 'rule'> & { rule?: Rule };
 export type SegmentPreview = Answer<'post', '/segments/preview'>;
 export type { Rule };
+export type Campaign = Schemas['Campaign'];
+export type CampaignCreate = Schemas['CampaignCreate'];
+export type CampaignUpdate = Schemas['CampaignUpdate'];
+export type CampaignSchedule = Schemas['CampaignSchedule'];
+export type CampaignRun = Schemas['CampaignRun'];
+export type AudienceMember = Schemas['AudienceMember'];
 export type Channel = 'email' | 'sms';
 export type CustomerConsent = Schemas['CustomerConsent'];
 export type ConsentSet = Schemas['ConsentSet'];
@@ -297,6 +303,25 @@ export function createClient(options: ClientOptions) {
         request('get', '/segments/{id}/preview', { path: { id }, query }),
       /** The same for an unsaved draft (the segment builder's live count). */
       previewDraft: (draft: SegmentDraft) => request('post', '/segments/preview', { body: draft }),
+    },
+    campaigns: {
+      list: () => request('get', '/campaigns'),
+      get: (id: string) => request('get', '/campaigns/{id}', { path: { id } }),
+      create: (input: CampaignCreate) => request('post', '/campaigns', { body: input }),
+      update: (id: string, input: CampaignUpdate) =>
+        request('patch', '/campaigns/{id}', { path: { id }, body: input }),
+      remove: (id: string) => request('delete', '/campaigns/{id}', { path: { id } }),
+      /** Start at `schedule_at` (ISO 8601), or as soon as the worker runs. */
+      schedule: (id: string, input: CampaignSchedule = {}) =>
+        request('post', '/campaigns/{id}/schedule', { path: { id }, body: input }),
+      unschedule: (id: string) => request('post', '/campaigns/{id}/unschedule', { path: { id } }),
+      pause: (id: string) => request('post', '/campaigns/{id}/pause', { path: { id } }),
+      resume: (id: string) => request('post', '/campaigns/{id}/resume', { path: { id } }),
+      cancel: (id: string) => request('post', '/campaigns/{id}/cancel', { path: { id } }),
+      runs: (id: string) => request('get', '/campaigns/{id}/runs', { path: { id } }),
+      /** One page of a run's frozen audience. */
+      audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
+        request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
     },
   };
 }

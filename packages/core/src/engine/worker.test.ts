@@ -107,7 +107,10 @@ describe(`worker loop [${databaseKind}]`, () => {
         return new Date('2026-05-01T00:00:00Z');
       },
     };
-    const worker = createWorker({ db: gt.db, clock, embedder });
+    const worker = createWorker({
+      embeddings: { db: gt.db, clock, embedder },
+      scheduler: { database: gt.database, clock, emit: () => {} },
+    });
     await org.customers.create({ type: 'customer', name: 'Slow Sue' });
     let release = () => {};
     state.gate = new Promise<void>((r) => {
@@ -151,14 +154,14 @@ describe(`worker loop [${databaseKind}]`, () => {
     const twice = new Promise<void>((r) => {
       reached = r;
     });
-    const broken = createWorker({
-      db: gt.db,
-      clock: {
-        now: () => {
-          throw new Error('clock unavailable');
-        },
+    const failingClock = {
+      now: (): Date => {
+        throw new Error('clock unavailable');
       },
-      embedder,
+    };
+    const broken = createWorker({
+      embeddings: { db: gt.db, clock: failingClock, embedder },
+      scheduler: { database: gt.database, clock: failingClock, emit: () => {} },
     });
     broken.start({
       intervalMs: 0,

@@ -9,9 +9,11 @@
  *   ticks at a time; `await gt.worker.stop()` waits for the running tick.
  * - **Cron / serverless:** call `await gt.worker.tick()` from a scheduled function.
  *
- * A tick today runs the embedding task (`embeddings/process.ts`): claim due
+ * A tick starts the campaigns whose time has come (`campaigns/runs.ts`: a run with its
+ * frozen audience each), then runs the embedding task (`embeddings/process.ts`): claim due
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding`.
  */
+import { type SchedulerDeps, startDueCampaigns } from '../campaigns/index.js';
 import {
   DEFAULT_EMBEDDING_BATCH_SIZE,
   type EmbeddingDeps,
@@ -30,6 +32,8 @@ export interface WorkerTickResult {
   embedded: number;
   /** Embedding jobs that failed; they stay queued and are retried with backoff. */
   failed: number;
+  /** Scheduled campaigns this tick started (a run with a frozen audience each). */
+  campaignsStarted: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -71,19 +75,25 @@ export interface Worker {
 const DEFAULT_WORKER_INTERVAL_MS = 5000;
 
 /** Builds the worker of a GreenTrack instance. */
-export function createWorker(deps: EmbeddingDeps): Worker {
+export function createWorker(deps: {
+  embeddings: EmbeddingDeps;
+  scheduler: SchedulerDeps;
+}): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The loop's current tick, awaited by `stop`. */
   let current: Promise<void> = Promise.resolve();
   let generations = 0;
 
-  const runTick = async (options: WorkerTickOptions = {}) =>
-    processEmbeddingJobs(deps, { batchSize: options.batchSize });
+  const runTick = async (options: WorkerTickOptions = {}) => {
+    const started = await startDueCampaigns(deps.scheduler);
+    const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
+    return { ...jobs, campaignsStarted: started.length };
+  };
 
   const tick: Worker['tick'] = async (options) => {
-    const { embedded, failed } = await runTick(options);
-    return { embedded, failed };
+    const { embedded, failed, campaignsStarted } = await runTick(options);
+    return { embedded, failed, campaignsStarted };
   };
 
   const start: Worker['start'] = (options = {}) => {

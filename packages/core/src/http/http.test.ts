@@ -531,6 +531,18 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/segments/{id}/preview',
           'PATCH /api/greentrack/segments/{id}',
           'DELETE /api/greentrack/segments/{id}',
+          'GET /api/greentrack/campaigns',
+          'POST /api/greentrack/campaigns',
+          'GET /api/greentrack/campaigns/{id}',
+          'PATCH /api/greentrack/campaigns/{id}',
+          'DELETE /api/greentrack/campaigns/{id}',
+          'POST /api/greentrack/campaigns/{id}/schedule',
+          'POST /api/greentrack/campaigns/{id}/unschedule',
+          'POST /api/greentrack/campaigns/{id}/pause',
+          'POST /api/greentrack/campaigns/{id}/resume',
+          'POST /api/greentrack/campaigns/{id}/cancel',
+          'GET /api/greentrack/campaigns/{id}/runs',
+          'GET /api/greentrack/campaign-runs/{id}/audience',
         ].sort(),
       );
     });

@@ -129,6 +129,9 @@ interface Ids {
   integration: string;
   segment: string;
   membership: string;
+  /** A campaign in the status the route acts on (running for `pause`, …). */
+  campaign: string;
+  campaignRun: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -139,13 +142,14 @@ function requestArbitrary(
   ids: Ids,
 ): fc.Arbitrary<FuzzRequest> {
   // A valid path id names a row of this route's own fixtures (chosen by the path's stem).
-  const idFor = operation.path.startsWith('/memberships')
-    ? ids.membership
-    : operation.path.startsWith('/integrations')
-      ? ids.integration
-      : operation.path.startsWith('/segments')
-        ? ids.segment
-        : ids.customer;
+  const stems: Array<[string, string]> = [
+    ['/memberships', ids.membership],
+    ['/integrations', ids.integration],
+    ['/segments', ids.segment],
+    ['/campaigns', ids.campaign],
+    ['/campaign-runs', ids.campaignRun],
+  ];
+  const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
   const queryParams = operation.parameters.filter((p) => p.in === 'query');
 
@@ -281,7 +285,42 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
   });
 
   /** Rows of each kind a path may name, fresh for each route (a DELETE consumes its own). */
-  async function freshIds(): Promise<Ids> {
+  /** A campaign in the status `operation` needs to succeed, and a run of a started one. */
+  async function campaignFor(operation: Operation, segmentId: string) {
+    const organizationId = owner.actor.organizationId;
+    const { id: templateId } = await gt.database
+      .tenant(organizationId)
+      .insertInto('templates')
+      .values({
+        organization_id: organizationId,
+        name: 'Fuzz template',
+        channel: 'email',
+        content: 'Hello {{ customer.name }}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const create = () =>
+      owner.campaigns.create({
+        name: 'Fuzz campaign',
+        channel: 'email',
+        template_id: templateId,
+        segment_id: segmentId,
+      });
+    const started = await create();
+    await owner.campaigns.schedule(started.id);
+    await gt.worker.tick();
+    const [run] = await owner.campaigns.runs(started.id);
+    const needs = /\/(unschedule|pause|resume)$/.exec(operation.path)?.[1];
+    let campaign = needs === 'pause' ? started.id : (await create()).id;
+    if (needs === 'unschedule') await owner.campaigns.schedule(campaign);
+    if (needs === 'resume') {
+      await owner.campaigns.pause(started.id);
+      campaign = started.id;
+    }
+    return { campaign, campaignRun: run?.id ?? '' };
+  }
+
+  async function freshIds(operation: Operation): Promise<Ids> {
     const customer = await owner.customers.create({
       name: 'Fuzz target',
       type: 'customer',
@@ -306,6 +345,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       integration: integration.id,
       segment: segment.id,
       membership: membership.id,
+      ...(operation.path.startsWith('/campaign')
+        ? await campaignFor(operation, segment.id)
+        : { campaign: '', campaignRun: '' }),
     };
   }
 
@@ -314,7 +356,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
     /** Route → status → how many answers. */
     const seen: Record<string, Record<number, number>> = {};
     for (const operation of fuzzed) {
-      const ids = await freshIds();
+      const ids = await freshIds(operation);
       let before = await databaseFingerprint(gt.db);
       const property = fc.asyncProperty(
         requestArbitrary(

@@ -45,6 +45,10 @@ interface SeededOrg {
   customerId: string;
   integrationId: string;
   segmentId: string;
+  /** A draft campaign (email, with a template and the segment). */
+  campaignId: string;
+  /** A run of a started campaign, for its audience. */
+  campaignRunId: string;
 }
 
 /** A valid request: path values, query string, body. */
@@ -86,6 +90,41 @@ const newIntegration = async (org: SeededOrg) =>
       credentials: { apiKey: 'sk_fresh' },
     })
   ).id;
+/** An email template, inserted directly (no templates module yet). */
+const newTemplate = async (gt: GreenTrack, org: SeededOrg) =>
+  (
+    await gt.database
+      .tenant(org.organizationId)
+      .insertInto('templates')
+      .values({
+        organization_id: org.organizationId,
+        name: unique('Template'),
+        channel: 'email',
+        subject: 'Hi',
+        content: 'Hello {{ customer.name }}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+/** A campaign in `status`, ready for the action a case takes on it. */
+const newCampaign = async (
+  gt: GreenTrack,
+  org: SeededOrg,
+  status: 'draft' | 'scheduled' | 'running' | 'paused' = 'draft',
+) => {
+  const { id } = await org.owner.campaigns.create({
+    name: unique('Campaign'),
+    channel: 'email',
+    template_id: await newTemplate(gt, org),
+    segment_id: org.segmentId,
+  });
+  if (status === 'draft') return id;
+  await org.owner.campaigns.schedule(id);
+  if (status === 'scheduled') return id;
+  await gt.worker.tick();
+  if (status === 'paused') await org.owner.campaigns.pause(id);
+  return id;
+};
 /** A staff member added for the case (never one of the callers). */
 const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
@@ -215,6 +254,54 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'segment.read',
     request: (org) => ({ params: { id: org.segmentId }, query: 'sampleSize=2' }),
   },
+  'GET /campaigns': { action: 'campaign.read' },
+  'POST /campaigns': {
+    action: 'campaign.write',
+    request: () => ({ json: { name: unique('Campaign'), channel: 'sms' } }),
+  },
+  'GET /campaigns/{id}': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId } }),
+  },
+  'PATCH /campaigns/{id}': {
+    action: 'campaign.write',
+    request: (org) => ({ params: { id: org.campaignId }, json: { name: unique('Renamed') } }),
+  },
+  'DELETE /campaigns/{id}': {
+    action: 'campaign.delete',
+    request: async (org) => ({ params: { id: await newCampaign(gt, org) } }),
+  },
+  'POST /campaigns/{id}/schedule': {
+    action: 'campaign.send',
+    request: async (org) => ({
+      params: { id: await newCampaign(gt, org) },
+      json: { schedule_at: '2030-01-01T00:00:00Z' },
+    }),
+  },
+  'POST /campaigns/{id}/unschedule': {
+    action: 'campaign.send',
+    request: async (org) => ({ params: { id: await newCampaign(gt, org, 'scheduled') } }),
+  },
+  'POST /campaigns/{id}/pause': {
+    action: 'campaign.send',
+    request: async (org) => ({ params: { id: await newCampaign(gt, org, 'running') } }),
+  },
+  'POST /campaigns/{id}/resume': {
+    action: 'campaign.send',
+    request: async (org) => ({ params: { id: await newCampaign(gt, org, 'paused') } }),
+  },
+  'POST /campaigns/{id}/cancel': {
+    action: 'campaign.send',
+    request: async (org) => ({ params: { id: await newCampaign(gt, org) } }),
+  },
+  'GET /campaigns/{id}/runs': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId } }),
+  },
+  'GET /campaign-runs/{id}/audience': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignRunId }, query: 'limit=5' }),
+  },
 });
 
 /**
@@ -314,9 +401,15 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
       customerId: customer.id,
       integrationId: '',
       segmentId: '',
+      campaignId: '',
+      campaignRunId: '',
     };
     seeded.integrationId = await newIntegration(seeded);
     seeded.segmentId = await newSegment(seeded);
+    seeded.campaignId = await newCampaign(gt, seeded);
+    const started = await newCampaign(gt, seeded, 'running');
+    const [run] = await owner.campaigns.runs(started);
+    seeded.campaignRunId = run?.id ?? '';
     return seeded;
   }
 

@@ -154,16 +154,6 @@ export const unownedCustomerData: CustomerDataTable[] = [
     },
     eraseStage: 41,
   },
-  {
-    table: 'campaign_audience',
-    via: 'customer_id (its run’s campaign gives the organization)',
-    belongsTo: (alias, who) => sql<boolean>`${col(alias, 'customer_id')} = ${who.id}
-      AND ${col(alias, 'campaign_run_id')} IN (SELECT r.id FROM campaign_runs r
-        JOIN campaigns c ON c.id = r.campaign_id WHERE c.organization_id = ${who.organizationId})`,
-    export: { as: 'campaign_audience', orderBy: ['created_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 50,
-  },
 ];
 
 /** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
@@ -172,9 +162,6 @@ export const unownedTenantTables = [
   'zeroinvoice_invoice_items_cache',
   'payments',
   'templates',
-  'campaigns',
-  'campaign_runs',
-  'campaign_audience',
   'messages',
   'message_events',
   'events',

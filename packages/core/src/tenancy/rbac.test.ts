@@ -74,6 +74,10 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'segment.write': (f) =>
       f.segments.create({ name: 'Probe', rule: { field: 'type', op: 'eq', value: 'lead' } }),
     'segment.delete': (f) => f.segments.remove(randomUUID()),
+    'campaign.read': (f) => f.campaigns.list(),
+    'campaign.write': (f) => f.campaigns.create({ name: 'Probe', channel: 'email' }),
+    'campaign.send': (f) => f.campaigns.pause(randomUUID()),
+    'campaign.delete': (f) => f.campaigns.remove(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {

@@ -1,0 +1,78 @@
+/**
+ * The audience snapshot: a run's recipients frozen in ONE `INSERT … SELECT` into
+ * `campaign_audience`, so the audience never crosses the wire and a segment edited (or a
+ * customer added) after the start changes nothing for the run.
+ *
+ * A customer is in when they are a member of the segment (`segmentMembersQuery`, which also
+ * gives `included_reason`), the channel's consent allows it (stored status, else the
+ * organization's policy: `consentAllowsSql`, which also excludes bounced and complained
+ * addresses — the suppression list), they have a reachable address (an email, or a phone
+ * in E.164), and the frequency cap is not reached. One row per address: two customers
+ * sharing an address get one message (deterministically, the lower customer id keeps it).
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { consentAllowsSql } from '../consent/index.js';
+import type { Scope } from '../scope.js';
+import { type SegmentDefinition, segmentMembersQuery } from '../segments/index.js';
+
+/** At most `messages` per customer on the channel within the last `days` days. */
+export interface FrequencyCap {
+  messages: number;
+  days: number;
+}
+
+/** What to snapshot. */
+export interface AudienceSnapshot {
+  campaignRunId: string;
+  channel: 'email' | 'sms';
+  definition: SegmentDefinition;
+  frequencyCap?: FrequencyCap | undefined;
+}
+
+/** E.164: a plus, a non-zero digit, 7 to 15 digits in all. */
+const E164 = '^\\+[1-9][0-9]{6,14}$';
+
+/** The channel's address column of `customers`. */
+const addressOf = (channel: 'email' | 'sms') =>
+  sql.ref<string>(channel === 'email' ? 'customers.email' : 'customers.phone');
+
+/** The customer got fewer than `cap.messages` on the channel in the window. */
+function underCap(scope: Scope, channel: 'email' | 'sms', cap: FrequencyCap): RawBuilder<SqlBool> {
+  const since = new Date(scope.clock.now().getTime() - cap.days * 86_400_000);
+  return sql<SqlBool>`(SELECT count(*) FROM messages m
+      WHERE m.organization_id = ${scope.organizationId} AND m.customer_id = customers.id
+        AND m.channel = ${channel} AND m.created_at > ${since}) < ${cap.messages}`;
+}
+
+/**
+ * Freezes the run's audience; returns how many recipients it has. Idempotent: a second
+ * call for the same run adds nothing (`UNIQUE (campaign_run_id, customer_id)`).
+ */
+export async function snapshotAudience(scope: Scope, snapshot: AudienceSnapshot): Promise<number> {
+  const { channel, campaignRunId, frequencyCap } = snapshot;
+  const address = addressOf(channel);
+  let members = segmentMembersQuery(scope, snapshot.definition)
+    .where(consentAllowsSql(scope.organizationId, channel))
+    .select(address.as('address'));
+  if (channel === 'sms') members = members.where(sql<SqlBool>`${address} ~ ${E164}`);
+  if (frequencyCap) members = members.where(underCap(scope, channel, frequencyCap));
+  const unique = scope.db
+    .selectFrom(members.as('m'))
+    .distinctOn(sql`lower(m.address)`)
+    .select((eb) => [
+      eb.val(campaignRunId).as('campaign_run_id'),
+      'm.customer_id',
+      eb.val(channel).as('channel'),
+      'm.address',
+      'm.included_reason',
+    ])
+    .orderBy(sql`lower(m.address)`)
+    .orderBy('m.customer_id');
+  const result = await scope.db
+    .insertInto('campaign_audience')
+    .columns(['campaign_run_id', 'customer_id', 'channel', 'address', 'included_reason'])
+    .expression(unique)
+    .onConflict((oc) => oc.columns(['campaign_run_id', 'customer_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}

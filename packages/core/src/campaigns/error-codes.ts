@@ -1,0 +1,15 @@
+/** Error codes of the campaigns module. */
+export const CampaignErrorCode = {
+  /** No such campaign in the caller's organization. */
+  CAMPAIGN_NOT_FOUND: 'CAMPAIGN_NOT_FOUND',
+  /** The action does not apply in the campaign's status (e.g. pausing a draft). */
+  CAMPAIGN_INVALID_TRANSITION: 'CAMPAIGN_INVALID_TRANSITION',
+  /** Template, segment or channel cannot change once the campaign has started. */
+  CAMPAIGN_LOCKED: 'CAMPAIGN_LOCKED',
+  /** Scheduling needs a template and a segment, and the template's channel must match. */
+  CAMPAIGN_INCOMPLETE: 'CAMPAIGN_INCOMPLETE',
+  /** No such run of a campaign in the caller's organization. */
+  CAMPAIGN_RUN_NOT_FOUND: 'CAMPAIGN_RUN_NOT_FOUND',
+} as const;
+
+export type CampaignErrorCode = (typeof CampaignErrorCode)[keyof typeof CampaignErrorCode];

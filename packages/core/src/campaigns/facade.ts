@@ -1,0 +1,90 @@
+/**
+ * The campaigns module's part of `gt.as(actor)`: drafts, the lifecycle actions, runs and
+ * their frozen audiences.
+ */
+import type { Selectable } from 'kysely';
+import type { CampaignAudienceTable } from '../db/types.js';
+import type { FacadeContext } from '../module.js';
+import { type CampaignRun, listAudience, listRuns } from './runs.js';
+import type { AudienceQuery, CampaignCreate, CampaignSchedule, CampaignUpdate } from './schema.js';
+import {
+  type Campaign,
+  cancelCampaign,
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  listCampaigns,
+  pauseCampaign,
+  resumeCampaign,
+  scheduleCampaign,
+  unscheduleCampaign,
+  updateCampaign,
+} from './service.js';
+
+export const campaignPermissions = {
+  /** Campaigns, their runs and audiences (who was or will be messaged). */
+  'campaign.read': 'staff',
+  /** Drafting and editing campaigns. Nothing is sent until an admin schedules it. */
+  'campaign.write': 'staff',
+  /** Scheduling, pausing, resuming and cancelling: what reaches customers. */
+  'campaign.send': 'admin',
+  'campaign.delete': 'admin',
+} as const;
+type CampaignAction = keyof typeof campaignPermissions;
+
+export interface CampaignsFacade {
+  campaigns: {
+    /** The organization's campaigns, newest first (staff+). */
+    list(): Promise<Campaign[]>;
+    /** One campaign (staff+). @throws `CAMPAIGN_NOT_FOUND` */
+    get(campaignId: string): Promise<Campaign>;
+    /**
+     * A draft (staff+). @throws `VALIDATION_FAILED` for a template or segment not in the
+     * organization, or a template of the other channel
+     */
+    create(input: CampaignCreate): Promise<Campaign>;
+    /** Edits a campaign (staff+). @throws `CAMPAIGN_LOCKED` for template, segment or channel once started */
+    update(campaignId: string, input: CampaignUpdate): Promise<Campaign>;
+    /** Deletes a draft (admin+). @throws `CAMPAIGN_INVALID_TRANSITION` once scheduled: cancel it */
+    remove(campaignId: string): Promise<void>;
+    /**
+     * Schedules a draft to start at `schedule_at`, or as soon as the worker runs (admin+).
+     * @throws `CAMPAIGN_INCOMPLETE` without a template and a segment
+     * @example await org.campaigns.schedule(id, { schedule_at: '2026-06-01T09:00:00+02:00' })
+     */
+    schedule(campaignId: string, input?: CampaignSchedule): Promise<Campaign>;
+    /** Back to draft before it starts (admin+). */
+    unschedule(campaignId: string): Promise<Campaign>;
+    /** Stops sending (admin+); `resume` continues exactly where it stopped. */
+    pause(campaignId: string): Promise<Campaign>;
+    resume(campaignId: string): Promise<Campaign>;
+    /** Ends an unfinished campaign as completed, recording the cancellation (admin+). */
+    cancel(campaignId: string): Promise<Campaign>;
+    /** The campaign's runs with their stats, newest first (staff+). */
+    runs(campaignId: string): Promise<CampaignRun[]>;
+    /** One page of a run's frozen audience, with why each was included (staff+). */
+    audience(
+      campaignRunId: string,
+      query?: AudienceQuery,
+    ): Promise<{ items: Array<Selectable<CampaignAudienceTable>>; nextCursor: string | null }>;
+  };
+}
+
+export function campaignsFacade({ on }: FacadeContext<CampaignAction>): CampaignsFacade {
+  return {
+    campaigns: {
+      list: on('campaign.read', listCampaigns),
+      get: on('campaign.read', getCampaign),
+      create: on('campaign.write', createCampaign),
+      update: on('campaign.write', updateCampaign),
+      remove: on('campaign.delete', deleteCampaign),
+      schedule: on('campaign.send', scheduleCampaign),
+      unschedule: on('campaign.send', unscheduleCampaign),
+      pause: on('campaign.send', pauseCampaign),
+      resume: on('campaign.send', resumeCampaign),
+      cancel: on('campaign.send', cancelCampaign),
+      runs: on('campaign.read', listRuns),
+      audience: on('campaign.read', listAudience),
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Input and output shapes of the campaigns module (zod; the HTTP routes and the OpenAPI
+ * document use the same schemas). Field names are the columns' (`template_id`, …).
+ */
+import { z } from '@hono/zod-openapi';
+import { Timestamp } from '../http/schemas.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const utm = z.string().trim().min(1).max(200).nullish();
+
+/** When the worker should start the campaign (ISO 8601 with an offset). */
+const scheduleAtSchema = z.iso.datetime({ offset: true });
+
+export const campaignCreateSchema = z
+  .object({
+    name: text(200),
+    channel: z.enum(['email', 'sms']),
+    objective: z.enum(['promotion', 'upsell', 'winback', 'nurture']).nullish(),
+    template_id: z.uuid().nullish(),
+    segment_id: z.uuid().nullish(),
+    utm_source: utm,
+    utm_medium: utm,
+    utm_campaign: utm,
+  })
+  .strict()
+  .openapi('CampaignCreate');
+export type CampaignCreate = z.input<typeof campaignCreateSchema>;
+
+export const campaignUpdateSchema = campaignCreateSchema
+  .partial()
+  .strict()
+  .openapi('CampaignUpdate');
+export type CampaignUpdate = z.input<typeof campaignUpdateSchema>;
+
+export const campaignScheduleSchema = z
+  .object({
+    /** Start at this time; omitted: as soon as the worker runs. */
+    schedule_at: scheduleAtSchema.optional(),
+  })
+  .strict()
+  .openapi('CampaignSchedule');
+export type CampaignSchedule = z.input<typeof campaignScheduleSchema>;
+
+export const campaignOutSchema = z
+  .object({
+    id: z.uuid(),
+    organization_id: z.uuid(),
+    name: z.string(),
+    objective: z.enum(['promotion', 'upsell', 'winback', 'nurture']).nullable(),
+    channel: z.enum(['email', 'sms']),
+    template_id: z.uuid().nullable(),
+    segment_id: z.uuid().nullable(),
+    status: z.enum(['draft', 'scheduled', 'running', 'paused', 'completed']),
+    schedule_at: Timestamp.nullable(),
+    utm_source: z.string().nullable(),
+    utm_medium: z.string().nullable(),
+    utm_campaign: z.string().nullable(),
+    /** Set when the campaign was cancelled: when, and by whom. */
+    cancelled: z
+      .object({ at: Timestamp, by: z.object({ type: z.string(), id: z.string().nullable() }) })
+      .nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi('Campaign');
+
+export const campaignListOutSchema = z.object({ items: z.array(campaignOutSchema) });
+
+const campaignRunOutSchema = z
+  .object({
+    id: z.uuid(),
+    campaign_id: z.uuid(),
+    started_at: Timestamp.nullable(),
+    completed_at: Timestamp.nullable(),
+    /** Counts of the run: audience, sent, failed, … */
+    stats: z.record(z.string(), z.number()),
+  })
+  .openapi('CampaignRun');
+
+export const campaignRunListOutSchema = z.object({ items: z.array(campaignRunOutSchema) });
+
+export const audienceQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
+});
+export type AudienceQuery = z.input<typeof audienceQuerySchema>;
+
+const audienceMemberOutSchema = z
+  .object({
+    id: z.uuid(),
+    customer_id: z.uuid(),
+    channel: z.enum(['email', 'sms']),
+    address: z.string(),
+    included_reason: z.string().nullable(),
+    created_at: Timestamp,
+  })
+  .openapi('AudienceMember');
+
+export const audiencePageOutSchema = z.object({
+  items: z.array(audienceMemberOutSchema),
+  nextCursor: z.string().nullable(),
+});
