@@ -55,6 +55,14 @@ export interface GreenTrackEventMap {
     audience: number;
     actor: ActorRef;
   };
+  /** A batch of a run went out: `sent` and `failed` count this batch. */
+  'campaign.progress': {
+    organizationId: string;
+    campaignId: string;
+    campaignRunId: string;
+    sent: number;
+    failed: number;
+  };
   'campaign.paused': { organizationId: string; campaignId: string; actor: ActorRef };
   'campaign.resumed': { organizationId: string; campaignId: string; actor: ActorRef };
   /** Finished: every message of the run has an outcome, or it was cancelled. */

@@ -120,6 +120,19 @@ export async function seedCustomerHistory(
     })
     .returning('id')
     .execute();
+  // The dispatcher's ledger row for that recipient (sent).
+  await db
+    .insertInto('campaign_deliveries')
+    .values(
+      audience.map((a) => ({
+        audience_id: a.id,
+        organization_id: organizationId,
+        campaign_run_id: campaignRunId,
+        customer_id: customer.id,
+        state: 'sent' as const,
+      })),
+    )
+    .execute();
   const subscriptions = await db
     .insertInto('subscriptions')
     .values([

@@ -3,7 +3,7 @@
  * `customer_id` within the organization's runs.
  */
 import { sql } from 'kysely';
-import { type CustomerDataTable, col } from '../customer-data.js';
+import { byCustomerId, type CustomerDataTable, col } from '../customer-data.js';
 
 export const campaignsCustomerData: CustomerDataTable[] = [
   {
@@ -15,5 +15,14 @@ export const campaignsCustomerData: CustomerDataTable[] = [
     export: { as: 'campaign_audience', orderBy: ['created_at', 'id'] },
     erase: { action: 'delete' },
     eraseStage: 50,
+  },
+  {
+    table: 'campaign_deliveries',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { omit: "the dispatcher's bookkeeping; the messages themselves are exported" },
+    erase: { action: 'delete' },
+    // Before the audience rows it points at.
+    eraseStage: 49,
   },
 ];

@@ -15,7 +15,7 @@ export type { Campaign } from './service.js';
 
 export const campaignsModule = defineModule({
   name: 'campaigns',
-  tenantTables: ['campaigns', 'campaign_runs', 'campaign_audience'],
+  tenantTables: ['campaigns', 'campaign_runs', 'campaign_audience', 'campaign_deliveries'],
   customerData: campaignsCustomerData,
   permissions: campaignPermissions,
   errorStatus: {

@@ -69,6 +69,24 @@ async function startCampaign(
       definition: await segmentDefinition(tx, before.segment_id),
       frequencyCap: options.frequencyCap,
     });
+    // The dispatch ledger: one pending delivery per recipient, in the same transaction.
+    await tx.db
+      .insertInto('campaign_deliveries')
+      .columns(['audience_id', 'organization_id', 'campaign_run_id', 'customer_id', 'not_before'])
+      .expression((eb) =>
+        eb
+          .selectFrom('campaign_audience')
+          .select((s) => [
+            'id',
+            s.val(tx.organizationId).as('organization_id'),
+            'campaign_run_id',
+            'customer_id',
+            // The instance's clock, not the database's: due is decided by the same clock.
+            s.val(tx.clock.now()).as('not_before'),
+          ])
+          .where('campaign_run_id', '=', run.id),
+      )
+      .execute();
     const started = await tx.db
       .updateTable('campaign_runs')
       .set({ stats: toJson({ audience }) })

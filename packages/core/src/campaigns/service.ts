@@ -409,6 +409,16 @@ export async function cancelCampaign(scope: Scope, campaignId: string): Promise<
     const { campaign } = await changeStatus(tx, campaignId, 'cancel', () => ({
       metadata: { cancelled: { at, by: { type: tx.actor.type, id: tx.actor.id } } },
     }));
+    // What was not yet sent never will be.
+    await tx.db
+      .updateTable('campaign_deliveries')
+      .set({ state: 'skipped', reason: 'cancelled', updated_at: tx.clock.now() })
+      .where('organization_id', '=', tx.organizationId)
+      .where('state', '=', 'pending')
+      .where('campaign_run_id', 'in', (eb) =>
+        eb.selectFrom('campaign_runs').select('id').where('campaign_id', '=', campaignId),
+      )
+      .execute();
     tx.emit('campaign.completed', {
       organizationId: tx.organizationId,
       campaignId,

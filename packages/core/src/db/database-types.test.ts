@@ -21,6 +21,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   organization_settings: '0005_organization_settings',
   embedding_jobs: '0006_embedding_queue',
   outbox_messages: '0011_outbox',
+  campaign_deliveries: '0012_campaign_dispatch',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

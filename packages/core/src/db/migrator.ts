@@ -17,6 +17,7 @@ import { customerPhoneIndexMigration } from './migrations/0008_customer_phone_in
 import { setBasedTagMirrorMigration } from './migrations/0009_set_based_tag_mirror.js';
 import { rowLevelSecurityMigration } from './migrations/0010_row_level_security.js';
 import { outboxMigration } from './migrations/0011_outbox.js';
+import { campaignDispatchMigration } from './migrations/0012_campaign_dispatch.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -41,6 +42,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0009_set_based_tag_mirror': setBasedTagMirrorMigration,
     '0010_row_level_security': rowLevelSecurityMigration(context),
     '0011_outbox': outboxMigration(context),
+    '0012_campaign_dispatch': campaignDispatchMigration(context),
   };
 }
 

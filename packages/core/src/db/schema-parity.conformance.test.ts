@@ -38,6 +38,8 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   'attributions_event_idx',
   'zeroinvoice_invoices_cache_customer_idx',
   'payments_org_invoice_idx',
+  // 0012_campaign_dispatch: one message per (run, customer, channel), enforced.
+  'messages_run_customer_channel_uidx',
   'ga_sessions_customer_idx',
   'campaign_audience_customer_idx',
   // 0008_customer_phone_index: the CSV import's upsert lookup by phone within the org.

@@ -453,6 +453,31 @@ export interface EmbeddingJobsTable {
   last_error: Nullable<string>;
 }
 
+/** Where a delivery of a campaign run stands (migration 0012). */
+export type DeliveryState =
+  | 'pending'
+  | 'claimed'
+  | 'handed'
+  | 'sent'
+  | 'failed'
+  | 'skipped'
+  | 'unknown';
+
+/** Migration 0012: the dispatch ledger, one row per audience member of a run. */
+export interface CampaignDeliveriesTable {
+  audience_id: string;
+  organization_id: string;
+  campaign_run_id: string;
+  customer_id: string;
+  state: WithDefault<DeliveryState>;
+  message_id: string | null;
+  attempts: WithDefault<number>;
+  not_before: CreatedAt;
+  lease_until: NullableTimestamp;
+  reason: string | null;
+  updated_at: CreatedAt;
+}
+
 /** Migration 0011: what the built-in `outbox` provider "sent". */
 export interface OutboxMessagesTable {
   id: Generated<string>;
@@ -485,6 +510,8 @@ export interface Database extends SeedTables, MaterializedViews {
   embedding_jobs: EmbeddingJobsTable;
   /** Migration 0011. */
   outbox_messages: OutboxMessagesTable;
+  /** Migration 0012. */
+  campaign_deliveries: CampaignDeliveriesTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

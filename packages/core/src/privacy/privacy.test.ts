@@ -307,6 +307,7 @@ describe(`customer export and erase [${databaseKind}]`, () => {
           customer_tags: 2,
           subscriptions: 2,
           campaign_audience: 1,
+          campaign_deliveries: 1,
           messages: 2,
           message_events: 3,
           events: 5,

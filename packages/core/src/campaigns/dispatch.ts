@@ -1,0 +1,684 @@
+/**
+ * The dispatcher: sends the messages of running campaigns, exactly once per recipient.
+ *
+ * Per run, a batch goes through the ledger (`campaign_deliveries`, migration 0012):
+ * 1. **Recover** deliveries whose lease ran out. A `claimed` one never reached a provider:
+ *    back to `pending`. A `handed` one may have: with an idempotent provider (or the
+ *    `resendUnknown` policy) it is resent under the SAME message id, else it becomes
+ *    `unknown`, held for review and never resent blindly.
+ * 2. **Claim** up to a batch of due `pending` deliveries (`FOR UPDATE SKIP LOCKED`, a
+ *    lease), only while the campaign is `running`, so a pause stops new claims at once.
+ *    The same statement reads each recipient's customer row and re-checks consent: an
+ *    unsubscribe after the snapshot still stops the send.
+ * 3. **Render** each message (the template, per recipient).
+ * 4. **Hand off**, in one transaction committed before the provider is called: the
+ *    `messages` rows (body = what is sent; one per run, customer and channel by a unique
+ *    index) and `handed` deliveries.
+ * 5. **Send** in provider-sized batches, under a timeout.
+ * 6. **Record** outcomes in one transaction: messages `sent` (with the provider's id) or
+ *    `failed`, deliveries final or back to `pending` after a backoff, run stats.
+ * 7. **Complete** the campaign when no delivery of the run is open.
+ *
+ * A worker killed anywhere leaves every delivery in a state the next worker resolves;
+ * database constraints make a second message row impossible.
+ */
+
+import { TimeoutStrategy, timeout } from 'cockatiel';
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import { consentAllowsSql } from '../consent/index.js';
+import type { DatabaseAccess } from '../db/access.js';
+import { toJson } from '../db/values.js';
+import { isGreenTrackError } from '../errors.js';
+import type { Emit } from '../events.js';
+import type {
+  EmailMessage,
+  MessagingProviders,
+  ProviderFailure,
+  SendResult,
+  SmsMessage,
+} from '../providers/messaging.js';
+import { ProviderError } from '../providers/messaging.js';
+import { inTransaction, type Scope } from '../scope.js';
+import { CampaignErrorCode } from './error-codes.js';
+import { changeStatus } from './service.js';
+
+/** A template as the dispatcher hands it to the renderer. */
+export interface DispatchTemplate {
+  id: string;
+  channel: 'email' | 'sms';
+  subject: string | null;
+  content: string;
+  metadata: unknown;
+}
+
+/** One recipient's rendered message. */
+export type RenderedMessage =
+  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'sms'; text: string };
+
+/**
+ * A recipient's customer row as the dispatcher reads it (JSON: timestamps are ISO strings;
+ * no embedding).
+ */
+export interface DispatchCustomer {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  [column: string]: unknown;
+}
+
+/** Renders a template for one customer (the templates module's renderer in production). */
+export type RenderMessage = (input: {
+  template: DispatchTemplate;
+  customer: DispatchCustomer;
+  organization: { id: string; name: string };
+}) => Promise<RenderedMessage>;
+
+/** What the dispatcher needs from the instance. */
+export interface DispatchDeps {
+  database: DatabaseAccess;
+  clock: Clock;
+  emit: Emit;
+  providers: MessagingProviders;
+  render: RenderMessage;
+}
+
+/** Tuning and policy of `dispatchDue`. */
+export interface DispatchOptions {
+  /** Deliveries claimed per batch (then split by the provider's `maxBatch`). @default 500 */
+  batchSize?: number;
+  /** Batches per run in one call, so one big run does not starve the others. @default 20 */
+  batchesPerRun?: number;
+  /** A claim's lease: a worker that dies holding it frees it after this. @default 60000 */
+  leaseMs?: number;
+  /** Longest a provider call may take before its outcome counts as unknown. @default 30000 */
+  sendTimeoutMs?: number;
+  /** Attempts before a transient failure becomes final. @default 5 */
+  maxAttempts?: number;
+  /**
+   * Resend a message whose provider call was interrupted (outcome unknown) even when the
+   * provider cannot deduplicate it. Off: such messages are held (`unknown`) for a person to
+   * decide, the safe default (a duplicate is worse than a delay).
+   * @default false
+   */
+  resendUnknown?: boolean;
+  /** The sender of email. @default `no-reply@greentrack.invalid`, named after the organization */
+  from?: { email: string; name?: string };
+}
+
+/** What one `dispatchDue` call did. */
+export interface DispatchResult {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Deliveries moved to `unknown` (held) by this call. */
+  unknown: number;
+  /** Campaigns completed by this call. */
+  completed: number;
+}
+
+/** A running campaign's open run. */
+interface OpenRun {
+  runId: string;
+  campaignId: string;
+  organizationId: string;
+  channel: 'email' | 'sms';
+  templateId: string | null;
+  utm: { source: string | null; medium: string | null; campaign: string | null };
+}
+
+/** A claimed delivery with its recipient. */
+interface Claimed {
+  audience_id: string;
+  customer_id: string;
+  address: string;
+  allowed: boolean;
+  message_id: string | null;
+  attempts: number;
+  customer: DispatchCustomer;
+}
+
+const DEFAULTS = {
+  batchSize: 500,
+  batchesPerRun: 20,
+  leaseMs: 60_000,
+  sendTimeoutMs: 30_000,
+  maxAttempts: 5,
+};
+
+/** Backoff before attempt `attempts + 1`: 30 s, 2 min, 8 min, … capped at 1 h. */
+const backoffMs = (attempts: number) =>
+  Math.min(3_600_000, 30_000 * 4 ** Math.max(0, attempts - 1));
+
+/** Sends what is due in every running campaign; safe with many workers at once. */
+export async function dispatchDue(
+  deps: DispatchDeps,
+  options: DispatchOptions = {},
+): Promise<DispatchResult> {
+  const total: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
+  const runs = await deps.database
+    .system('the dispatcher finds the open runs of running campaigns in every organization')
+    .selectFrom('campaign_runs as r')
+    .innerJoin('campaigns as c', 'c.id', 'r.campaign_id')
+    .select([
+      'r.id as runId',
+      'c.id as campaignId',
+      'c.organization_id as organizationId',
+      'c.channel',
+      'c.template_id as templateId',
+      'c.utm_source',
+      'c.utm_medium',
+      'c.utm_campaign',
+    ])
+    .where('c.status', '=', 'running')
+    .where('r.completed_at', 'is', null)
+    .orderBy('r.started_at')
+    .limit(50)
+    .execute();
+  for (const row of runs) {
+    const run: OpenRun = {
+      runId: row.runId,
+      campaignId: row.campaignId,
+      organizationId: row.organizationId,
+      channel: row.channel,
+      templateId: row.templateId,
+      utm: { source: row.utm_source, medium: row.utm_medium, campaign: row.utm_campaign },
+    };
+    const done = await dispatchRun(deps, run, options);
+    total.sent += done.sent;
+    total.failed += done.failed;
+    total.skipped += done.skipped;
+    total.unknown += done.unknown;
+    total.completed += done.completed;
+  }
+  return total;
+}
+
+function scopeOf(deps: DispatchDeps, organizationId: string): Scope {
+  return {
+    db: deps.database.tenant(organizationId),
+    organizationId,
+    actor: { type: 'system', id: null },
+    role: 'owner',
+    clock: deps.clock,
+    emit: deps.emit,
+  };
+}
+
+async function dispatchRun(
+  deps: DispatchDeps,
+  run: OpenRun,
+  options: DispatchOptions,
+): Promise<DispatchResult> {
+  const settings = { ...DEFAULTS, ...options };
+  const scope = scopeOf(deps, run.organizationId);
+  const provider = run.channel === 'email' ? deps.providers.email : deps.providers.sms;
+  const result: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
+  result.unknown += await recoverExpired(
+    scope,
+    run,
+    provider.capabilities.idempotent || options.resendUnknown === true,
+  );
+
+  const template = run.templateId
+    ? await scope.db
+        .selectFrom('templates')
+        .select(['id', 'channel', 'subject', 'content', 'metadata'])
+        .where('id', '=', run.templateId)
+        .where('organization_id', '=', run.organizationId)
+        .executeTakeFirst()
+    : undefined;
+  const organization = await scope.db
+    .selectFrom('organizations')
+    .select(['id', 'name'])
+    .where('id', '=', run.organizationId)
+    .executeTakeFirstOrThrow();
+
+  for (let batch = 0; batch < settings.batchesPerRun; batch++) {
+    const claimed = await claim(scope, run, settings.batchSize, settings.leaseMs);
+    if (claimed.length === 0) break;
+    const done = await deliver(deps, scope, run, claimed, {
+      template,
+      organization,
+      provider,
+      settings,
+    });
+    result.sent += done.sent;
+    result.failed += done.failed;
+    result.skipped += done.skipped;
+    result.unknown += done.unknown;
+    if (claimed.length < settings.batchSize) break;
+  }
+  if (await completeIfDone(scope, run)) result.completed += 1;
+  return result;
+}
+
+/** Frees expired leases; returns how many deliveries became `unknown`. */
+async function recoverExpired(scope: Scope, run: OpenRun, resendHanded: boolean): Promise<number> {
+  const now = scope.clock.now();
+  const rows = await scope.db
+    .updateTable('campaign_deliveries')
+    .set({
+      state: sql`CASE WHEN state = 'claimed' THEN 'pending' ELSE ${resendHanded ? 'pending' : 'unknown'} END`,
+      reason: sql`CASE WHEN state = 'handed' AND NOT ${resendHanded} THEN 'the worker stopped during the provider call: outcome unknown' ELSE reason END`,
+      lease_until: null,
+      updated_at: now,
+    })
+    .where('organization_id', '=', run.organizationId)
+    .where('campaign_run_id', '=', run.runId)
+    .where('state', 'in', ['claimed', 'handed'])
+    .where('lease_until', '<', now)
+    .returning('state')
+    .execute();
+  return rows.filter((r) => r.state === 'unknown').length;
+}
+
+/**
+ * Claims due deliveries while the campaign runs, with each recipient's customer row and a
+ * fresh consent check — one statement.
+ */
+async function claim(
+  scope: Scope,
+  run: OpenRun,
+  limit: number,
+  leaseMs: number,
+): Promise<Claimed[]> {
+  const now = scope.clock.now();
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const { rows } = await sql<Claimed>`
+    WITH picked AS (
+      SELECT d.audience_id FROM campaign_deliveries d
+       WHERE d.organization_id = ${run.organizationId} AND d.campaign_run_id = ${run.runId}
+         AND d.state = 'pending' AND d.not_before <= ${now}
+         AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ${run.campaignId} AND c.status = 'running')
+       ORDER BY d.audience_id
+       LIMIT ${limit}
+       FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE campaign_deliveries d
+         SET state = 'claimed', lease_until = ${leaseUntil}, attempts = d.attempts + 1, updated_at = ${now}
+        FROM picked WHERE d.audience_id = picked.audience_id
+      RETURNING d.audience_id, d.customer_id, d.message_id, d.attempts
+    )
+    SELECT claimed.audience_id, claimed.customer_id, claimed.message_id, claimed.attempts,
+           a.address, ${consentAllowsSql(run.organizationId, run.channel)} AS allowed,
+           to_jsonb(customers) - 'embedding' AS customer
+      FROM claimed
+      JOIN campaign_audience a ON a.id = claimed.audience_id
+      JOIN customers ON customers.id = claimed.customer_id
+     ORDER BY claimed.audience_id`.execute(scope.db);
+  return rows;
+}
+
+interface DeliverContext {
+  template: DispatchTemplate | undefined;
+  organization: { id: string; name: string };
+  provider: MessagingProviders['email'] | MessagingProviders['sms'];
+  settings: typeof DEFAULTS & DispatchOptions;
+}
+
+/** Outcome of one claimed delivery, to be recorded. */
+type Outcome =
+  | { audienceId: string; state: 'sent'; messageId: string; providerMessageId: string | null }
+  | { audienceId: string; state: 'failed' | 'skipped'; messageId: string | null; reason: string }
+  | {
+      audienceId: string;
+      state: 'pending';
+      messageId: string | null;
+      reason: string;
+      notBefore: Date;
+    }
+  | { audienceId: string; state: 'unknown'; messageId: string; reason: string };
+
+async function deliver(
+  deps: DispatchDeps,
+  scope: Scope,
+  run: OpenRun,
+  claimed: Claimed[],
+  context: DeliverContext,
+): Promise<Omit<DispatchResult, 'completed'>> {
+  // Settled before any call (consent withdrawn, nothing to render): written at hand-off.
+  const settled: Outcome[] = [];
+  const toSend: Array<{ row: Claimed; rendered: RenderedMessage }> = [];
+  for (const row of claimed) {
+    if (!row.allowed) {
+      settled.push({
+        audienceId: row.audience_id,
+        state: 'skipped',
+        messageId: null,
+        reason: 'consent withdrawn after the snapshot',
+      });
+      continue;
+    }
+    if (!context.template) {
+      settled.push({
+        audienceId: row.audience_id,
+        state: 'failed',
+        messageId: null,
+        reason: 'the campaign has no template',
+      });
+      continue;
+    }
+    try {
+      const rendered = await deps.render({
+        template: context.template,
+        customer: row.customer,
+        organization: context.organization,
+      });
+      toSend.push({ row, rendered });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      settled.push({
+        audienceId: row.audience_id,
+        state: 'failed',
+        messageId: null,
+        reason: `render: ${reason}`,
+      });
+    }
+  }
+
+  // Hand off: message rows and `handed`, committed before any provider call.
+  const messageIds = await handOff(scope, run, context, toSend, settled);
+  const outcomes: Outcome[] = [];
+
+  const from = context.settings.from ?? {
+    email: 'no-reply@greentrack.invalid',
+    name: context.organization.name,
+  };
+  const maxBatch = context.provider.capabilities.maxBatch;
+  for (let i = 0; i < toSend.length; i += maxBatch) {
+    const chunk = toSend.slice(i, i + maxBatch);
+    const ids = chunk.map(({ row }) => messageIds.get(row.audience_id) ?? '');
+    const results = await send(run, context, chunk, ids, from);
+    chunk.forEach(({ row }, k) => {
+      const messageId = ids[k] ?? '';
+      const outcome = results[k];
+      if (outcome === undefined || outcome === 'unknown') {
+        const resend =
+          context.provider.capabilities.idempotent || context.settings.resendUnknown === true;
+        outcomes.push(
+          resend
+            ? {
+                audienceId: row.audience_id,
+                state: 'pending',
+                messageId,
+                reason: 'provider call interrupted; resent under the same id',
+                notBefore: scope.clock.now(),
+              }
+            : {
+                audienceId: row.audience_id,
+                state: 'unknown',
+                messageId,
+                reason: 'provider call interrupted: outcome unknown',
+              },
+        );
+      } else if (outcome.status === 'sent') {
+        outcomes.push({
+          audienceId: row.audience_id,
+          state: 'sent',
+          messageId,
+          providerMessageId: outcome.providerMessageId,
+        });
+      } else {
+        outcomes.push(
+          failureOutcome(scope, row, messageId, outcome.failure, context.settings.maxAttempts),
+        );
+      }
+    });
+  }
+  await record(scope, run, outcomes);
+  const all = [...settled, ...outcomes];
+  const count = (state: Outcome['state']) => all.filter((o) => o.state === state).length;
+  if (count('sent') > 0)
+    deps.emit('campaign.progress', {
+      organizationId: run.organizationId,
+      campaignId: run.campaignId,
+      campaignRunId: run.runId,
+      sent: count('sent'),
+      failed: count('failed'),
+    });
+  return {
+    sent: count('sent'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    unknown: count('unknown'),
+  };
+}
+
+function failureOutcome(
+  scope: Scope,
+  row: Claimed,
+  messageId: string,
+  failure: ProviderFailure,
+  maxAttempts: number,
+): Outcome {
+  const reason = `${failure.code}: ${failure.message}`;
+  if (failure.kind === 'transient' && row.attempts < maxAttempts) {
+    const wait = Math.max(failure.retryAfterMs ?? 0, backoffMs(row.attempts));
+    return {
+      audienceId: row.audience_id,
+      state: 'pending',
+      messageId,
+      reason,
+      notBefore: new Date(scope.clock.now().getTime() + wait),
+    };
+  }
+  return { audienceId: row.audience_id, state: 'failed', messageId, reason };
+}
+
+/** Writes the message rows and marks deliveries `handed`; returns audience id → message id. */
+async function handOff(
+  scope: Scope,
+  run: OpenRun,
+  context: DeliverContext,
+  toSend: Array<{ row: Claimed; rendered: RenderedMessage }>,
+  settled: Outcome[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  await inTransaction(scope, async (tx) => {
+    if (toSend.length > 0) {
+      const inserted = await tx.db
+        .insertInto('messages')
+        .values(
+          toSend.map(({ row, rendered }) => ({
+            organization_id: run.organizationId,
+            campaign_run_id: run.runId,
+            customer_id: row.customer_id,
+            channel: run.channel,
+            to_address: row.address,
+            provider: context.provider.id,
+            template_id: context.template?.id ?? null,
+            subject: rendered.channel === 'email' ? rendered.subject : null,
+            body: rendered.channel === 'email' ? rendered.html : rendered.text,
+            utm_source: run.utm.source,
+            utm_medium: run.utm.medium,
+            utm_campaign: run.utm.campaign,
+            status: 'queued' as const,
+          })),
+        )
+        // A resend after an interrupted call keeps the message (and its id) it had.
+        .onConflict((oc) =>
+          oc
+            .columns(['campaign_run_id', 'customer_id', 'channel'])
+            .where('campaign_run_id', 'is not', null)
+            .doUpdateSet({ body: (eb) => eb.ref('excluded.body') }),
+        )
+        .returning(['id', 'customer_id'])
+        .execute();
+      const byCustomer = new Map(inserted.map((m) => [m.customer_id, m.id]));
+      for (const { row } of toSend) {
+        const id = byCustomer.get(row.customer_id);
+        if (id) ids.set(row.audience_id, id);
+      }
+      await sql`
+        UPDATE campaign_deliveries d SET state = 'handed', message_id = x.message_id, updated_at = ${tx.clock.now()}
+          FROM jsonb_to_recordset(${toJson([...ids].map(([audience_id, message_id]) => ({ audience_id, message_id })))}::jsonb)
+               AS x(audience_id uuid, message_id uuid)
+         WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
+        tx.db,
+      );
+    }
+    // Skipped and unrenderable ones are final now: nothing will be sent for them.
+    await writeOutcomes(tx, run, settled);
+  });
+  return ids;
+}
+
+/** One provider call under a timeout; `'unknown'` per message when the outcome is unknown. */
+async function send(
+  run: OpenRun,
+  context: DeliverContext,
+  chunk: Array<{ row: Claimed; rendered: RenderedMessage }>,
+  ids: string[],
+  from: { email: string; name?: string },
+): Promise<Array<SendResult | 'unknown'>> {
+  const policy = timeout(context.settings.sendTimeoutMs, TimeoutStrategy.Cooperative);
+  const sendContext = (signal: AbortSignal) => ({
+    organizationId: run.organizationId,
+    campaignId: run.campaignId,
+    campaignRunId: run.runId,
+    signal,
+  });
+  try {
+    const results = await policy.execute(({ signal }) => {
+      if (run.channel === 'email') {
+        const messages: EmailMessage[] = chunk.map(({ row, rendered }, k) => ({
+          messageId: ids[k] ?? '',
+          to: { email: row.address, name: row.customer.name },
+          from,
+          subject: rendered.channel === 'email' ? rendered.subject : '',
+          html: rendered.channel === 'email' ? rendered.html : '',
+          text: rendered.text,
+          headers: {},
+        }));
+        return (context.provider as MessagingProviders['email']).send(
+          messages,
+          sendContext(signal),
+        );
+      }
+      const messages: SmsMessage[] = chunk.map(({ row, rendered }, k) => ({
+        messageId: ids[k] ?? '',
+        to: row.address,
+        body: rendered.text,
+        headers: {},
+      }));
+      return (context.provider as MessagingProviders['sms']).send(messages, sendContext(signal));
+    });
+    const byId = new Map(results.map((r) => [r.messageId, r]));
+    return ids.map((id) => byId.get(id) ?? 'unknown');
+  } catch (error) {
+    if (error instanceof ProviderError && error.outcome === 'not_sent') {
+      return ids.map((messageId) => ({
+        messageId,
+        status: 'failed' as const,
+        failure: {
+          kind: error.kind,
+          code: error.code,
+          message: error.message,
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+        },
+      }));
+    }
+    // A timeout (cockatiel's TaskCancelledError), an unknown outcome, or an error the
+    // adapter did not classify: the call may have been accepted.
+    return ids.map(() => 'unknown');
+  }
+}
+
+/** Final and retry states of deliveries, and the messages' status, in one transaction. */
+async function record(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await inTransaction(scope, async (tx) => {
+    const now = tx.clock.now();
+    const sent = outcomes.filter(
+      (o): o is Extract<Outcome, { state: 'sent' }> => o.state === 'sent',
+    );
+    if (sent.length > 0) {
+      await sql`
+        UPDATE messages m SET status = 'sent', sent_at = ${now}, provider_message_id = x.provider_message_id
+          FROM jsonb_to_recordset(${toJson(sent.map((o) => ({ id: o.messageId, provider_message_id: o.providerMessageId })))}::jsonb)
+               AS x(id uuid, provider_message_id text)
+         WHERE m.id = x.id AND m.organization_id = ${run.organizationId}`.execute(tx.db);
+    }
+    const failedIds = outcomes
+      .filter((o) => o.state === 'failed' && o.messageId !== null)
+      .map((o) => o.messageId as string);
+    if (failedIds.length > 0) {
+      await tx.db
+        .updateTable('messages')
+        .set({ status: 'failed' })
+        .where('organization_id', '=', run.organizationId)
+        .where('id', 'in', failedIds)
+        .execute();
+    }
+    await writeOutcomes(tx, run, outcomes);
+  });
+}
+
+/** Sets each delivery's state (and retry time), and adds the final ones to the run's stats. */
+async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const now = scope.clock.now();
+  await sql`
+    UPDATE campaign_deliveries d
+       SET state = x.state, reason = x.reason, message_id = coalesce(x.message_id, d.message_id),
+           not_before = coalesce(x.not_before, d.not_before), lease_until = NULL, updated_at = ${now}
+      FROM jsonb_to_recordset(${toJson(
+        outcomes.map((o) => ({
+          audience_id: o.audienceId,
+          state: o.state,
+          reason: 'reason' in o ? o.reason : null,
+          message_id: o.messageId,
+          not_before: o.state === 'pending' ? o.notBefore.toISOString() : null,
+        })),
+      )}::jsonb) AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz)
+     WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
+    scope.db,
+  );
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) if (o.state !== 'pending') counts[o.state] = (counts[o.state] ?? 0) + 1;
+  if (Object.keys(counts).length === 0) return;
+  // Each count is added to what the run's stats hold, in the database (never read-modify-write).
+  const additions = Object.entries(counts).map(
+    ([key, n]) =>
+      sql`jsonb_build_object(${key}::text, coalesce((stats ->> ${key})::int, 0) + ${n})`,
+  );
+  await sql`UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
+             WHERE id = ${run.runId}`.execute(scope.db);
+}
+
+/** Completes the campaign once no delivery of its run is open; true when it did. */
+async function completeIfDone(scope: Scope, run: OpenRun): Promise<boolean> {
+  const open = await scope.db
+    .selectFrom('campaign_deliveries')
+    .select('audience_id')
+    .where('organization_id', '=', run.organizationId)
+    .where('campaign_run_id', '=', run.runId)
+    .where('state', 'in', ['pending', 'claimed', 'handed'])
+    .limit(1)
+    .executeTakeFirst();
+  if (open) return false;
+  try {
+    await inTransaction(scope, async (tx) => {
+      await changeStatus(tx, run.campaignId, 'complete');
+      await tx.db
+        .updateTable('campaign_runs')
+        .set({ completed_at: tx.clock.now() })
+        .where('id', '=', run.runId)
+        .execute();
+      tx.emit('campaign.completed', {
+        organizationId: run.organizationId,
+        campaignId: run.campaignId,
+        cancelled: false,
+        actor: tx.actor,
+      });
+    });
+    return true;
+  } catch (error) {
+    // Paused, cancelled or completed by another worker meanwhile.
+    if (isGreenTrackError(error, CampaignErrorCode.CAMPAIGN_INVALID_TRANSITION)) return false;
+    throw error;
+  }
+}
