@@ -37,6 +37,9 @@ export interface GreenTrackEventMap {
   'segment.created': { organizationId: string; segmentId: string; actor: ActorRef };
   'segment.updated': { organizationId: string; segmentId: string; actor: ActorRef };
   'segment.deleted': { organizationId: string; segmentId: string; actor: ActorRef };
+  'template.created': { organizationId: string; templateId: string; actor: ActorRef };
+  'template.updated': { organizationId: string; templateId: string; actor: ActorRef };
+  'template.deleted': { organizationId: string; templateId: string; actor: ActorRef };
   'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
   /**

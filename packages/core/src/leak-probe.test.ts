@@ -31,6 +31,7 @@ interface Fixture {
   customerId: string;
   segmentId: string;
   integrationId: string;
+  templateId: string;
   newCustomer(): Promise<string>;
 }
 
@@ -124,6 +125,24 @@ const calls: Record<string, Call> = {
         ],
       },
     }),
+  'templates.list': (f) => f.org.templates.list(),
+  'templates.get': (f) => f.org.templates.get(f.templateId),
+  'templates.create': (f) =>
+    f.org.templates.create({ channel: 'sms', name: 'Probe template', content: 'Hi' }),
+  'templates.update': (f) => f.org.templates.update(f.templateId, { name: 'Renamed template' }),
+  'templates.remove': async (f) =>
+    f.org.templates.remove(
+      (await f.org.templates.create({ channel: 'sms', name: 'Gone', content: 'x' })).id,
+    ),
+  // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
+  'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
+  'templates.previewDraft': (f) =>
+    f.org.templates.previewDraft({
+      channel: 'email',
+      subject: '{{ organization.name }}',
+      content: '<p>{{ customer.name }} {{ customer.email }}</p>',
+      customerId: f.customerId,
+    }),
 };
 
 /** The facade's methods, as dotted paths (`consent.policy.set`). */
@@ -182,7 +201,14 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     name: `${name} mail`,
     credentials: { apiKey: `SG.${key}` },
   });
-  return { organization, owner, org, history, segment, integration };
+  const template = await org.templates.create({
+    channel: 'email',
+    name: `${name} invoice reminder`,
+    subject: 'Invoice {{ invoice.number }} for {{ customer.name }}',
+    content:
+      '<p>{{ organization.name }}: {{ invoice.amount_due }} {{ invoice.currency }}</p>{% for item in invoice.items %}<p>{{ item.name }}</p>{% endfor %}',
+  });
+  return { organization, owner, org, history, segment, integration, template };
 }
 
 describe(`leak probe: every facade method in A, with B's rows in every table [${databaseKind}]`, () => {
@@ -215,6 +241,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
       customerId: a.history.customer.id,
       segmentId: a.segment.id,
       integrationId: a.integration.id,
+      templateId: a.template.id,
       newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
     };
   });

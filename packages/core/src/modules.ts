@@ -16,6 +16,7 @@ import { integrationsModule } from './integrations/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
+import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
 
@@ -29,6 +30,7 @@ export const modules = [
   privacyModule,
   integrationsModule,
   segmentsModule,
+  templatesModule,
   embeddingsModule,
 ] as const;
 

@@ -90,6 +90,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Leads',
       rule: { field: 'type', op: 'eq', value: 'lead' },
     });
+    const template = await api.templates.create({
+      channel: 'sms',
+      name: 'Hello',
+      content: 'Hi {{ customer.first_name }}',
+    });
     const { items: memberships } = await api.memberships.list();
     const staff = memberships.find((m) => m.role === 'staff');
     const newcomer = await gt.users.create({ email: `new-${Date.now()}@example.com` });
@@ -150,6 +155,22 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'segments.previewDraft': () =>
         api.segments.previewDraft({ rule: { field: 'type', op: 'eq', value: 'customer' } }),
       'segments.remove': () => api.segments.remove(segment.id),
+      'templates.list': () => api.templates.list({ channel: 'sms' }),
+      'templates.get': () => api.templates.get(template.id),
+      'templates.create': () =>
+        api.templates.create({
+          channel: 'email',
+          name: 'Welcome',
+          format: 'mjml',
+          subject: 'Welcome {{ customer.first_name }}',
+          content:
+            '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+        }),
+      'templates.update': () => api.templates.update(template.id, { name: 'Hi there' }),
+      'templates.preview': () => api.templates.preview(template.id, { customerId: customer.id }),
+      'templates.previewDraft': () =>
+        api.templates.previewDraft({ channel: 'sms', content: 'Yo', customerId: customer.id }),
+      'templates.remove': () => api.templates.remove(template.id),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

@@ -531,6 +531,13 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/segments/{id}/preview',
           'PATCH /api/greentrack/segments/{id}',
           'DELETE /api/greentrack/segments/{id}',
+          'GET /api/greentrack/templates',
+          'POST /api/greentrack/templates',
+          'POST /api/greentrack/templates/preview',
+          'GET /api/greentrack/templates/{id}',
+          'POST /api/greentrack/templates/{id}/preview',
+          'PATCH /api/greentrack/templates/{id}',
+          'DELETE /api/greentrack/templates/{id}',
         ].sort(),
       );
     });

@@ -77,6 +77,16 @@ const baseSamples: Samples = {
   // A segment is a rule OR a vector: mostly leave the vector out so rules get through.
   vector: [undefined, undefined, { text: 'regulars who book often', threshold: 0.2 }],
   mapping: ['{"E-mail":"email"}', '{"x":null}'],
+  // Liquid over the documented variables (random text is mostly valid Liquid too).
+  content: [
+    'Hi {{ customer.first_name }}',
+    '<p>{{ customer.name | escape }}</p>{% if invoice %}{{ invoice.total }}{% endif %}',
+    '<mjml><mj-body><mj-section><mj-column><mj-text>{{ organization.name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+    '{{ customer.nmae }}',
+  ],
+  subject: ['Hello {{ customer.first_name }}', '{% if %}'],
+  // An invoice id names a row: mostly leave it out (the customer's latest is used).
+  invoiceId: [undefined],
 };
 /** Raw bodies no schema generates. */
 const rawBodies = [
@@ -128,6 +138,7 @@ interface Ids {
   customer: string;
   integration: string;
   segment: string;
+  template: string;
   membership: string;
 }
 
@@ -145,7 +156,9 @@ function requestArbitrary(
       ? ids.integration
       : operation.path.startsWith('/segments')
         ? ids.segment
-        : ids.customer;
+        : operation.path.startsWith('/templates')
+          ? ids.template
+          : ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
   const queryParams = operation.parameters.filter((p) => p.in === 'query');
 
@@ -296,6 +309,12 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       name: `Fuzz ${customer.id}`,
       rule: { field: 'type', op: 'eq', value: 'lead' },
     });
+    const template = await owner.templates.create({
+      channel: 'email',
+      name: `Fuzz ${customer.id}`,
+      subject: 'Hi {{ customer.first_name }}',
+      content: '<p>{{ customer.name }}</p>',
+    });
     const membership = await owner.memberships.add({
       userId: (await makeUser(gt, 'fuzz')).id,
       role: 'staff',
@@ -305,6 +324,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       customer: customer.id,
       integration: integration.id,
       segment: segment.id,
+      template: template.id,
       membership: membership.id,
     };
   }
@@ -320,7 +340,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
         requestArbitrary(
           operation,
           document.components.schemas,
-          { ...baseSamples, userId: [ids.user] },
+          { ...baseSamples, userId: [ids.user], customerId: [ids.customer] },
           ids,
         ),
         async (request) => {

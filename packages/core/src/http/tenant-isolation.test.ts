@@ -45,6 +45,7 @@ interface SeededOrg {
   customerId: string;
   integrationId: string;
   segmentId: string;
+  templateId: string;
 }
 
 /** A valid request: path values, query string, body. */
@@ -64,6 +65,11 @@ interface RouteEntry {
    * its own.
    */
   request?: (org: SeededOrg) => RequestParts | Promise<RequestParts>;
+  /**
+   * The body names a row of the organization (the customer a preview renders for), so a
+   * caller from another organization gets 404, as for an id in the path.
+   */
+  bodyNamesRows?: true;
 }
 
 let counter = 0;
@@ -84,6 +90,14 @@ const newIntegration = async (org: SeededOrg) =>
       provider: 'twilio',
       name: unique('fresh'),
       credentials: { apiKey: 'sk_fresh' },
+    })
+  ).id;
+const newTemplate = async (org: SeededOrg) =>
+  (
+    await org.owner.templates.create({
+      channel: 'sms',
+      name: unique('Fresh template'),
+      content: 'Hi {{ customer.first_name }}',
     })
   ).id;
 /** A staff member added for the case (never one of the callers). */
@@ -215,6 +229,44 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'segment.read',
     request: (org) => ({ params: { id: org.segmentId }, query: 'sampleSize=2' }),
   },
+  'GET /templates': { action: 'template.read', request: () => ({ query: 'channel=email' }) },
+  'POST /templates': {
+    action: 'template.write',
+    request: () => ({
+      json: {
+        channel: 'email',
+        name: unique('Template'),
+        subject: 'Hi {{ customer.first_name }}',
+        content: '<p>{{ customer.name }}</p>',
+      },
+    }),
+  },
+  'POST /templates/preview': {
+    action: 'template.read',
+    bodyNamesRows: true,
+    request: (org) => ({
+      json: { channel: 'sms', content: 'Hi {{ customer.name }}', customerId: org.customerId },
+    }),
+  },
+  'GET /templates/{id}': {
+    action: 'template.read',
+    request: (org) => ({ params: { id: org.templateId } }),
+  },
+  'POST /templates/{id}/preview': {
+    action: 'template.read',
+    request: (org) => ({ params: { id: org.templateId }, json: { customerId: org.customerId } }),
+  },
+  'PATCH /templates/{id}': {
+    action: 'template.write',
+    request: (org) => ({
+      params: { id: org.templateId },
+      json: { name: unique('Renamed template') },
+    }),
+  },
+  'DELETE /templates/{id}': {
+    action: 'template.delete',
+    request: async (org) => ({ params: { id: await newTemplate(org) } }),
+  },
 });
 
 /**
@@ -282,7 +334,8 @@ function expectedStatus(entry: RouteEntry, operation: Operation, caller: Caller)
     return 401;
   if (!roleAtLeast(caller.role, permissions[entry.action])) return 403;
   if (caller.scopes === 'other') return 403;
-  if (caller.acts === 'other' && idParams(operation).length > 0) return 404;
+  if (caller.acts === 'other' && (idParams(operation).length > 0 || entry.bodyNamesRows))
+    return 404;
   return operation.success;
 }
 
@@ -314,9 +367,11 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
       customerId: customer.id,
       integrationId: '',
       segmentId: '',
+      templateId: '',
     };
     seeded.integrationId = await newIntegration(seeded);
     seeded.segmentId = await newSegment(seeded);
+    seeded.templateId = await newTemplate(seeded);
     return seeded;
   }
 

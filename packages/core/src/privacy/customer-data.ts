@@ -171,7 +171,6 @@ export const unownedTenantTables = [
   'zeroinvoice_invoices_cache',
   'zeroinvoice_invoice_items_cache',
   'payments',
-  'templates',
   'campaigns',
   'campaign_runs',
   'campaign_audience',

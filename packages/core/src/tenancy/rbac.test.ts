@@ -74,6 +74,10 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'segment.write': (f) =>
       f.segments.create({ name: 'Probe', rule: { field: 'type', op: 'eq', value: 'lead' } }),
     'segment.delete': (f) => f.segments.remove(randomUUID()),
+    'template.read': (f) => f.templates.list(),
+    'template.write': (f) =>
+      f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
+    'template.delete': (f) => f.templates.remove(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
