@@ -9,11 +9,12 @@ import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { Scope } from '../scope.js';
 import { getOrganization } from '../tenancy/index.js';
 import { isUuid } from '../validation.js';
-import type {
-  TemplateContext,
-  TemplateCustomer,
-  TemplateInvoice,
-  TemplateUrls,
+import {
+  CUSTOMER_COLUMNS,
+  type TemplateContext,
+  type TemplateCustomer,
+  type TemplateInvoice,
+  type TemplateUrls,
 } from './variables.js';
 
 /**
@@ -28,19 +29,10 @@ export const PREVIEW_URLS: TemplateUrls = {
 
 /** A customer row as a template sees it. */
 function templateCustomer(customer: Customer): TemplateCustomer {
+  const columns = Object.fromEntries(CUSTOMER_COLUMNS.map((c) => [c, customer[c]]));
   return {
-    id: customer.id,
-    name: customer.name,
+    ...(columns as Pick<TemplateCustomer, (typeof CUSTOMER_COLUMNS)[number]>),
     first_name: customer.name.trim().split(/\s+/)[0] ?? '',
-    type: customer.type,
-    email: customer.email,
-    phone: customer.phone,
-    address_line1: customer.address_line1,
-    address_line2: customer.address_line2,
-    city: customer.city,
-    state: customer.state,
-    postal_code: customer.postal_code,
-    country: customer.country,
     tags: customer.tags,
   };
 }

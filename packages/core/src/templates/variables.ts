@@ -94,25 +94,33 @@ const fields = <K extends string>(names: readonly K[]): Record<K, true> =>
   Object.fromEntries(names.map((n) => [n, true])) as Record<K, true>;
 
 /**
+ * The customer's columns a template reads as stored: not the internal `notes` nor provider
+ * ids, which are not for the recipient's eyes. An allowlist on purpose (not derived from
+ * the customers module's fields): a column added there is not shown to recipients until
+ * it is added here.
+ */
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'name',
+  'type',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+] as const satisfies readonly (keyof TemplateCustomer)[];
+
+/**
  * The variable set as a tree, kept in step with {@link TemplateContext} by the `satisfies`
  * clauses: a field added to a context type without a place here is a compile error.
  */
 const VARIABLES = {
   customer: {
-    ...fields([
-      'id',
-      'name',
-      'first_name',
-      'type',
-      'email',
-      'phone',
-      'address_line1',
-      'address_line2',
-      'city',
-      'state',
-      'postal_code',
-      'country',
-    ] as const),
+    ...fields(CUSTOMER_COLUMNS),
+    first_name: true,
     tags: [true],
   } satisfies Record<keyof TemplateCustomer, Shape>,
   organization: fields(['id', 'name'] as const) satisfies Record<keyof TemplateOrganization, Shape>,
