@@ -72,6 +72,9 @@ export interface GreenTrackEventMap {
     cancelled: boolean;
     actor: ActorRef;
   };
+  'template.created': { organizationId: string; templateId: string; actor: ActorRef };
+  'template.updated': { organizationId: string; templateId: string; actor: ActorRef };
+  'template.deleted': { organizationId: string; templateId: string; actor: ActorRef };
   'customer.updated': { organizationId: string; customerId: string; actor: ActorRef };
   'customer.deleted': { organizationId: string; customerId: string; actor: ActorRef };
   /**

@@ -3,6 +3,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Kysely } from 'kysely';
+import { renderWithTemplates } from './campaigns/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GreenTrackConfig, parseConfig } from './config.js';
 import {
@@ -217,6 +218,11 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     await connection.close();
     throw error;
   }
+  const outbox = (options_: OutboxOptions) => createOutboxProviders(access, options_);
+  const providers: MessagingProviders = {
+    email: resolveProvider(options.providers?.email, (o) => outbox(o).email),
+    sms: resolveProvider(options.providers?.sms, (o) => outbox(o).sms),
+  };
   const worker = createWorker({
     embeddings: {
       db: access.system('the worker takes due embedding jobs of every organization'),
@@ -224,6 +230,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       embedder,
     },
     scheduler: { database: access, clock, emit },
+    dispatch: { database: access, clock, emit, providers, render: renderWithTemplates },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -242,11 +249,6 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const getKeyring = (): Keyring => {
     keyring ??= createKeyring(options.secret, options.previousSecrets ?? []);
     return keyring;
-  };
-  const outbox = (options_: OutboxOptions) => createOutboxProviders(access, options_);
-  const providers: MessagingProviders = {
-    email: resolveProvider(options.providers?.email, (o) => outbox(o).email),
-    sms: resolveProvider(options.providers?.sms, (o) => outbox(o).sms),
   };
   const moduleDeps: ModuleDeps = {
     database: access,

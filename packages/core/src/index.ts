@@ -157,6 +157,28 @@ export {
   renderRule,
   SegmentErrorCode,
 } from './segments/index.js';
+export type { TemplatesFacade } from './templates/facade.js';
+export type {
+  RenderedEmail,
+  RenderedSms,
+  RenderedTemplate,
+  Template,
+  TemplateContext,
+  TemplateCreate,
+  TemplateCustomer,
+  TemplateDraft,
+  TemplateFormat,
+  TemplateInvoice,
+  TemplateInvoiceItem,
+  TemplateIssue,
+  TemplateListQuery,
+  TemplateOrganization,
+  TemplatePreviewInput,
+  TemplateSource,
+  TemplateUpdate,
+  TemplateUrls,
+} from './templates/index.js';
+export { renderTemplate, TemplateErrorCode } from './templates/index.js';
 export type { TenancyFacade } from './tenancy/facade.js';
 export type {
   MembershipCreate,

@@ -11,7 +11,13 @@
  * for it). Adding a facade method without a row in `calls` fails the coverage test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGreenTrack, databaseKind, makeOrganization, makeUser } from '../test/harness.js';
+import {
+  createTestGreenTrack,
+  databaseKind,
+  makeOrganization,
+  makeUser,
+  startDueCampaignsOnly,
+} from '../test/harness.js';
 import { seedCustomerHistory } from '../test/history-fixture.js';
 import { organizationRows } from '../test/rows.js';
 import type { DatabaseAccess } from './db/access.js';
@@ -31,6 +37,7 @@ interface Fixture {
   customerId: string;
   segmentId: string;
   integrationId: string;
+  templateId: string;
   newCustomer(): Promise<string>;
   /** A campaign of A in `status` (email, A's template and segment). */
   newCampaign(status?: 'draft' | 'scheduled' | 'running' | 'paused'): Promise<string>;
@@ -142,6 +149,24 @@ const calls: Record<string, Call> = {
     const [run] = await f.org.campaigns.runs(await f.newCampaign('running'));
     return f.org.campaigns.audience(run?.id ?? '', { limit: 500 });
   },
+  'templates.list': (f) => f.org.templates.list(),
+  'templates.get': (f) => f.org.templates.get(f.templateId),
+  'templates.create': (f) =>
+    f.org.templates.create({ channel: 'sms', name: 'Probe template', content: 'Hi' }),
+  'templates.update': (f) => f.org.templates.update(f.templateId, { name: 'Renamed template' }),
+  'templates.remove': async (f) =>
+    f.org.templates.remove(
+      (await f.org.templates.create({ channel: 'sms', name: 'Gone', content: 'x' })).id,
+    ),
+  // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
+  'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
+  'templates.previewDraft': (f) =>
+    f.org.templates.previewDraft({
+      channel: 'email',
+      subject: '{{ organization.name }}',
+      content: '<p>{{ customer.name }} {{ customer.email }}</p>',
+      customerId: f.customerId,
+    }),
 };
 
 /** The facade's methods, as dotted paths (`consent.policy.set`). */
@@ -200,28 +225,30 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     name: `${name} mail`,
     credentials: { apiKey: `SG.${key}` },
   });
-  const { id: templateId } = await gt.database
-    .tenant(organization.id)
-    .insertInto('templates')
-    .values({
-      organization_id: organization.id,
-      name: `${name} template`,
-      channel: 'email',
-      subject: 'Hi',
-      content: 'Hello {{ customer.name }}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // B has a started campaign too: runs and audiences in every table.
+  const template = await org.templates.create({
+    channel: 'email',
+    name: `${name} invoice reminder`,
+    subject: 'Invoice {{ invoice.number }} for {{ customer.name }}',
+    content:
+      '<p>{{ organization.name }}: {{ invoice.amount_due }} {{ invoice.currency }}</p>{% for item in invoice.items %}<p>{{ item.name }}</p>{% endfor %}',
+  });
+  const greeting = await org.templates.create({
+    channel: 'email',
+    name: `${name} greeting`,
+    subject: 'Hi',
+    content: 'Hello {{ customer.name }}',
+  });
+  // B has a started campaign too: runs, audiences and deliveries in every table.
   const campaign = await org.campaigns.create({
     name: `${name} campaign`,
     channel: 'email',
-    template_id: templateId,
+    template_id: greeting.id,
     segment_id: segment.id,
   });
   await org.campaigns.schedule(campaign.id);
   await gt.worker.tick();
-  return { organization, owner, org, history, segment, integration, templateId };
+  const templateId = greeting.id;
+  return { organization, owner, org, history, segment, integration, template, templateId };
 }
 
 describe(`leak probe: every facade method in A, with B's rows in every table [${databaseKind}]`, () => {
@@ -255,6 +282,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
       customerId: a.history.customer.id,
       segmentId: a.segment.id,
       integrationId: a.integration.id,
+      templateId: a.template.id,
       newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
       newCampaign: async (status = 'draft') => {
         const { id } = await org.campaigns.create({
@@ -267,7 +295,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         await org.campaigns.schedule(id);
         if (status === 'scheduled') return id;
         // The worker is host work: started outside the probed facade.
-        await gt.worker.tick();
+        await startDueCampaignsOnly(gt);
         if (status === 'paused') await org.campaigns.pause(id);
         return id;
       },

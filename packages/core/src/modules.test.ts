@@ -80,6 +80,7 @@ describe('composition root', () => {
         'organization',
         'role',
         'segments',
+        'templates',
       ].sort(),
     );
     expect(Object.keys(facade.customers).sort()).toEqual(

@@ -18,6 +18,7 @@ import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
+import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
 
@@ -31,6 +32,7 @@ export const modules = [
   privacyModule,
   integrationsModule,
   segmentsModule,
+  templatesModule,
   embeddingsModule,
   messagingModule,
   campaignsModule,

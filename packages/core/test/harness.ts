@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { startDueCampaigns } from '../src/campaigns/index.js';
 import type { DatabaseOptions } from '../src/db/connect.js';
 import { createGreenTrack, type GreenTrack, type GreenTrackConfig } from '../src/index.js';
 import { withDatabase } from './target.js';
@@ -86,4 +87,12 @@ export async function makeOrganization(gt: GreenTrack, name = 'Acme') {
   await asOwner.memberships.add({ userId: admin.id, role: 'admin' });
   await asOwner.memberships.add({ userId: staff.id, role: 'staff' });
   return { organization, owner, admin, staff };
+}
+
+/**
+ * Starts the due campaigns as the worker's scheduler does, without sending (a worker tick
+ * would dispatch at once and complete them): for tests that need a `running` campaign.
+ */
+export async function startDueCampaignsOnly(gt: GreenTrack): Promise<void> {
+  await startDueCampaigns({ database: gt.database, clock: gt.clock, emit: () => {} });
 }

@@ -14,6 +14,7 @@ import { parseRule } from '../segments/index.js';
 import type { TenantFacade } from '../tenant.js';
 import { snapshotAudience } from './audience.js';
 import { type CampaignAction, transition } from './lifecycle.js';
+import { startDueCampaigns } from './runs.js';
 
 const failure = async (promise: Promise<unknown>) => {
   try {
@@ -176,14 +177,22 @@ describe(`campaigns [${databaseKind}]`, () => {
 
     const campaign = await draft();
     await org.campaigns.schedule(campaign.id, { schedule_at: '2026-06-01T09:30:00Z' });
+    // The worker's scheduler alone (a tick would also send: see the end-to-end test).
     const started: unknown[] = [];
-    gt.on('campaign.started', (e) => started.push(e));
+    const startDue = () =>
+      startDueCampaigns({
+        database: gt.database,
+        clock,
+        emit: (name, payload) => {
+          if (name === 'campaign.started') started.push(payload);
+        },
+      });
     // Not due yet.
-    expect((await gt.worker.tick()).campaignsStarted).toBe(0);
+    expect(await startDue()).toHaveLength(0);
     clock.advance(30 * 60_000);
-    expect((await gt.worker.tick()).campaignsStarted).toBe(1);
+    expect(await startDue()).toHaveLength(1);
     // Twice due, once started.
-    expect((await gt.worker.tick()).campaignsStarted).toBe(0);
+    expect(await startDue()).toHaveLength(0);
     expect((await org.campaigns.get(campaign.id)).status).toBe('running');
 
     const [run] = await org.campaigns.runs(campaign.id);
@@ -234,6 +243,58 @@ describe(`campaigns [${databaseKind}]`, () => {
         'campaign.cancel',
       ]),
     );
+  });
+
+  it('end to end: a worker tick starts the campaign and sends each recipient the rendered template once', async () => {
+    const fixture = await makeOrganization(gt, 'Florist');
+    const id = fixture.organization.id;
+    const o = gt.as({ userId: fixture.owner.id, organizationId: id });
+    for (const name of ['Ada Lovelace', 'Grace Hopper'])
+      await o.customers.create({
+        type: 'customer',
+        name,
+        email: `${name.split(' ')[0]}@example.com`,
+        tags: ['vip'],
+      });
+    const template = await o.templates.create({
+      channel: 'email',
+      format: 'mjml',
+      name: 'Spring',
+      subject: 'Hi {{ customer.first_name }}',
+      content:
+        '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{ customer.name }} from {{ organization.name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+    });
+    const segment = await o.segments.create({
+      name: 'vip',
+      rule: { field: 'tags', op: 'has_any', values: ['vip'] },
+    });
+    const campaign = await o.campaigns.create({
+      name: 'Spring',
+      channel: 'email',
+      template_id: template.id,
+      segment_id: segment.id,
+    });
+    await o.campaigns.schedule(campaign.id);
+    expect(await gt.worker.tick()).toMatchObject({
+      campaignsStarted: 1,
+      messagesSent: 2,
+      messagesFailed: 0,
+    });
+    expect((await o.campaigns.get(campaign.id)).status).toBe('completed');
+    const sent = await gt.database
+      .tenant(id)
+      .selectFrom('outbox_messages')
+      .select(['recipient', 'subject', 'body', 'text_body'])
+      .orderBy('recipient')
+      .execute();
+    expect(sent.map((m) => [m.recipient, m.subject])).toEqual([
+      ['Ada@example.com', 'Hi Ada'],
+      ['Grace@example.com', 'Hi Grace'],
+    ]);
+    expect(sent[0]?.body).toContain('Hello Ada Lovelace from Florist');
+    expect(sent[0]?.body).toMatch(/<td[^>]+style="/);
+    expect(sent[0]?.text_body).toContain('Hello Ada Lovelace from Florist');
+    expect((await gt.worker.tick()).messagesSent).toBe(0);
   });
 
   it('snapshots SMS audiences by E.164 phone and honours a frequency cap', async () => {

@@ -10,8 +10,8 @@ import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
 import type { EmailProvider, SendResult } from '../providers/messaging.js';
-import type { TenantFacade } from '../tenant.js';
 import { type DispatchDeps, dispatchDue, type RenderMessage } from './dispatch.js';
+import { startDueCampaigns } from './runs.js';
 
 /** A stand-in for the templates module's renderer: substitutes the customer's name. */
 const render: RenderMessage = async ({ template, customer }) => {
@@ -70,7 +70,8 @@ describe(`campaign dispatch [${databaseKind}]`, () => {
       segment_id: segment.id,
     });
     await org.campaigns.schedule(campaign.id);
-    await gt.worker.tick();
+    // Started without dispatching (a worker tick would also send).
+    await startDueCampaigns({ database: gt.database, clock, emit: () => {} });
     const [run] = await org.campaigns.runs(campaign.id);
     if (!run) throw new Error('no run');
     return { organizationId, org, customers, campaign, run };

@@ -44,7 +44,7 @@ import { CampaignErrorCode } from './error-codes.js';
 import { changeStatus } from './service.js';
 
 /** A template as the dispatcher hands it to the renderer. */
-export interface DispatchTemplate {
+interface DispatchTemplate {
   id: string;
   channel: 'email' | 'sms';
   subject: string | null;
@@ -53,7 +53,7 @@ export interface DispatchTemplate {
 }
 
 /** One recipient's rendered message. */
-export type RenderedMessage =
+type RenderedMessage =
   | { channel: 'email'; subject: string; html: string; text: string }
   | { channel: 'sms'; text: string };
 
@@ -61,7 +61,7 @@ export type RenderedMessage =
  * A recipient's customer row as the dispatcher reads it (JSON: timestamps are ISO strings;
  * no embedding).
  */
-export interface DispatchCustomer {
+interface DispatchCustomer {
   id: string;
   name: string;
   email: string | null;

@@ -104,6 +104,28 @@ describe(`client against the handler [${databaseKind}]`, () => {
       code: 'SEGMENT_NOT_FOUND',
     });
 
+    const template = await api.templates.create({
+      channel: 'sms',
+      name: 'Hello',
+      content: 'Hi {{ customer.first_name }}',
+    });
+    expect(template).toMatchObject({ format: 'text', variables: ['customer.first_name'] });
+    const someone = await api.customers.create({ type: 'lead', name: 'Ada Lovelace' });
+    const preview = await api.templates.preview(template.id, { customerId: someone.id });
+    // The answer is typed by channel: an SMS has segments.
+    expect(preview.channel === 'sms' ? [preview.text, preview.segments] : null).toEqual([
+      'Hi Ada',
+      1,
+    ]);
+    await expect(
+      api.templates.create({ channel: 'sms', name: 'Typo', content: '{{ customer.nmae }}' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: 'TEMPLATE_INVALID',
+      details: { issues: [{ line: 1, column: 4, variable: 'customer.nmae' }] },
+    });
+    await api.templates.remove(template.id);
+
     const error = await api.memberships.add({ userId: randomUUID() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GreenTrackApiError);
     expect(error).toMatchObject({ status: 404, code: 'USER_NOT_FOUND' });

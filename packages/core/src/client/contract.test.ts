@@ -6,7 +6,12 @@
  * A route added without a client method, or a client path that drifted, fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import {
+  createTestGreenTrack,
+  databaseKind,
+  makeOrganization,
+  startDueCampaignsOnly,
+} from '../../test/harness.js';
 import type { GreenTrack } from '../greentrack.js';
 import { createClient, type GreenTrackClient } from './index.js';
 
@@ -90,6 +95,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Leads',
       rule: { field: 'type', op: 'eq', value: 'lead' },
     });
+    const template = await api.templates.create({
+      channel: 'sms',
+      name: 'Hello',
+      content: 'Hi {{ customer.first_name }}',
+    });
     const { items: memberships } = await api.memberships.list();
     const staff = memberships.find((m) => m.role === 'staff');
     const newcomer = await gt.users.create({ email: `new-${Date.now()}@example.com` });
@@ -120,7 +130,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
     const started = await host.campaigns.create({ name: 'Started', ...refs });
     const doomedCampaign = await host.campaigns.create({ name: 'Doomed', ...refs });
     await host.campaigns.schedule(started.id);
-    await gt.worker.tick();
+    await startDueCampaignsOnly(gt);
     const [run] = await host.campaigns.runs(started.id);
 
     // One call per method; a method missing here fails the coverage check below.
@@ -192,6 +202,22 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.runs': () => api.campaigns.runs(started.id),
       'campaigns.audience': () => api.campaigns.audience(run?.id ?? '', { limit: 10 }),
       'campaigns.remove': () => api.campaigns.remove(doomedCampaign.id),
+      'templates.list': () => api.templates.list({ channel: 'sms' }),
+      'templates.get': () => api.templates.get(template.id),
+      'templates.create': () =>
+        api.templates.create({
+          channel: 'email',
+          name: 'Welcome',
+          format: 'mjml',
+          subject: 'Welcome {{ customer.first_name }}',
+          content:
+            '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+        }),
+      'templates.update': () => api.templates.update(template.id, { name: 'Hi there' }),
+      'templates.preview': () => api.templates.preview(template.id, { customerId: customer.id }),
+      'templates.previewDraft': () =>
+        api.templates.previewDraft({ channel: 'sms', content: 'Yo', customerId: customer.id }),
+      'templates.remove': () => api.templates.remove(template.id),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

@@ -83,6 +83,15 @@ export type CampaignUpdate = Schemas['CampaignUpdate'];
 export type CampaignSchedule = Schemas['CampaignSchedule'];
 export type CampaignRun = Schemas['CampaignRun'];
 export type AudienceMember = Schemas['AudienceMember'];
+export type Template = Schemas['Template'];
+export type TemplateList = Schemas['TemplateList'];
+export type TemplateCreate = Schemas['TemplateCreate'];
+export type TemplateUpdate = Schemas['TemplateUpdate'];
+export type TemplatePreviewRequest = Schemas['TemplatePreviewRequest'];
+export type TemplateDraftPreviewRequest = Schemas['TemplateDraftPreviewRequest'];
+/** A rendered email (`subject`, `html`, `text`) or SMS (`text`, `encoding`, `segments`, `characters`). */
+export type RenderedTemplate = Schemas['RenderedTemplate'];
+export type TemplateListQuery = Query<'get', '/templates'>;
 export type Channel = 'email' | 'sms';
 export type CustomerConsent = Schemas['CustomerConsent'];
 export type ConsentSet = Schemas['ConsentSet'];
@@ -322,6 +331,20 @@ export function createClient(options: ClientOptions) {
       /** One page of a run's frozen audience. */
       audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
         request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
+    },
+    templates: {
+      list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
+      get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
+      create: (input: TemplateCreate) => request('post', '/templates', { body: input }),
+      update: (id: string, input: TemplateUpdate) =>
+        request('patch', '/templates/{id}', { path: { id }, body: input }),
+      remove: (id: string) => request('delete', '/templates/{id}', { path: { id } }),
+      /** Renders a stored template for a customer (links are placeholders). */
+      preview: (id: string, input: TemplatePreviewRequest) =>
+        request('post', '/templates/{id}/preview', { path: { id }, body: input }),
+      /** Checks an unsaved draft and renders it for a customer (the editor's live preview). */
+      previewDraft: (draft: TemplateDraftPreviewRequest) =>
+        request('post', '/templates/preview', { body: draft }),
     },
   };
 }

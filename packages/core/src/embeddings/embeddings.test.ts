@@ -211,7 +211,13 @@ describe(`embeddings [${databaseKind}]`, () => {
       );
     }
     const result = await gt.worker.tick();
-    expect(result).toEqual({ embedded: 7, failed: 0, campaignsStarted: 0 });
+    expect(result).toEqual({
+      embedded: 7,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(double.state.calls.map((c) => c.length)).toEqual([3, 3, 1]);
     expect(await jobsOf(gt.db)).toEqual([]);
     double.reset();
@@ -231,7 +237,13 @@ describe(`embeddings [${databaseKind}]`, () => {
     }
     // Nothing left: the next tick is a no-op that calls no embedder.
     const callsBefore = double.state.calls.length;
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(double.state.calls).toHaveLength(callsBefore);
   });
 
@@ -239,16 +251,34 @@ describe(`embeddings [${databaseKind}]`, () => {
     const customer = await org.customers.create({ type: 'lead', name: 'Fiona Fail' });
     double.state.mode = 'fail';
     const start = clock.now().getTime();
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 1, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 1,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     let [job] = await jobsOf(gt.db);
     expect(job).toMatchObject({ customer_id: customer.id, attempts: 1 });
     expect(job?.last_error).toContain('provider unavailable (503)');
     expect(job?.locked_until?.getTime()).toBe(start + DEFAULT_EMBEDDING_RETRY_BASE_MS);
 
     // Backing off: not due yet.
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     clock.advance(DEFAULT_EMBEDDING_RETRY_BASE_MS);
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 1, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 1,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(2);
     expect(job?.locked_until?.getTime()).toBe(
@@ -258,7 +288,13 @@ describe(`embeddings [${databaseKind}]`, () => {
     // An embedder that breaks its contract (wrong dimension) is a failure too, not a write.
     clock.advance(2 * DEFAULT_EMBEDDING_RETRY_BASE_MS);
     double.state.mode = 'wrong-length';
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 1, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 1,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(3);
     expect(job?.last_error).toContain('returned a vector of length 3, expected 1536');
@@ -266,7 +302,13 @@ describe(`embeddings [${databaseKind}]`, () => {
 
     clock.advance(4 * DEFAULT_EMBEDDING_RETRY_BASE_MS);
     double.state.mode = 'ok';
-    expect(await gt.worker.tick()).toEqual({ embedded: 1, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 1,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(await jobsOf(gt.db)).toEqual([]);
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
   });
@@ -286,11 +328,29 @@ describe(`embeddings [${databaseKind}]`, () => {
 
     double.reset();
     // Leased: another worker skips it.
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     clock.advance(DEFAULT_EMBEDDING_LEASE_MS - 1);
-    expect(await gt.worker.tick()).toEqual({ embedded: 0, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 0,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     clock.advance(1);
-    expect(await gt.worker.tick()).toEqual({ embedded: 1, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 1,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
     expect(await jobsOf(gt.db)).toEqual([]);
   });
@@ -306,12 +366,24 @@ describe(`embeddings [${databaseKind}]`, () => {
     const renamed = await org.customers.update(customer.id, { notes: 'Wholesale flour buyer' });
     gate.resolve();
     // The stale vector is written, but the job stays, due again at once.
-    expect(await inFlight).toEqual({ embedded: 1, failed: 0, campaignsStarted: 0 });
+    expect(await inFlight).toEqual({
+      embedded: 1,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(await jobsOf(gt.db)).toMatchObject([
       { customer_id: customer.id, locked_until: null, attempts: 0 },
     ]);
     double.reset();
-    expect(await gt.worker.tick()).toEqual({ embedded: 1, failed: 0, campaignsStarted: 0 });
+    expect(await gt.worker.tick()).toEqual({
+      embedded: 1,
+      failed: 0,
+      campaignsStarted: 0,
+      messagesSent: 0,
+      messagesFailed: 0,
+    });
     expect(double.state.calls).toEqual([[customerProfileText(renamed)]]);
     expect(await jobsOf(gt.db)).toEqual([]);
   });
@@ -330,7 +402,13 @@ describe(`embeddings [${databaseKind}]`, () => {
     };
     const results = await Promise.all([1, 2, 3, 4].map(() => gt.worker.tick({ batchSize: 3 })));
     expect(results).toEqual(
-      Array.from({ length: 4 }, () => ({ embedded: 3, failed: 0, campaignsStarted: 0 })),
+      Array.from({ length: 4 }, () => ({
+        embedded: 3,
+        failed: 0,
+        campaignsStarted: 0,
+        messagesSent: 0,
+        messagesFailed: 0,
+      })),
     );
     const texts = double.state.calls.flat();
     expect(texts).toHaveLength(12);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
+import { renderWithTemplates } from '../campaigns/index.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
 import type { Embedder } from '../providers/embedder.js';
@@ -110,6 +111,13 @@ describe(`worker loop [${databaseKind}]`, () => {
     const worker = createWorker({
       embeddings: { db: gt.db, clock, embedder },
       scheduler: { database: gt.database, clock, emit: () => {} },
+      dispatch: {
+        database: gt.database,
+        clock,
+        emit: () => {},
+        providers: gt.providers,
+        render: renderWithTemplates,
+      },
     });
     await org.customers.create({ type: 'customer', name: 'Slow Sue' });
     let release = () => {};
@@ -162,6 +170,13 @@ describe(`worker loop [${databaseKind}]`, () => {
     const broken = createWorker({
       embeddings: { db: gt.db, clock: failingClock, embedder },
       scheduler: { database: gt.database, clock: failingClock, emit: () => {} },
+      dispatch: {
+        database: gt.database,
+        clock: failingClock,
+        emit: () => {},
+        providers: gt.providers,
+        render: renderWithTemplates,
+      },
     });
     broken.start({
       intervalMs: 0,

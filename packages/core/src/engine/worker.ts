@@ -10,10 +10,16 @@
  * - **Cron / serverless:** call `await gt.worker.tick()` from a scheduled function.
  *
  * A tick starts the campaigns whose time has come (`campaigns/runs.ts`: a run with its
- * frozen audience each), then runs the embedding task (`embeddings/process.ts`): claim due
+ * frozen audience each), sends what is due in running campaigns (`campaigns/dispatch.ts`:
+ * exactly once per recipient), then runs the embedding task (`embeddings/process.ts`): claim due
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding`.
  */
-import { type SchedulerDeps, startDueCampaigns } from '../campaigns/index.js';
+import {
+  type DispatchDeps,
+  dispatchDue,
+  type SchedulerDeps,
+  startDueCampaigns,
+} from '../campaigns/index.js';
 import {
   DEFAULT_EMBEDDING_BATCH_SIZE,
   type EmbeddingDeps,
@@ -34,6 +40,10 @@ export interface WorkerTickResult {
   failed: number;
   /** Scheduled campaigns this tick started (a run with a frozen audience each). */
   campaignsStarted: number;
+  /** Campaign messages the provider accepted in this tick. */
+  messagesSent: number;
+  /** Campaign messages that failed for good in this tick. */
+  messagesFailed: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -78,6 +88,7 @@ const DEFAULT_WORKER_INTERVAL_MS = 5000;
 export function createWorker(deps: {
   embeddings: EmbeddingDeps;
   scheduler: SchedulerDeps;
+  dispatch: DispatchDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -87,13 +98,20 @@ export function createWorker(deps: {
 
   const runTick = async (options: WorkerTickOptions = {}) => {
     const started = await startDueCampaigns(deps.scheduler);
+    const messages = await dispatchDue(deps.dispatch);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
-    return { ...jobs, campaignsStarted: started.length };
+    return {
+      ...jobs,
+      campaignsStarted: started.length,
+      messagesSent: messages.sent,
+      messagesFailed: messages.failed,
+    };
   };
 
   const tick: Worker['tick'] = async (options) => {
-    const { embedded, failed, campaignsStarted } = await runTick(options);
-    return { embedded, failed, campaignsStarted };
+    const { embedded, failed, campaignsStarted, messagesSent, messagesFailed } =
+      await runTick(options);
+    return { embedded, failed, campaignsStarted, messagesSent, messagesFailed };
   };
 
   const start: Worker['start'] = (options = {}) => {

@@ -543,6 +543,13 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'POST /api/greentrack/campaigns/{id}/cancel',
           'GET /api/greentrack/campaigns/{id}/runs',
           'GET /api/greentrack/campaign-runs/{id}/audience',
+          'GET /api/greentrack/templates',
+          'POST /api/greentrack/templates',
+          'POST /api/greentrack/templates/preview',
+          'GET /api/greentrack/templates/{id}',
+          'POST /api/greentrack/templates/{id}/preview',
+          'PATCH /api/greentrack/templates/{id}',
+          'DELETE /api/greentrack/templates/{id}',
         ].sort(),
       );
     });

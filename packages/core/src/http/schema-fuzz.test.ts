@@ -21,6 +21,7 @@ import {
   databaseKind,
   makeOrganization,
   makeUser,
+  startDueCampaignsOnly,
 } from '../../test/harness.js';
 import {
   type Components,
@@ -77,6 +78,16 @@ const baseSamples: Samples = {
   // A segment is a rule OR a vector: mostly leave the vector out so rules get through.
   vector: [undefined, undefined, { text: 'regulars who book often', threshold: 0.2 }],
   mapping: ['{"E-mail":"email"}', '{"x":null}'],
+  // Liquid over the documented variables (random text is mostly valid Liquid too).
+  content: [
+    'Hi {{ customer.first_name }}',
+    '<p>{{ customer.name | escape }}</p>{% if invoice %}{{ invoice.total }}{% endif %}',
+    '<mjml><mj-body><mj-section><mj-column><mj-text>{{ organization.name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+    '{{ customer.nmae }}',
+  ],
+  subject: ['Hello {{ customer.first_name }}', '{% if %}'],
+  // An invoice id names a row: mostly leave it out (the customer's latest is used).
+  invoiceId: [undefined],
 };
 /** Raw bodies no schema generates. */
 const rawBodies = [
@@ -128,6 +139,7 @@ interface Ids {
   customer: string;
   integration: string;
   segment: string;
+  template: string;
   membership: string;
   /** A campaign in the status the route acts on (running for `pause`, …). */
   campaign: string;
@@ -148,6 +160,7 @@ function requestArbitrary(
     ['/segments', ids.segment],
     ['/campaigns', ids.campaign],
     ['/campaign-runs', ids.campaignRun],
+    ['/templates', ids.template],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
@@ -308,7 +321,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       });
     const started = await create();
     await owner.campaigns.schedule(started.id);
-    await gt.worker.tick();
+    await startDueCampaignsOnly(gt);
     const [run] = await owner.campaigns.runs(started.id);
     const needs = /\/(unschedule|pause|resume)$/.exec(operation.path)?.[1];
     let campaign = needs === 'pause' ? started.id : (await create()).id;
@@ -335,6 +348,12 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       name: `Fuzz ${customer.id}`,
       rule: { field: 'type', op: 'eq', value: 'lead' },
     });
+    const template = await owner.templates.create({
+      channel: 'email',
+      name: `Fuzz ${customer.id}`,
+      subject: 'Hi {{ customer.first_name }}',
+      content: '<p>{{ customer.name }}</p>',
+    });
     const membership = await owner.memberships.add({
       userId: (await makeUser(gt, 'fuzz')).id,
       role: 'staff',
@@ -344,6 +363,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       customer: customer.id,
       integration: integration.id,
       segment: segment.id,
+      template: template.id,
       membership: membership.id,
       ...(operation.path.startsWith('/campaign')
         ? await campaignFor(operation, segment.id)
@@ -362,7 +382,7 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
         requestArbitrary(
           operation,
           document.components.schemas,
-          { ...baseSamples, userId: [ids.user] },
+          { ...baseSamples, userId: [ids.user], customerId: [ids.customer] },
           ids,
         ),
         async (request) => {

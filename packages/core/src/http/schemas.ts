@@ -44,6 +44,11 @@ export function conflictResponse(description: string) {
   return errorContent(description);
 }
 
+/** An error response of a status only some routes answer (e.g. 422), described for the route. */
+export function errorResponse(description: string) {
+  return errorContent(description);
+}
+
 /** A JSON response of `schema`. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };

@@ -21,6 +21,7 @@ import {
   databaseKind,
   makeOrganization,
   makeUser,
+  startDueCampaignsOnly,
 } from '../../test/harness.js';
 import { fillPath, type Operation, openApiDocument, operationsOf } from '../../test/openapi.js';
 import { databaseFingerprint, organizationRows } from '../../test/rows.js';
@@ -49,6 +50,7 @@ interface SeededOrg {
   campaignId: string;
   /** A run of a started campaign, for its audience. */
   campaignRunId: string;
+  templateId: string;
 }
 
 /** A valid request: path values, query string, body. */
@@ -68,6 +70,11 @@ interface RouteEntry {
    * its own.
    */
   request?: (org: SeededOrg) => RequestParts | Promise<RequestParts>;
+  /**
+   * The body names a row of the organization (the customer a preview renders for), so a
+   * caller from another organization gets 404, as for an id in the path.
+   */
+  bodyNamesRows?: true;
 }
 
 let counter = 0;
@@ -90,21 +97,15 @@ const newIntegration = async (org: SeededOrg) =>
       credentials: { apiKey: 'sk_fresh' },
     })
   ).id;
-/** An email template, inserted directly (no templates module yet). */
-const newTemplate = async (gt: GreenTrack, org: SeededOrg) =>
+/** An email template for a campaign. */
+const newEmailTemplate = async (org: SeededOrg) =>
   (
-    await gt.database
-      .tenant(org.organizationId)
-      .insertInto('templates')
-      .values({
-        organization_id: org.organizationId,
-        name: unique('Template'),
-        channel: 'email',
-        subject: 'Hi',
-        content: 'Hello {{ customer.name }}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    await org.owner.templates.create({
+      channel: 'email',
+      name: unique('Email template'),
+      subject: 'Hi',
+      content: 'Hello {{ customer.name }}',
+    })
   ).id;
 /** A campaign in `status`, ready for the action a case takes on it. */
 const newCampaign = async (
@@ -115,16 +116,24 @@ const newCampaign = async (
   const { id } = await org.owner.campaigns.create({
     name: unique('Campaign'),
     channel: 'email',
-    template_id: await newTemplate(gt, org),
+    template_id: await newEmailTemplate(org),
     segment_id: org.segmentId,
   });
   if (status === 'draft') return id;
   await org.owner.campaigns.schedule(id);
   if (status === 'scheduled') return id;
-  await gt.worker.tick();
+  await startDueCampaignsOnly(gt);
   if (status === 'paused') await org.owner.campaigns.pause(id);
   return id;
 };
+const newTemplate = async (org: SeededOrg) =>
+  (
+    await org.owner.templates.create({
+      channel: 'sms',
+      name: unique('Fresh template'),
+      content: 'Hi {{ customer.first_name }}',
+    })
+  ).id;
 /** A staff member added for the case (never one of the callers). */
 const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
@@ -302,6 +311,44 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignRunId }, query: 'limit=5' }),
   },
+  'GET /templates': { action: 'template.read', request: () => ({ query: 'channel=email' }) },
+  'POST /templates': {
+    action: 'template.write',
+    request: () => ({
+      json: {
+        channel: 'email',
+        name: unique('Template'),
+        subject: 'Hi {{ customer.first_name }}',
+        content: '<p>{{ customer.name }}</p>',
+      },
+    }),
+  },
+  'POST /templates/preview': {
+    action: 'template.read',
+    bodyNamesRows: true,
+    request: (org) => ({
+      json: { channel: 'sms', content: 'Hi {{ customer.name }}', customerId: org.customerId },
+    }),
+  },
+  'GET /templates/{id}': {
+    action: 'template.read',
+    request: (org) => ({ params: { id: org.templateId } }),
+  },
+  'POST /templates/{id}/preview': {
+    action: 'template.read',
+    request: (org) => ({ params: { id: org.templateId }, json: { customerId: org.customerId } }),
+  },
+  'PATCH /templates/{id}': {
+    action: 'template.write',
+    request: (org) => ({
+      params: { id: org.templateId },
+      json: { name: unique('Renamed template') },
+    }),
+  },
+  'DELETE /templates/{id}': {
+    action: 'template.delete',
+    request: async (org) => ({ params: { id: await newTemplate(org) } }),
+  },
 });
 
 /**
@@ -369,7 +416,8 @@ function expectedStatus(entry: RouteEntry, operation: Operation, caller: Caller)
     return 401;
   if (!roleAtLeast(caller.role, permissions[entry.action])) return 403;
   if (caller.scopes === 'other') return 403;
-  if (caller.acts === 'other' && idParams(operation).length > 0) return 404;
+  if (caller.acts === 'other' && (idParams(operation).length > 0 || entry.bodyNamesRows))
+    return 404;
   return operation.success;
 }
 
@@ -403,9 +451,11 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
       segmentId: '',
       campaignId: '',
       campaignRunId: '',
+      templateId: '',
     };
     seeded.integrationId = await newIntegration(seeded);
     seeded.segmentId = await newSegment(seeded);
+    seeded.templateId = await newTemplate(seeded);
     seeded.campaignId = await newCampaign(gt, seeded);
     const started = await newCampaign(gt, seeded, 'running');
     const [run] = await owner.campaigns.runs(started);

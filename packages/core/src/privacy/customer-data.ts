@@ -161,7 +161,6 @@ export const unownedTenantTables = [
   'zeroinvoice_invoices_cache',
   'zeroinvoice_invoice_items_cache',
   'payments',
-  'templates',
   'messages',
   'message_events',
   'events',

@@ -21,6 +21,7 @@ export {
   createOrganization,
   createUser,
   findUserByEmail,
+  getOrganization,
   getUser,
   resolveRole,
 } from './service.js';

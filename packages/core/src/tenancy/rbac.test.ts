@@ -78,6 +78,10 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'campaign.write': (f) => f.campaigns.create({ name: 'Probe', channel: 'email' }),
     'campaign.send': (f) => f.campaigns.pause(randomUUID()),
     'campaign.delete': (f) => f.campaigns.remove(randomUUID()),
+    'template.read': (f) => f.templates.list(),
+    'template.write': (f) =>
+      f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
+    'template.delete': (f) => f.templates.remove(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
