@@ -77,6 +77,7 @@ const calls: Record<string, Call> = {
   'customers.timeline': (f) => f.org.customers.timeline(f.customerId, { limit: 100 }),
   'customers.export': (f) => f.org.customers.export(f.customerId),
   'customers.erase': async (f) => f.org.customers.erase(await f.newCustomer()),
+  'tags.list': (f) => f.org.tags.list(),
   'consent.get': (f) => f.org.consent.get(f.customerId),
   'consent.set': (f) => f.org.consent.set(f.customerId, 'sms', 'subscribed', { source: 'probe' }),
   'consent.policy.get': (f) => f.org.consent.policy.get(),

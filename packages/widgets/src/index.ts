@@ -3,6 +3,7 @@
 // subpaths you use (`@greentrack/widgets/segment-builder`); each defines its own element.
 // The provider comes first so widgets find it as soon as they connect.
 
+export { defaultMessages } from './base/default-messages.js';
 export type {
   GtErrorCode,
   GtErrorDetail,
@@ -10,7 +11,14 @@ export type {
   GtTokenExpiredDetail,
   GtTokenExpiredEvent,
 } from './base/events.js';
-export { defaultMessages, type GtMessages, type GtMessagesOverride } from './base/messages.js';
+export type {
+  ConsentBadgeMessages,
+  CustomerListMessages,
+  ErrorMessages,
+  GtMessages,
+  GtMessagesOverride,
+  SegmentBuilderMessages,
+} from './base/messages.js';
 export * from './consent-badge/consent-badge.js';
 export * from './customer-list/customer-list.js';
 export type { GtTheme } from './internal/greentrack-element.js';

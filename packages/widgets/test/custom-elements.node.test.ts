@@ -104,7 +104,10 @@ describe('custom-elements.json', () => {
     expect(names(d.cssParts)).toEqual(
       expect.arrayContaining(['form', 'name-input', 'summary', 'error', 'save-button']),
     );
-    expect(names(d.cssParts)).toHaveLength(19);
+    expect(names(d.cssParts)).toHaveLength(28);
+    expect(names(d.cssParts)).toEqual(
+      expect.arrayContaining(['op-select', 'group', 'group-mode', 'chips', 'chip', 'suggestions']),
+    );
     expect(names(d.cssProperties)).toEqual(
       expect.arrayContaining(['--gt-segment-builder-gap', '--gt-font-family', '--gt-color-focus']),
     );

@@ -50,6 +50,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     country: 'DE',
   });
 
+  // Embeddings (the default lexical hashing embedder) for the "similar to" criterion.
+  await gt.worker.tick();
+
   // Ada's timeline: two tracked events (the customer rows above stay as they are).
   await gt.db
     .insertInto('events')

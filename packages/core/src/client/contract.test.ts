@@ -164,6 +164,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
           .customers.create({ type: 'lead', name: 'Removable' });
         return api.customers.remove(removable.id);
       },
+      'tags.list': () => api.tags.list(),
       'consent.get': () => api.consent.get(customer.id),
       'consent.set': () => api.consent.set(customer.id, 'email', { status: 'subscribed' }),
       'consent.policy.get': () => api.consent.policy.get(),

@@ -63,6 +63,8 @@ export type CustomerPage = Schemas['CustomerPage'];
 export type CustomerCreate = Schemas['CustomerCreate'];
 export type CustomerUpdate = Schemas['CustomerUpdate'];
 export type CustomerListQuery = Query<'get', '/customers'>;
+export type Tag = Schemas['Tag'];
+export type TagList = Schemas['TagList'];
 export type IntegrationAccount = Schemas['IntegrationAccount'];
 export type IntegrationAccountList = Schemas['IntegrationAccountList'];
 export type IntegrationAccountCreate = Body<'post', '/integrations'>;
@@ -162,8 +164,12 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Creates a client. Every method rejects with `GreenTrackApiError` on a non-2xx answer. */
-export function createClient(options: ClientOptions) {
+/**
+ * The client's one call, bound to `options`; `createClient` and the API groups below are
+ * built on it. A bundle that needs only a few groups (the widgets) composes its own client
+ * from `createRequest` and those groups, so the others are tree-shaken away.
+ */
+export function createRequest(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 
@@ -226,6 +232,15 @@ export function createClient(options: ClientOptions) {
     return parsed as Answer<M, P>;
   }
 
+  return request;
+}
+
+/** The call `createRequest` returns. */
+export type Request = ReturnType<typeof createRequest>;
+
+/** Creates a client. Every method rejects with `GreenTrackApiError` on a non-2xx answer. */
+export function createClient(options: ClientOptions) {
+  const request = createRequest(options);
   return {
     /** The calling user, their role here and all their organizations (`profile.read`). */
     me: () => request('get', '/me'),
@@ -243,38 +258,8 @@ export function createClient(options: ClientOptions) {
     auditLog: {
       list: (query: AuditLogQuery = {}) => request('get', '/audit-log', { query }),
     },
-    customers: {
-      list: (query: CustomerListQuery = {}) => request('get', '/customers', { query }),
-      get: (id: string) => request('get', '/customers/{id}', { path: { id } }),
-      create: (input: CustomerCreate) => request('post', '/customers', { body: input }),
-      update: (id: string, input: CustomerUpdate) =>
-        request('patch', '/customers/{id}', { path: { id }, body: input }),
-      remove: (id: string) => request('delete', '/customers/{id}', { path: { id } }),
-      /**
-       * Imports a CSV (admin+), sent as `text/csv`: a `File` from `<input type="file">`
-       * streams from disk. Upserts by email, then phone; bad rows come back in `errors`.
-       */
-      import: (csv: Blob | string, importOptions: CustomerImportOptions = {}) =>
-        request('post', '/customers/import', {
-          raw: { data: csv, type: 'text/csv' },
-          query: {
-            mapping: importOptions.mapping ? JSON.stringify(importOptions.mapping) : undefined,
-            tags: importOptions.tags?.join(','),
-            default_type: importOptions.defaultType,
-            default_country: importOptions.defaultCountry,
-          },
-        }),
-      /** One customer's history, newest first. */
-      timeline: (id: string, query: TimelineQuery = {}) =>
-        request('get', '/customers/{id}/timeline', {
-          path: { id },
-          query: { ...query, types: query.types?.join(',') },
-        }),
-      /** Everything held about the customer (admin+). */
-      export: (id: string) => request('get', '/customers/{id}/export', { path: { id } }),
-      /** Erase the customer and its history; irreversible (admin+). */
-      erase: (id: string) => request('post', '/customers/{id}/erase', { path: { id } }),
-    },
+    customers: customersApi(request),
+    tags: tagsApi(request),
     consent: {
       get: (customerId: string) =>
         request('get', '/customers/{id}/consent', { path: { id: customerId } }),
@@ -298,40 +283,8 @@ export function createClient(options: ClientOptions) {
         request('patch', '/integrations/{id}', { path: { id }, body: input }),
       remove: (id: string) => request('delete', '/integrations/{id}', { path: { id } }),
     },
-    segments: {
-      list: async () => (await request('get', '/segments')) as unknown as { items: Segment[] },
-      get: async (id: string) =>
-        (await request('get', '/segments/{id}', { path: { id } })) as Segment,
-      create: async (input: SegmentCreate) =>
-        (await request('post', '/segments', { body: input })) as Segment,
-      update: async (id: string, input: SegmentUpdate) =>
-        (await request('patch', '/segments/{id}', { path: { id }, body: input })) as Segment,
-      remove: (id: string) => request('delete', '/segments/{id}', { path: { id } }),
-      /** Exact member count and a sample with reasons. */
-      preview: (id: string, query: { sampleSize?: number } = {}) =>
-        request('get', '/segments/{id}/preview', { path: { id }, query }),
-      /** The same for an unsaved draft (the segment builder's live count). */
-      previewDraft: (draft: SegmentDraft) => request('post', '/segments/preview', { body: draft }),
-    },
-    campaigns: {
-      list: () => request('get', '/campaigns'),
-      get: (id: string) => request('get', '/campaigns/{id}', { path: { id } }),
-      create: (input: CampaignCreate) => request('post', '/campaigns', { body: input }),
-      update: (id: string, input: CampaignUpdate) =>
-        request('patch', '/campaigns/{id}', { path: { id }, body: input }),
-      remove: (id: string) => request('delete', '/campaigns/{id}', { path: { id } }),
-      /** Start at `schedule_at` (ISO 8601), or as soon as the worker runs. */
-      schedule: (id: string, input: CampaignSchedule = {}) =>
-        request('post', '/campaigns/{id}/schedule', { path: { id }, body: input }),
-      unschedule: (id: string) => request('post', '/campaigns/{id}/unschedule', { path: { id } }),
-      pause: (id: string) => request('post', '/campaigns/{id}/pause', { path: { id } }),
-      resume: (id: string) => request('post', '/campaigns/{id}/resume', { path: { id } }),
-      cancel: (id: string) => request('post', '/campaigns/{id}/cancel', { path: { id } }),
-      runs: (id: string) => request('get', '/campaigns/{id}/runs', { path: { id } }),
-      /** One page of a run's frozen audience. */
-      audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
-        request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
-    },
+    segments: segmentsApi(request),
+    campaigns: campaignsApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -351,3 +304,89 @@ export function createClient(options: ClientOptions) {
 
 /** The client `createClient` returns. */
 export type GreenTrackClient = ReturnType<typeof createClient>;
+
+/** `client.customers`. */
+export function customersApi(request: Request) {
+  return {
+    list: (query: CustomerListQuery = {}) => request('get', '/customers', { query }),
+    get: (id: string) => request('get', '/customers/{id}', { path: { id } }),
+    create: (input: CustomerCreate) => request('post', '/customers', { body: input }),
+    update: (id: string, input: CustomerUpdate) =>
+      request('patch', '/customers/{id}', { path: { id }, body: input }),
+    remove: (id: string) => request('delete', '/customers/{id}', { path: { id } }),
+    /**
+     * Imports a CSV (admin+), sent as `text/csv`: a `File` from `<input type="file">`
+     * streams from disk. Upserts by email, then phone; bad rows come back in `errors`.
+     */
+    import: (csv: Blob | string, importOptions: CustomerImportOptions = {}) =>
+      request('post', '/customers/import', {
+        raw: { data: csv, type: 'text/csv' },
+        query: {
+          mapping: importOptions.mapping ? JSON.stringify(importOptions.mapping) : undefined,
+          tags: importOptions.tags?.join(','),
+          default_type: importOptions.defaultType,
+          default_country: importOptions.defaultCountry,
+        },
+      }),
+    /** One customer's history, newest first. */
+    timeline: (id: string, query: TimelineQuery = {}) =>
+      request('get', '/customers/{id}/timeline', {
+        path: { id },
+        query: { ...query, types: query.types?.join(',') },
+      }),
+    /** Everything held about the customer (admin+). */
+    export: (id: string) => request('get', '/customers/{id}/export', { path: { id } }),
+    /** Erase the customer and its history; irreversible (admin+). */
+    erase: (id: string) => request('post', '/customers/{id}/erase', { path: { id } }),
+  };
+}
+
+/** `client.tags`. */
+export function tagsApi(request: Request) {
+  return {
+    /** The tags customers carry, most used first, with their counts (`tag.read`). */
+    list: () => request('get', '/tags'),
+  };
+}
+
+/** `client.segments`. */
+export function segmentsApi(request: Request) {
+  return {
+    list: async () => (await request('get', '/segments')) as unknown as { items: Segment[] },
+    get: async (id: string) =>
+      (await request('get', '/segments/{id}', { path: { id } })) as Segment,
+    create: async (input: SegmentCreate) =>
+      (await request('post', '/segments', { body: input })) as Segment,
+    update: async (id: string, input: SegmentUpdate) =>
+      (await request('patch', '/segments/{id}', { path: { id }, body: input })) as Segment,
+    remove: (id: string) => request('delete', '/segments/{id}', { path: { id } }),
+    /** Exact member count and a sample with reasons. */
+    preview: (id: string, query: { sampleSize?: number } = {}) =>
+      request('get', '/segments/{id}/preview', { path: { id }, query }),
+    /** The same for an unsaved draft (the segment builder's live count). */
+    previewDraft: (draft: SegmentDraft) => request('post', '/segments/preview', { body: draft }),
+  };
+}
+
+/** `client.campaigns`. */
+export function campaignsApi(request: Request) {
+  return {
+    list: () => request('get', '/campaigns'),
+    get: (id: string) => request('get', '/campaigns/{id}', { path: { id } }),
+    create: (input: CampaignCreate) => request('post', '/campaigns', { body: input }),
+    update: (id: string, input: CampaignUpdate) =>
+      request('patch', '/campaigns/{id}', { path: { id }, body: input }),
+    remove: (id: string) => request('delete', '/campaigns/{id}', { path: { id } }),
+    /** Start at `schedule_at` (ISO 8601), or as soon as the worker runs. */
+    schedule: (id: string, input: CampaignSchedule = {}) =>
+      request('post', '/campaigns/{id}/schedule', { path: { id }, body: input }),
+    unschedule: (id: string) => request('post', '/campaigns/{id}/unschedule', { path: { id } }),
+    pause: (id: string) => request('post', '/campaigns/{id}/pause', { path: { id } }),
+    resume: (id: string) => request('post', '/campaigns/{id}/resume', { path: { id } }),
+    cancel: (id: string) => request('post', '/campaigns/{id}/cancel', { path: { id } }),
+    runs: (id: string) => request('get', '/campaigns/{id}/runs', { path: { id } }),
+    /** One page of a run's frozen audience. */
+    audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
+      request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
+  };
+}

@@ -354,6 +354,41 @@ describe(`customers [${databaseKind}]`, () => {
     });
   });
 
+  it('lists the tags in use, most used first, per organization (GET /tags)', async () => {
+    const fixture = await makeOrganization(gt, 'Tag list');
+    const tagOrg = gt.as({ userId: fixture.staff.id, organizationId: fixture.organization.id });
+    await tagOrg.customers.create({ type: 'lead', name: 'A', tags: ['vip', 'wholesale'] });
+    await tagOrg.customers.create({ type: 'lead', name: 'B', tags: ['vip'] });
+    const dropped = await tagOrg.customers.create({ type: 'lead', name: 'C', tags: ['gone'] });
+    // A tag nobody carries any more is not suggested.
+    await tagOrg.customers.update(dropped.id, { tags: [] });
+    // Another organization's tags never show.
+    const other = await makeOrganization(gt, 'Tag list elsewhere');
+    await gt
+      .as({ userId: other.owner.id, organizationId: other.organization.id })
+      .customers.create({ type: 'lead', name: 'D', tags: ['vip', 'secret'] });
+    expect(await tagOrg.tags.list()).toEqual([
+      { name: 'vip', customers: 2 },
+      { name: 'wholesale', customers: 1 },
+    ]);
+    const token = gt.tokens.issue({
+      userId: fixture.staff.id,
+      organizationId: fixture.organization.id,
+    });
+    const response = await gt.handler(
+      new Request('http://host.test/api/greentrack/tags', {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      items: [
+        { name: 'vip', customers: 2 },
+        { name: 'wholesale', customers: 1 },
+      ],
+    });
+  });
+
   describe('over HTTP', () => {
     it('creates, lists and rejects bad input with 400 naming the field', async () => {
       const fixture = await makeOrganization(gt, 'CRM HTTP');

@@ -11,6 +11,7 @@ import {
   deleteCustomer,
   getCustomer,
   listCustomers,
+  listTags,
   updateCustomer,
 } from './service.js';
 
@@ -19,6 +20,7 @@ export const customerPermissions = {
   'customer.read': 'staff',
   'customer.write': 'staff',
   'customer.delete': 'admin',
+  'tag.read': 'staff',
 } as const;
 export type CustomerAction = keyof typeof customerPermissions;
 
@@ -47,6 +49,13 @@ export interface CustomersFacade {
      */
     remove(customerId: string): Promise<void>;
   };
+  tags: {
+    /**
+     * The tags customers carry, most used first, with their counts (staff+; at most 500).
+     * @example await org.tags.list() // [{ name: 'vip', customers: 42 }]
+     */
+    list(): Promise<Array<{ name: string; customers: number }>>;
+  };
 }
 
 export function customersFacade({ on }: FacadeContext<CustomerAction>): CustomersFacade {
@@ -60,5 +69,6 @@ export function customersFacade({ on }: FacadeContext<CustomerAction>): Customer
       ),
       remove: on('customer.delete', deleteCustomer),
     },
+    tags: { list: on('tag.read', listTags) },
   };
 }

@@ -18,6 +18,7 @@ import {
   customerOutSchema,
   customerPageSchema,
   customerUpdateSchema,
+  tagListOutSchema,
 } from './schema.js';
 
 export function registerCustomerRoutes(app: ApiApp<CustomersFacade>): void {
@@ -97,5 +98,16 @@ export function registerCustomerRoutes(app: ApiApp<CustomersFacade>): void {
       await c.get('tenant').customers.remove(c.req.valid('param').id);
       return c.body(null, 204);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/tags',
+      tags: ['Customers'],
+      summary: 'The tags customers carry, most used first (suggestions for tag inputs)',
+      responses: { 200: jsonResponse(tagListOutSchema, 'Tags in use'), ...commonErrorResponses },
+    }),
+    async (c) => c.json({ items: await c.get('tenant').tags.list() }, 200),
   );
 }

@@ -219,3 +219,9 @@ export const customerPageSchema = z
     total: z.number().int().optional(),
   })
   .openapi('CustomerPage');
+
+/** One tag in use, with how many customers carry it. */
+const tagOutSchema = z.object({ name: z.string(), customers: z.number().int() }).openapi('Tag');
+
+/** The organization's tags in use, most used first (the segment builder's suggestions). */
+export const tagListOutSchema = z.object({ items: z.array(tagOutSchema) }).openapi('TagList');

@@ -466,3 +466,31 @@ export async function listCustomers(
     .executeTakeFirstOrThrow();
   return { items, nextCursor, total: Number(total) };
 }
+
+/** The most tags {@link listTags} returns: suggestions, not an export. */
+const TAG_LIST_LIMIT = 500;
+
+/**
+ * The organization's tags that at least one customer carries, most used first, then by
+ * name; at most {@link TAG_LIST_LIMIT}. Tags left behind by untagging are not listed.
+ *
+ * @example
+ * await listTags(scope); // [{ name: 'vip', customers: 42 }, { name: 'wholesale', customers: 7 }]
+ * // select t.name, count(*) as customers from tags t join customer_tags ct on ct.tag_id = t.id
+ * //   where t.organization_id = $1 and t.name is not null group by t.name
+ * //   order by customers desc, t.name limit $2
+ */
+export async function listTags(scope: Scope): Promise<Array<{ name: string; customers: number }>> {
+  const rows = await scope.db
+    .selectFrom('tags as t')
+    .innerJoin('customer_tags as ct', 'ct.tag_id', 't.id')
+    .select(['t.name', (eb) => eb.fn.countAll<string>().as('customers')])
+    .where('t.organization_id', '=', scope.organizationId)
+    .where('t.name', 'is not', null)
+    .groupBy('t.name')
+    .orderBy('customers', 'desc')
+    .orderBy('t.name')
+    .limit(TAG_LIST_LIMIT)
+    .execute();
+  return rows.map((row) => ({ name: row.name ?? '', customers: Number(row.customers) }));
+}

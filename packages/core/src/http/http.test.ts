@@ -517,6 +517,7 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'POST /api/greentrack/customers/{id}/erase',
           'GET /api/greentrack/customers/{id}/consent',
           'PUT /api/greentrack/customers/{id}/consent/{channel}',
+          'GET /api/greentrack/tags',
           'GET /api/greentrack/settings/consent-policy',
           'PUT /api/greentrack/settings/consent-policy',
           'GET /api/greentrack/integrations',

@@ -166,6 +166,7 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
   },
   'GET /audit-log': { action: 'audit.read', request: () => ({ query: 'limit=5' }) },
   'GET /customers': { action: 'customer.read', request: () => ({ query: 'limit=5' }) },
+  'GET /tags': { action: 'tag.read' },
   'POST /customers': {
     action: 'customer.write',
     request: () => ({ json: { name: unique('Created'), type: 'customer' } }),

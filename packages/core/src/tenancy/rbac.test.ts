@@ -65,6 +65,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'customer.import': (f) => f.customers.import('name,email\n'),
     'customer.export': (f) => f.customers.export(randomUUID()),
     'customer.erase': (f) => f.customers.erase(randomUUID()),
+    'tag.read': (f) => f.tags.list(),
     'integration.read': (f) => f.integrations.list(),
     'integration.manage': (f) => f.integrations.remove(randomUUID()),
     'consent.read': (f) => f.consent.policy.get(),

@@ -4,7 +4,7 @@
  * every widget on the page.
  */
 import { GreenTrackApiError } from '../internal/client.js';
-import type { GtMessages } from './messages.js';
+import type { ErrorMessages } from './messages.js';
 
 /**
  * What failed, as a stable code: the server's own code for API errors (e.g. `FORBIDDEN`,
@@ -62,9 +62,8 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-/** Maps anything a call threw to the detail of one `gt-error`, worded by `messages`. */
-export function toErrorDetail(error: unknown, messages: GtMessages): GtErrorDetail {
-  const text = messages.errors;
+/** Maps anything a call threw to the detail of one `gt-error`, worded by `messages.errors`. */
+export function toErrorDetail(error: unknown, text: ErrorMessages): GtErrorDetail {
   if (error instanceof GreenTrackApiError) {
     const { status, code } = error;
     const message =

@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { GtMessages } from '../base/messages.js';
 import { GreenTrackElement } from '../internal/greentrack-element.js';
+import { type ConsentBadgeMessages, consentBadgeMessages } from './consent-badge.messages.js';
 import { consentBadgeStyles } from './consent-badge.styles.js';
 
 /** A channel a customer can give or withdraw marketing consent for. */
@@ -31,7 +32,7 @@ function toDisplayStatus(value: unknown): DisplayStatus {
     : 'unknown';
 }
 
-function channelLabel(value: unknown, labels: GtMessages['consentBadge']['channels']): string {
+function channelLabel(value: unknown, labels: ConsentBadgeMessages['channels']): string {
   return value === 'email' || value === 'sms' ? labels[value] : labels.unknown;
 }
 
@@ -81,6 +82,11 @@ export class GtConsentBadge extends GreenTrackElement {
    * @default undefined
    */
   @property({ reflect: true }) status: ConsentStatus | undefined = undefined;
+
+  /** Its strings: `messages.consentBadge`. */
+  protected get text(): Pick<GtMessages, 'consentBadge'> {
+    return this.resolveText({ consentBadge: consentBadgeMessages });
+  }
 
   protected override render() {
     const t = this.text.consentBadge;

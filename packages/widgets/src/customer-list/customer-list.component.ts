@@ -3,11 +3,19 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { GtErrorDetail } from '../base/events.js';
+import { errorMessages, type GtMessages } from '../base/messages.js';
+import { consentBadgeMessages } from '../consent-badge/consent-badge.messages.js';
 import { abortableDelay } from '../internal/abortable-delay.js';
 import { GreenTrackApiElement } from '../internal/api-element.js';
-import type { CustomerListItem, CustomerPage, TimelinePage } from '../internal/client.js';
+import {
+  type CustomerListItem,
+  type CustomerPage,
+  customersApi,
+  type TimelinePage,
+} from '../internal/client.js';
 import { controlStyles } from '../internal/greentrack-element.js';
 import { visibleRange } from '../internal/window.js';
+import { customerListMessages } from './customer-list.messages.js';
 import { customerListStyles } from './customer-list.styles.js';
 
 export type { Customer, CustomerListItem } from '../internal/client.js';
@@ -240,7 +248,11 @@ export class GtCustomerList extends GreenTrackApiElement {
     task: async ([apiBase, id], { signal }): Promise<TimelinePage | null> => {
       if (!apiBase || !id) return null;
       try {
-        return await this.callApi((client) => client.customers.timeline(id, { limit: 20 }), signal);
+        return await this.callApi(
+          customersApi,
+          (customers) => customers.timeline(id, { limit: 20 }),
+          signal,
+        );
       } catch (error) {
         if (!signal.aborted) this.#failure = this.fail(error);
         throw error;
@@ -267,8 +279,9 @@ export class GtCustomerList extends GreenTrackApiElement {
     const country = this.#country();
     try {
       return await this.callApi(
-        (client) =>
-          client.customers.list({
+        customersApi,
+        (customers) =>
+          customers.list({
             sort: this.sort,
             order: this.order,
             limit: this.#limit(),
@@ -290,6 +303,15 @@ export class GtCustomerList extends GreenTrackApiElement {
   /** A load that failed for want of a (valid) token is tried again with the new one. */
   protected override tokenChanged(): void {
     if (this.#firstPage.status === TaskStatus.ERROR) void this.#firstPage.run();
+  }
+
+  /** Its strings: `messages.customerList`, `.consentBadge` (consent filter) and `.errors`. */
+  protected override get text(): Pick<GtMessages, 'errors' | 'customerList' | 'consentBadge'> {
+    return this.resolveText({
+      errors: errorMessages,
+      customerList: customerListMessages,
+      consentBadge: consentBadgeMessages,
+    });
   }
 
   override connectedCallback(): void {

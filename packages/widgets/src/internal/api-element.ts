@@ -7,7 +7,8 @@ import {
   isUnauthenticated,
   toErrorDetail,
 } from '../base/events.js';
-import { createClient, type GreenTrackClient } from './client.js';
+import { errorMessages, type GtMessages } from '../base/messages.js';
+import { createRequest, type Request } from './client.js';
 import { GreenTrackElement } from './greentrack-element.js';
 
 /**
@@ -41,6 +42,11 @@ export class GreenTrackApiElement extends GreenTrackElement {
    */
   @property({ type: Number, attribute: 'token-refresh-timeout' }) tokenRefreshTimeout = 10_000;
 
+  /** The strings in use; a widget adds its own section to `errors`. */
+  protected get text(): Pick<GtMessages, 'errors'> {
+    return this.resolveText({ errors: errorMessages });
+  }
+
   /** The API base in use: the element's own, else the provider's. */
   protected get effectiveApiBase(): string {
     return this.apiBase || this.provided?.apiBase || '';
@@ -73,29 +79,33 @@ export class GreenTrackApiElement extends GreenTrackElement {
   /** Called when the token changes while no call waits for it (e.g. to re-run a failed load). */
   protected tokenChanged(): void {}
 
-  /** A client bound to the current connection whose requests carry `signal`. */
-  #client(signal: AbortSignal | undefined): GreenTrackClient {
+  /** The API group `api` (`segmentsApi`…) bound to the current connection; requests carry `signal`. */
+  #client<A>(api: (request: Request) => A, signal: AbortSignal | undefined): A {
     const token = this.effectiveToken;
-    return createClient({
-      baseUrl: this.effectiveApiBase,
-      ...(token ? { token } : {}),
-      // Read `fetch` at call time: a page (or a test) may wrap it after the widget loaded.
-      fetch: (input, init) => globalThis.fetch(input, signal ? { ...init, signal } : init),
-    });
+    return api(
+      createRequest({
+        baseUrl: this.effectiveApiBase,
+        ...(token ? { token } : {}),
+        // Read `fetch` at call time: a page (or a test) may wrap it after the widget loaded.
+        fetch: (input, init) => globalThis.fetch(input, signal ? { ...init, signal } : init),
+      }),
+    );
   }
 
   /**
-   * Runs `call` against the API. On a 401 it dispatches `gt-token-expired` and, once the
+   * Runs `call` with the API group `api` (e.g. `segmentsApi`: a widget's bundle holds only
+   * the groups it calls). On a 401 it dispatches `gt-token-expired` and, once the
    * host has set a different token, runs `call` once more; a second 401 (or no new token in
    * `tokenRefreshTimeout`) rejects with the 401. Rejects with an `AbortError` when `signal`
    * aborts.
    */
-  protected async callApi<T>(
-    call: (client: GreenTrackClient) => Promise<T>,
+  protected async callApi<A, T>(
+    api: (request: Request) => A,
+    call: (client: A) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
     try {
-      return await call(this.#client(signal));
+      return await call(this.#client(api, signal));
     } catch (error) {
       if (!isUnauthenticated(error) || signal?.aborted) throw error;
       this.#refresh ??= this.#awaitFreshToken(error.message).finally(() => {
@@ -104,7 +114,7 @@ export class GreenTrackApiElement extends GreenTrackElement {
       const refreshed = await this.#refresh;
       signal?.throwIfAborted();
       if (!refreshed) throw error;
-      return await call(this.#client(signal));
+      return await call(this.#client(api, signal));
     }
   }
 
@@ -138,7 +148,7 @@ export class GreenTrackApiElement extends GreenTrackElement {
    */
   protected fail(error: unknown): GtErrorDetail | undefined {
     if (isAbort(error)) return undefined;
-    const detail = toErrorDetail(error, this.text);
+    const detail = toErrorDetail(error, this.text.errors);
     this.dispatchEvent(
       new CustomEvent<GtErrorDetail>('gt-error', { detail, bubbles: true, composed: true }),
     );

@@ -4,16 +4,23 @@
  * `@greentrack/core` at run time and a front-end project installs the widgets without the
  * server's dependencies. Types still come from `@greentrack/core/client`, an optional peer
  * (install it as a dev dependency for typed `Segment` details). See docs/decisions.md.
+ *
+ * Widgets call through `createRequest` and the API groups they use (`segmentsApi`…), not
+ * `createClient`: a widget's bundle then holds only the calls it makes.
  */
 export {
   type Customer,
   type CustomerPage,
-  createClient,
+  createRequest,
+  customersApi,
   GreenTrackApiError,
-  type GreenTrackClient,
+  type Request,
+  type Rule,
   type Segment,
   type SegmentPreview,
+  segmentsApi,
   type TimelinePage,
+  tagsApi,
 } from '@greentrack/core/client';
 
 import type { CustomerPage } from '@greentrack/core/client';

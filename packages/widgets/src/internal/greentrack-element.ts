@@ -33,8 +33,6 @@ const themed = {
   'color-danger-subtle': ['#fde7e5', '#4a1713'],
 } as const satisfies Record<string, readonly [light: string, dark: string]>;
 
-type ThemedName = keyof typeof themed;
-
 function schemeDeclarations(index: 0 | 1): CSSResult {
   return unsafeCSS(
     Object.entries(themed)
@@ -61,47 +59,47 @@ function schemeDeclarations(index: 0 | 1): CSSResult {
  * ```
  */
 export const tokens = {
-  fontFamily: token(
-    'font-family',
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-  ),
-  fontSizeSmall: token('font-size-small', '0.75rem'),
-  fontWeightSemibold: token('font-weight-semibold', '600'),
-  lineHeightDense: token('line-height-dense', '1.25'),
-  spacingXSmall: token('spacing-x-small', '0.25rem'),
-  spacingSmall: token('spacing-small', '0.5rem'),
-  spacingMedium: token('spacing-medium', '0.75rem'),
-  radius: token('radius', '0.375rem'),
-  radiusPill: token('radius-pill', '9999px'),
-  borderWidth: token('border-width', '1px'),
-  controlHeight: token('control-height', '2.25rem'),
-  focusRingWidth: token('focus-ring-width', '2px'),
+  ...tokenTable({
+    'font-family':
+      "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    'font-size-small': '0.75rem',
+    'font-weight-semibold': '600',
+    'line-height-dense': '1.25',
+    'spacing-x-small': '0.25rem',
+    'spacing-small': '0.5rem',
+    'spacing-medium': '0.75rem',
+    radius: '0.375rem',
+    'radius-pill': '9999px',
+    'border-width': '1px',
+    'control-height': '2.25rem',
+    'focus-ring-width': '2px',
+  }),
+  // The colours, each with its light and dark value from `themed`. Each `*-subtle` is a
+  // background that keeps the matching foreground above WCAG AA contrast (4.5:1) at small
+  // text sizes.
+  ...tokenTable(themed),
+};
 
-  colorText: themedToken('color-text'),
-  colorSurface: themedToken('color-surface'),
-  colorBorder: themedToken('color-border'),
-  colorControlBackground: themedToken('color-control-background'),
-  colorFocus: themedToken('color-focus'),
-  colorPrimary: themedToken('color-primary'),
-  colorOnPrimary: themedToken('color-on-primary'),
-  // Semantic colours. Each `*-subtle` is a background that keeps the matching
-  // foreground above WCAG AA contrast (4.5:1) at small text sizes.
-  colorSuccess: themedToken('color-success'),
-  colorSuccessSubtle: themedToken('color-success-subtle'),
-  colorNeutral: themedToken('color-neutral'),
-  colorNeutralSubtle: themedToken('color-neutral-subtle'),
-  colorWarning: themedToken('color-warning'),
-  colorWarningSubtle: themedToken('color-warning-subtle'),
-  colorDanger: themedToken('color-danger'),
-  colorDangerSubtle: themedToken('color-danger-subtle'),
-} as const satisfies Record<string, CSSResult>;
+/** `font-size-small` → `fontSizeSmall`. */
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
-function token(name: string, fallback: string): CSSResult {
-  return unsafeCSS(`var(--gt-${name}, ${fallback})`);
-}
-
-function themedToken(name: ThemedName): CSSResult {
-  return unsafeCSS(`var(--gt-${name}, var(--_gt-${name}))`);
+/**
+ * `var(--gt-<name>, fallback)` for each token of `table`, by its camelCase name: the fallback
+ * is the table's value, or for a themed pair the private `--_gt-<name>` of the active scheme.
+ */
+function tokenTable<N extends string>(
+  table: Record<N, string | readonly [light: string, dark: string]>,
+): Record<CamelCase<N>, CSSResult> {
+  return Object.fromEntries(
+    Object.entries<string | readonly string[]>(table).map(([name, fallback]) => [
+      name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+      unsafeCSS(
+        `var(--gt-${name}, ${typeof fallback === 'string' ? fallback : `var(--_gt-${name})`})`,
+      ),
+    ]),
+  ) as Record<CamelCase<N>, CSSResult>;
 }
 
 /** Host rules every GreenTrack element starts from: tokens per scheme, box sizing. */
@@ -224,9 +222,15 @@ export class GreenTrackElement extends LitElement {
   @state()
   protected provided: GtConnection | undefined = undefined;
 
-  /** The strings in use: English, then the provider's overrides, then the element's. */
-  protected get text(): GtMessages {
-    return resolveMessages(this.provided?.messages, this.messages);
+  /**
+   * The strings in use for the sections a widget shows: its English `defaults`, then the
+   * provider's overrides, then the element's. Each widget passes only its own sections, so
+   * its bundle carries only its own strings.
+   */
+  protected resolveText<K extends keyof GtMessages>(
+    defaults: Pick<GtMessages, K>,
+  ): Pick<GtMessages, K> {
+    return resolveMessages(defaults, this.provided?.messages, this.messages);
   }
 
   override connectedCallback(): void {

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { page } from 'vitest/browser';
+import { defaultMessages } from '../base/default-messages.js';
 import type { GtErrorDetail, GtTokenExpiredDetail } from '../base/events.js';
-import { defaultMessages } from '../base/messages.js';
 import type { GtProvider } from '../provider/provider.js';
 import '../provider/provider.js';
 import type { GtSegmentBuilder } from './segment-builder.js';

@@ -34,25 +34,61 @@ export const segmentBuilderStyles = css`
     list-style: none;
   }
 
-  /*
-   * One grid for every row (subgrid): the field, value and remove columns line up whatever
-   * each row holds, so the Remove buttons share one x.
-   */
-  .conditions {
+  .tree {
     align-self: stretch;
+    display: flex;
+    flex-direction: column;
+    gap: ${tokens.spacingSmall};
+  }
+
+  /*
+   * One grid for every row (subgrid), nested groups included: the field, operator, value and
+   * remove columns line up whatever each row holds, so the Remove buttons share one x at
+   * every depth. A group's indent narrows only the first column of its rows.
+   */
+  .tree > .conditions {
     display: grid;
     grid-template-columns:
-      minmax(0, var(--gt-segment-builder-field-width, 14rem))
+      minmax(0, var(--gt-segment-builder-field-width, 12rem))
+      minmax(0, var(--gt-segment-builder-op-width, 11rem))
       minmax(0, 1fr)
       max-content;
     gap: ${tokens.spacingSmall};
   }
 
-  .condition {
+  .condition,
+  .group,
+  .box,
+  .group-head,
+  .box > .conditions {
     display: grid;
     grid-column: 1 / -1;
     grid-template-columns: subgrid;
     align-items: center;
+    gap: ${tokens.spacingSmall};
+  }
+
+  .box {
+    padding-inline-start: var(--gt-segment-builder-indent, ${tokens.spacingMedium});
+    border-inline-start: 3px solid ${tokens.colorBorder};
+  }
+
+  .group-title {
+    grid-column: 1 / 4;
+    display: flex;
+    align-items: center;
+    gap: ${tokens.spacingSmall};
+  }
+
+  .group-heading {
+    font-weight: ${tokens.fontWeightSemibold};
+  }
+
+  .adds {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${tokens.spacingSmall};
   }
 
   .cell {
@@ -62,10 +98,31 @@ export const segmentBuilderStyles = css`
   }
 
   .cell select,
-  .cell input,
-  .amount {
+  .cell input {
     width: 100%;
-    box-sizing: border-box;
+  }
+
+  /* A value cell reads as a sentence: inputs and the words between them wrap together. */
+  .inputs {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${tokens.spacingXSmall} ${tokens.spacingSmall};
+    min-width: 0;
+  }
+
+  .inputs > select,
+  .inputs > input,
+  .amount,
+  .chips {
+    flex: 1 1 8rem;
+    min-width: 0;
+  }
+
+  .inputs > .num,
+  .similar .num {
+    flex: 0 0 5.5rem;
+    width: 5.5rem;
   }
 
   .amount {
@@ -79,12 +136,72 @@ export const segmentBuilderStyles = css`
     min-width: 0;
   }
 
+  /* Chips and the text input share one bordered line; suggestions drop below it. */
+  .chips {
+    position: relative;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${tokens.spacingXSmall};
+  }
+
+  .chips input {
+    flex: 1 1 6rem;
+    width: auto;
+  }
+
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    padding-inline-start: ${tokens.spacingSmall};
+    border: 1px solid ${tokens.colorBorder};
+    border-radius: 999px;
+    background-color: ${tokens.colorNeutralSubtle};
+  }
+
+  .chip-remove {
+    min-block-size: 1.75rem;
+    padding-inline: ${tokens.spacingSmall};
+    border: 0;
+    border-radius: 999px;
+    background: transparent;
+  }
+
+  .suggestions {
+    position: absolute;
+    inset-block-start: 100%;
+    inset-inline: 0;
+    z-index: 1;
+    margin: 2px 0 0;
+    padding: 2px;
+    list-style: none;
+    border: 1px solid ${tokens.colorBorder};
+    border-radius: ${tokens.radius};
+    background-color: ${tokens.colorControlBackground};
+  }
+
+  .suggestions li {
+    padding: ${tokens.spacingXSmall} ${tokens.spacingSmall};
+    border-radius: ${tokens.radius};
+    cursor: pointer;
+  }
+
+  .suggestions [aria-selected='true'] {
+    outline: 2px solid ${tokens.colorFocus};
+    outline-offset: -2px;
+  }
+
   .remove {
-    grid-column: 3;
+    grid-column: 4;
   }
 
   .row-problem {
     grid-column: 1 / -1;
+  }
+
+  .similar {
+    flex-wrap: wrap;
   }
 
   /* Labels and headings only show on cards; the controls carry their own accessible names. */
@@ -99,10 +216,20 @@ export const segmentBuilderStyles = css`
   }
 
   @container gt-segment-builder (max-width: 30rem) {
-    .conditions {
+    .tree > .conditions,
+    .box > .conditions,
+    .group,
+    .box,
+    .group-head {
       display: flex;
       flex-direction: column;
+      align-items: stretch;
       gap: ${tokens.spacingMedium};
+    }
+
+    .group-head {
+      flex-direction: row;
+      justify-content: space-between;
     }
 
     .condition {
@@ -113,6 +240,10 @@ export const segmentBuilderStyles = css`
       padding: ${tokens.spacingSmall};
       border: 1px solid ${tokens.colorBorder};
       border-radius: ${tokens.radius};
+    }
+
+    .op-text:empty {
+      display: none;
     }
 
     .heading,
@@ -168,19 +299,16 @@ export const segmentBuilderStyles = css`
 
   .summary {
     font-weight: ${tokens.fontWeightSemibold};
-    transition: opacity 0.15s;
+    transition: color 0.15s;
   }
 
+  /* A stale count is dimmed to the neutral colour, which keeps AA contrast (opacity did not). */
   .stale .summary,
   .stale .sample {
-    opacity: 0.55;
-  }
-
-  .busy {
     color: ${tokens.colorNeutral};
-    font-size: ${tokens.fontSizeSmall};
   }
 
+  .busy,
   .matched {
     color: ${tokens.colorNeutral};
     font-size: ${tokens.fontSizeSmall};
@@ -189,7 +317,6 @@ export const segmentBuilderStyles = css`
   .problem {
     margin: 0;
     padding: ${tokens.spacingXSmall} ${tokens.spacingSmall};
-    list-style: none;
     border-radius: ${tokens.radius};
     color: var(--gt-segment-builder-error-color, ${tokens.colorDanger});
     background-color: var(--gt-segment-builder-error-background, ${tokens.colorDangerSubtle});

@@ -7,47 +7,12 @@
  */
 
 import { createClient } from '@greentrack/core/client';
-import { html, nothing, render } from 'lit';
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { defaultMessages } from '../base/messages.js';
+import { api, mountBuilder, mounted, part, realFetch } from '../../test/builder-fixture.js';
+import { holdPreviews } from '../../test/hold-previews.js';
+import { defaultMessages } from '../base/default-messages.js';
 import { GtSegmentBuilder, type Segment } from './segment-builder.js';
-
-const api = inject('greentrackApi');
-
-let container: HTMLElement | undefined;
-const realFetch = globalThis.fetch;
-
-afterEach(async () => {
-  await page.viewport(414, 896);
-  container?.remove();
-  container = undefined;
-  globalThis.fetch = realFetch;
-});
-
-async function mount(debounceMs = 0, segmentId?: string): Promise<GtSegmentBuilder> {
-  container = document.createElement('div');
-  document.body.append(container);
-  render(
-    html`<gt-segment-builder
-      api-base=${api.baseUrl}
-      token=${api.token}
-      segment-id=${segmentId ?? nothing}
-      .debounceMs=${debounceMs}
-    ></gt-segment-builder>`,
-    container,
-  );
-  const builder = container.querySelector('gt-segment-builder');
-  if (!builder) throw new Error('no <gt-segment-builder> rendered');
-  await builder.updateComplete;
-  return builder;
-}
-
-function part(el: GtSegmentBuilder, name: string): HTMLElement {
-  const found = el.shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`);
-  if (!found) throw new Error(`no ${name} part`);
-  return found;
-}
 
 const summary = () => page.getByRole('status');
 /** The live region's text: `toHaveTextContent` matches the whole text, we want a part. */
@@ -59,7 +24,7 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('builds the exact rule JSON as conditions are edited', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     // One row to start with: "Type is Lead".
     expect(el.rule).toEqual({ all: [{ field: 'type', op: 'eq', value: 'lead' }] });
 
@@ -92,13 +57,14 @@ describe('<gt-segment-builder>', () => {
 
     await page.getByRole('button', { name: 'Remove condition 1' }).click();
     await page.getByLabelText('Condition 1 field').selectOptions('country');
-    await page.getByLabelText('Condition 1 value').fill('gb, de');
+    // Countries by code or by name; ISO codes are stored.
+    await page.getByLabelText('Condition 1 value').fill('gb, germany');
     await page.getByLabelText('Condition 2 field').selectOptions('never_paid');
     await page.getByLabelText('Condition 3 field').selectOptions('overdue_amount');
     await page.getByLabelText('Condition 3 value').fill('100');
     expect(el.rule).toEqual({
       any: [
-        { field: 'country', op: 'in', values: ['gb', 'de'] },
+        { field: 'country', op: 'in', values: ['GB', 'DE'] },
         { field: 'never_paid' },
         { field: 'overdue_amount', op: 'gt', value: 10000 },
       ],
@@ -111,27 +77,27 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('shows the live count and a sample with matched reasons in words', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     await expect.poll(summaryText).toContain('2 customers match');
     expect(summary().element().getAttribute('aria-live')).toBe('polite');
     // The live region says the count and nothing else; the sample is explained in words.
     expect(summaryText()).toBe('2 customers match');
     const sample = () => part(el, 'sample').textContent?.replace(/\s+/g, ' ') ?? '';
-    await expect.poll(sample).toContain('Ada Lead · Lead');
-    expect(sample()).toContain('Bob Lead · Lead');
+    await expect.poll(sample).toContain('Ada Lead · Type is Lead');
+    expect(sample()).toContain('Bob Lead · Type is Lead');
 
     await page.getByRole('button', { name: 'Add condition' }).click();
     await page.getByLabelText('Condition 2 field').selectOptions('tags');
     await page.getByLabelText('Condition 2 value').fill('vip');
     await expect.poll(summaryText).toContain('1 customer match');
-    await expect.poll(sample).toContain('Ada Lead · Lead · tagged vip');
+    await expect.poll(sample).toContain('Ada Lead · Type is Lead · Tags include any of vip');
     expect(sample()).not.toContain('Bob Lead');
   });
 
   it('debounces previews: quick edits send one request', async () => {
     const spy = vi.fn(realFetch);
     globalThis.fetch = spy;
-    const el = await mount(200);
+    const el = await mountBuilder({ debounceMs: 200 });
     await page.getByLabelText('Condition 1 value').selectOptions('customer');
     await page.getByLabelText('Condition 1 value').selectOptions('lead');
     await expect.poll(summaryText).toContain('2 customers match');
@@ -155,7 +121,7 @@ describe('<gt-segment-builder>', () => {
       return firstDone as Promise<Response>;
     };
 
-    const el = await mount(); // preview 1: leads (2)
+    const el = await mountBuilder(); // preview 1: leads (2)
     await page.getByLabelText('Condition 1 value').selectOptions('customer'); // preview 2 (1)
     await expect.poll(summaryText).toContain('1 customer match');
     expect(previews).toBe(2);
@@ -173,10 +139,11 @@ describe('<gt-segment-builder>', () => {
   it('checks days before sending: the problem is in words on its row, tied to the input', async () => {
     const spy = vi.fn(realFetch);
     globalThis.fetch = spy;
-    const el = await mount();
-    await expect.poll(summaryText).toContain('2 customers match');
-    spy.mockClear();
+    const el = await mountBuilder();
     await page.getByLabelText('Condition 1 field').selectOptions('created_at');
+    // Days start at 30: the row is complete and counted at once.
+    await expect.poll(summaryText).toContain('3 customers match');
+    spy.mockClear();
     await page.getByLabelText('Condition 1 value').fill('0');
     const input = page.getByLabelText('Condition 1 value').element();
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
@@ -196,9 +163,9 @@ describe('<gt-segment-builder>', () => {
   });
 
   it("maps the server's issue path (rule.all.1.values.0) onto the row it belongs to", async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     await page.getByRole('button', { name: 'Add condition' }).click();
-    await page.getByLabelText('Condition 2 field').selectOptions('country');
+    await page.getByLabelText('Condition 2 field').selectOptions('city');
     await page.getByLabelText('Condition 2 value').fill('x'.repeat(201));
     const input = page.getByLabelText('Condition 2 value').element();
     await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
@@ -209,7 +176,7 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('takes money in currency units and sends cents', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     await page.getByLabelText('Condition 1 field').selectOptions('overdue_amount');
     await page.getByLabelText('Condition 1 value').fill('12.50');
     expect(el.rule).toEqual({ all: [{ field: 'overdue_amount', op: 'gt', value: 1250 }] });
@@ -221,9 +188,9 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('saves the segment, dispatches gt-segment-saved and the server has it', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     const saved = new Promise<CustomEvent<Segment>>((resolve) =>
-      container?.addEventListener('gt-segment-saved', (e) => resolve(e as CustomEvent<Segment>), {
+      mounted().addEventListener('gt-segment-saved', (e) => resolve(e as CustomEvent<Segment>), {
         once: true,
       }),
     );
@@ -248,7 +215,7 @@ describe('<gt-segment-builder>', () => {
   it('checks the name before saving, in words, and focuses it', async () => {
     const spy = vi.fn(realFetch);
     globalThis.fetch = spy;
-    const el = await mount();
+    const el = await mountBuilder();
     await page.getByRole('button', { name: 'Save' }).click();
     const name = part(el, 'name-input');
     await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
@@ -259,7 +226,7 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('shows network errors in plain language in the error part', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     el.apiBase = 'http://127.0.0.1:9/api/greentrack'; // nothing listens on the discard port
     await expect.element(page.getByRole('alert')).toBeVisible();
     expect(part(el, 'error').textContent).toBe(defaultMessages.errors.network);
@@ -267,7 +234,7 @@ describe('<gt-segment-builder>', () => {
 
   it('aligns every Remove button on one x, whatever each row holds (wide screen)', async () => {
     await page.viewport(1024, 768);
-    const el = await mount();
+    const el = await mountBuilder();
     for (const [n, field] of [
       [2, 'tags'],
       [3, 'never_paid'],
@@ -288,7 +255,7 @@ describe('<gt-segment-builder>', () => {
 
   it('stacks rows as labelled cards on a 390 px screen', async () => {
     await page.viewport(390, 844);
-    const el = await mount();
+    const el = await mountBuilder();
     await page.getByRole('button', { name: 'Add condition' }).click();
     const cards = [...(el.shadowRoot?.querySelectorAll<HTMLElement>('[part~="condition"]') ?? [])];
     expect(getComputedStyle(cards[0] as HTMLElement).borderTopStyle).toBe('solid');
@@ -311,35 +278,27 @@ describe('<gt-segment-builder>', () => {
 
   it('keeps Save still across loading, count and error; a stale count is marked busy', async () => {
     await page.viewport(1024, 768);
-    let release: () => void = () => {};
-    let hold = false;
-    globalThis.fetch = async (input, init) => {
-      const answer = realFetch(input, init);
-      if (!hold || !String(input).endsWith('/segments/preview')) return answer;
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      return answer;
-    };
-    const el = await mount();
+    const previews = holdPreviews(realFetch);
+    const el = await mountBuilder();
     const save = () => part(el, 'save-button').getBoundingClientRect();
     await expect.poll(summaryText).toBe('2 customers match');
     const atCount = save();
 
-    hold = true;
+    previews.hold(true);
     await page.getByLabelText('Condition 1 value').selectOptions('customer');
     await expect.poll(() => summary().element().getAttribute('aria-busy')).toBe('true');
     // Loading: the old count stays, dimmed, with a visible sign; never a fresh "0 match".
     expect(summaryText()).toBe('2 customers match');
     expect(part(el, 'busy').textContent).toBe('Counting…');
-    expect(Number(getComputedStyle(part(el, 'summary')).opacity)).toBeLessThan(1);
+    // Dimmed to the neutral colour (AA contrast, unlike the 0.55 opacity it replaced).
+    expect(getComputedStyle(part(el, 'summary')).color).not.toBe(getComputedStyle(el).color);
     expect(save()).toEqual(atCount);
-    release();
+    previews.release();
     await expect.poll(summaryText).toBe('1 customer matches');
     expect(summary().element().getAttribute('aria-busy')).toBe('false');
     expect(save()).toEqual(atCount);
 
-    hold = false;
+    previews.hold(false);
     el.apiBase = 'http://127.0.0.1:9/api/greentrack';
     await expect.element(page.getByRole('alert')).toBeVisible();
     expect(save()).toEqual(atCount);
@@ -348,7 +307,7 @@ describe('<gt-segment-builder>', () => {
   it('never submits on Enter in a condition field', async () => {
     const spy = vi.fn(realFetch);
     globalThis.fetch = spy;
-    const el = await mount();
+    const el = await mountBuilder();
     await page.getByLabelText('Name').fill('Enter test');
     await page.getByLabelText('Condition 1 field').selectOptions('tags');
     await page.getByLabelText('Condition 1 value').fill('vip');
@@ -361,9 +320,9 @@ describe('<gt-segment-builder>', () => {
   it('says "Saved ✓", never saves a duplicate, and the next save updates the same segment', async () => {
     const spy = vi.fn(realFetch);
     globalThis.fetch = spy;
-    const el = await mount();
+    const el = await mountBuilder();
     const events: Segment[] = [];
-    container?.addEventListener('gt-segment-saved', (e) =>
+    mounted().addEventListener('gt-segment-saved', (e) =>
       events.push((e as CustomEvent<Segment>).detail),
     );
     await page.getByLabelText('Name').fill('No duplicates');
@@ -396,10 +355,16 @@ describe('<gt-segment-builder>', () => {
         ],
       },
     });
-    const el = await mount(0, created.id);
+    const el = await mountBuilder({ segmentId: created.id });
     await expect.poll(() => (part(el, 'name-input') as HTMLInputElement).value).toBe('VIPs owing');
     expect(page.getByLabelText('Match').element()).toHaveProperty('value', 'any');
-    expect(page.getByLabelText('Condition 1 value').element()).toHaveProperty('value', 'vip, gold');
+    // Tags are chips; the input is empty for the next one.
+    expect(
+      [...(el.shadowRoot?.querySelectorAll('[data-key] [part~="chip"]') ?? [])].map((c) =>
+        c.textContent?.replace('×', '').trim(),
+      ),
+    ).toEqual(['vip', 'gold']);
+    expect(page.getByLabelText('Condition 1 value').element()).toHaveProperty('value', '');
     expect(page.getByLabelText('Condition 2 value').element()).toHaveProperty('value', '12.50');
     expect(el.rule).toEqual(created.rule);
 
@@ -420,7 +385,7 @@ describe('<gt-segment-builder>', () => {
   });
 
   it('focuses the new row on add, and the next row (or Add) on remove', async () => {
-    const el = await mount();
+    const el = await mountBuilder();
     const active = () => el.shadowRoot?.activeElement;
     await page.getByRole('button', { name: 'Add condition' }).click();
     expect(active()).toBe(page.getByLabelText('Condition 2 field').element());
