@@ -18,6 +18,7 @@ import { setBasedTagMirrorMigration } from './migrations/0009_set_based_tag_mirr
 import { rowLevelSecurityMigration } from './migrations/0010_row_level_security.js';
 import { outboxMigration } from './migrations/0011_outbox.js';
 import { campaignDispatchMigration } from './migrations/0012_campaign_dispatch.js';
+import { customerTagsPolicyMigration } from './migrations/0013_customer_tags_policy_via_tags.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -43,6 +44,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0010_row_level_security': rowLevelSecurityMigration(context),
     '0011_outbox': outboxMigration(context),
     '0012_campaign_dispatch': campaignDispatchMigration(context),
+    '0013_customer_tags_policy_via_tags': customerTagsPolicyMigration(context),
   };
 }
 

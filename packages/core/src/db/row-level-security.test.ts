@@ -92,6 +92,30 @@ describe(`row-level security [${databaseKind}]`, () => {
       .where('organization_id', '=', orgB)
       .executeTakeFirst();
     expect(deleted.numDeletedRows).toBe(0n);
+    // A tag link is written only when its customer AND its tag are the organization's.
+    const system = gt.database.system('the test picks rows of both organizations');
+    const pick = async (table: 'customers' | 'tags', org: string) =>
+      (
+        await system
+          .selectFrom(table)
+          .select('id')
+          .where('organization_id', '=', org)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const [aCustomer, aTag, bCustomer, bTag] = await Promise.all([
+      pick('customers', orgA),
+      pick('tags', orgA),
+      pick('customers', orgB),
+      pick('tags', orgB),
+    ]);
+    for (const link of [
+      { customer_id: aCustomer, tag_id: bTag },
+      { customer_id: bCustomer, tag_id: aTag },
+    ]) {
+      await expect(tenant.insertInto('customer_tags').values(link).execute()).rejects.toThrow(
+        /row-level security/,
+      );
+    }
     const bNotes = await gt.database.tenant(orgB).selectFrom('customers').select('notes').execute();
     expect(bNotes).toEqual([{ notes: null }, { notes: null }]);
   });

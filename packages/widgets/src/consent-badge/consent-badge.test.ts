@@ -1,4 +1,4 @@
-import { html, render } from 'lit';
+import { html, nothing, render } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import pkg from '../../package.json' with { type: 'json' };
@@ -181,5 +181,32 @@ describe('package.json sideEffects', () => {
       .map(([, target]) => (typeof target === 'string' ? target : target.import));
     expect(defineModules.length).toBeGreaterThan(0);
     expect([...pkg.sideEffects].sort()).toEqual(defineModules.sort());
+  });
+
+  it('writes screenshots: light, dark, and a 390 px viewport', async () => {
+    const statuses = ['subscribed', 'unsubscribed', 'bounced', 'complained', undefined] as const;
+    const shots = [
+      { file: 'consent-badge-light.png', theme: 'light', width: 1024 },
+      { file: 'consent-badge-dark.png', theme: 'dark', width: 1024 },
+      { file: 'consent-badge-390.png', theme: 'light', width: 390 },
+    ] as const;
+    for (const { file, theme, width } of shots) {
+      await page.viewport(width, 600);
+      await mount(
+        html`<div style="display:flex;flex-wrap:wrap;gap:8px;padding:12px;background:${theme === 'dark' ? '#111' : '#fff'}">
+          ${statuses.map(
+            (status) =>
+              html`<gt-consent-badge theme=${theme} channel="email" status=${status ?? nothing}></gt-consent-badge>`,
+          )}
+          <gt-consent-badge theme=${theme} channel="sms" status="subscribed"></gt-consent-badge>
+        </div>`,
+      );
+      const row = container?.firstElementChild;
+      if (!(row instanceof HTMLElement)) throw new Error('no row');
+      const path = await page.screenshot({ element: row, path: `../../screenshots/${file}` });
+      expect(path).toContain(file);
+      container?.remove();
+    }
+    await page.viewport(1024, 768);
   });
 });
