@@ -19,6 +19,7 @@ import { rowLevelSecurityMigration } from './migrations/0010_row_level_security.
 import { outboxMigration } from './migrations/0011_outbox.js';
 import { campaignDispatchMigration } from './migrations/0012_campaign_dispatch.js';
 import { customerTagsPolicyMigration } from './migrations/0013_customer_tags_policy_via_tags.js';
+import { policiesReadSettingOnceMigration } from './migrations/0014_policies_read_setting_once.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -45,6 +46,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0011_outbox': outboxMigration(context),
     '0012_campaign_dispatch': campaignDispatchMigration(context),
     '0013_customer_tags_policy_via_tags': customerTagsPolicyMigration(context),
+    '0014_policies_read_setting_once': policiesReadSettingOnceMigration(context),
   };
 }
 

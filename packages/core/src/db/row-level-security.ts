@@ -33,8 +33,17 @@ export const ORGANIZATION_SETTING = 'greentrack.organization_id';
  */
 const actingAsSystem = `current_user = '${SYSTEM_ROLE}'`;
 
-/** The organization of the current transaction; NULL (no row matches) when unset. */
-const currentOrganization = `NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid`;
+/**
+ * The organization of the current transaction; NULL (no row matches) when unset.
+ *
+ * Wrapped in a scalar sub-select, the setting is read once per statement (an InitPlan)
+ * instead of once per row or per rescan of a correlated subplan (decision 81). Migrations
+ * 0010–0013 wrote their policies with {@link ORGANIZATION_PER_ROW}; 0014 replaced them.
+ */
+const currentOrganization = `(SELECT NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid)`;
+
+/** The expression of migrations 0010–0013's policies, kept so they stay as they ran. */
+export const ORGANIZATION_PER_ROW = `NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid`;
 
 /**
  * How a tenant table's rows name their organization: its own `organization_id` column
@@ -54,13 +63,17 @@ export type TenantKey =
     };
 
 /** The SQL condition "this row of `table` belongs to the current organization". */
-function belongsToCurrentOrganization(table: string, key: TenantKey): string {
-  if (key === 'organization_id') return `${table}.organization_id = ${currentOrganization}`;
-  if (key === 'id') return `${table}.id = ${currentOrganization}`;
+export function belongsToCurrentOrganization(
+  table: string,
+  key: TenantKey,
+  organization: string = currentOrganization,
+): string {
+  if (key === 'organization_id') return `${table}.organization_id = ${organization}`;
+  if (key === 'id') return `${table}.id = ${organization}`;
   // The parent's own policy would filter the subquery too; spelling the condition out
   // keeps the plan an index probe on the parent's primary key.
   const parent = `${key.parent}_of_${table}`;
-  return `EXISTS (SELECT 1 FROM ${key.parent} ${parent} WHERE ${parent}.id = ${table}.${key.column} AND ${belongsToCurrentOrganization(parent, key.parentKey)})`;
+  return `EXISTS (SELECT 1 FROM ${key.parent} ${parent} WHERE ${parent}.id = ${table}.${key.column} AND ${belongsToCurrentOrganization(parent, key.parentKey, organization)})`;
 }
 
 /**
@@ -104,9 +117,10 @@ export async function createRoles(db: Kysely<unknown>): Promise<void> {
 export async function protectTenantTables(
   db: Kysely<unknown>,
   tables: Readonly<Record<string, TenantKey>>,
+  options: { organization?: string } = {},
 ): Promise<void> {
   for (const [table, key] of Object.entries(tables)) {
-    const mine = belongsToCurrentOrganization(table, key);
+    const mine = belongsToCurrentOrganization(table, key, options.organization);
     await sql
       .raw(
         `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;

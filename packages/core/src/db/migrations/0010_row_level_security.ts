@@ -16,6 +16,7 @@ import { type Kysely, sql } from 'kysely';
 import {
   APP_ROLE,
   createRoles,
+  ORGANIZATION_PER_ROW,
   protectTenantTables,
   SYSTEM_ROLE,
   type TenantKey,
@@ -24,7 +25,7 @@ import {
 import type { MigrationContext } from './context.js';
 
 /** The tenant tables that exist when this migration runs, and how each names its organization. */
-const seedTenantTables = {
+export const seedTenantTables = {
   organizations: 'id',
   memberships: 'organization_id',
   customers: 'organization_id',
@@ -66,7 +67,7 @@ export function rowLevelSecurityMigration(context: MigrationContext) {
     async up(db: Kysely<unknown>): Promise<void> {
       if (!context.rowLevelSecurity) return;
       await createRoles(db);
-      await protectTenantTables(db, seedTenantTables);
+      await protectTenantTables(db, seedTenantTables, { organization: ORGANIZATION_PER_ROW });
       // Users are not inside one organization: tenant work reads names and emails of
       // members; creating users is host work.
       await sql.raw(`GRANT SELECT ON users TO ${APP_ROLE}`).execute(db);

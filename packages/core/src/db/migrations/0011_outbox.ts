@@ -10,7 +10,11 @@
  * - A tenant table with its row-level-security policy from the start.
  */
 import { type Kysely, sql } from 'kysely';
-import { protectTenantTables, unprotectTenantTables } from '../row-level-security.js';
+import {
+  ORGANIZATION_PER_ROW,
+  protectTenantTables,
+  unprotectTenantTables,
+} from '../row-level-security.js';
 import type { MigrationContext } from './context.js';
 
 const up = `
@@ -39,7 +43,11 @@ export function outboxMigration(context: MigrationContext) {
     async up(db: Kysely<unknown>): Promise<void> {
       await sql.raw(up).execute(db);
       if (context.rowLevelSecurity) {
-        await protectTenantTables(db, { outbox_messages: 'organization_id' });
+        await protectTenantTables(
+          db,
+          { outbox_messages: 'organization_id' },
+          { organization: ORGANIZATION_PER_ROW },
+        );
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {

@@ -16,7 +16,11 @@
  * a run impossible, whatever the code does.
  */
 import { type Kysely, sql } from 'kysely';
-import { protectTenantTables, unprotectTenantTables } from '../row-level-security.js';
+import {
+  ORGANIZATION_PER_ROW,
+  protectTenantTables,
+  unprotectTenantTables,
+} from '../row-level-security.js';
 import type { MigrationContext } from './context.js';
 
 const up = `
@@ -46,7 +50,11 @@ export function campaignDispatchMigration(context: MigrationContext) {
     async up(db: Kysely<unknown>): Promise<void> {
       await sql.raw(up).execute(db);
       if (context.rowLevelSecurity) {
-        await protectTenantTables(db, { campaign_deliveries: 'organization_id' });
+        await protectTenantTables(
+          db,
+          { campaign_deliveries: 'organization_id' },
+          { organization: ORGANIZATION_PER_ROW },
+        );
       }
     },
     async down(db: Kysely<unknown>): Promise<void> {
