@@ -374,26 +374,24 @@ export async function unscheduleCampaign(scope: Scope, campaignId: string): Prom
 
 /** Stops sending; nothing already sent is undone. @throws `CAMPAIGN_INVALID_TRANSITION` */
 export async function pauseCampaign(scope: Scope, campaignId: string): Promise<Campaign> {
-  return inTransaction(scope, async (tx) => {
-    const { campaign } = await changeStatus(tx, campaignId, 'pause');
-    tx.emit('campaign.paused', {
-      organizationId: tx.organizationId,
-      campaignId,
-      actor: tx.actor,
-    });
-    return campaign;
-  });
+  return changeStatusAndTell(scope, campaignId, 'pause', 'campaign.paused');
 }
 
 /** Continues exactly where the pause stopped. @throws `CAMPAIGN_INVALID_TRANSITION` */
 export async function resumeCampaign(scope: Scope, campaignId: string): Promise<Campaign> {
+  return changeStatusAndTell(scope, campaignId, 'resume', 'campaign.resumed');
+}
+
+/** A lifecycle action whose event names only the campaign and the actor. */
+async function changeStatusAndTell(
+  scope: Scope,
+  campaignId: string,
+  action: 'pause' | 'resume',
+  event: 'campaign.paused' | 'campaign.resumed',
+): Promise<Campaign> {
   return inTransaction(scope, async (tx) => {
-    const { campaign } = await changeStatus(tx, campaignId, 'resume');
-    tx.emit('campaign.resumed', {
-      organizationId: tx.organizationId,
-      campaignId,
-      actor: tx.actor,
-    });
+    const { campaign } = await changeStatus(tx, campaignId, action);
+    tx.emit(event, { organizationId: tx.organizationId, campaignId, actor: tx.actor });
     return campaign;
   });
 }
