@@ -38,7 +38,7 @@ import { customerData, modules } from './modules.js';
 import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
 import type { MessagingProviders } from './providers/messaging.js';
-import type { TenantActor } from './scope.js';
+import { systemScope, type TenantActor } from './scope.js';
 import { type Credentials, createKeyring, type Keyring, SecretErrorCode } from './secrets/index.js';
 import {
   createOrganization,
@@ -334,14 +334,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
         }),
       readCredentials: (organizationId, accountId) =>
         readIntegrationCredentials(
-          {
-            db: access.tenant(organizationId),
-            organizationId,
-            actor: { type: 'system', id: null },
-            role: 'owner',
-            clock,
-            emit,
-          },
+          systemScope({ database: access, clock, emit }, organizationId),
           getKeyring(),
           accountId,
         ),

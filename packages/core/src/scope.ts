@@ -6,6 +6,7 @@
  */
 import type { IsolationLevel, Kysely } from 'kysely';
 import type { Clock } from './clock.js';
+import type { DatabaseAccess } from './db/access.js';
 import type { Database, Role } from './db/types.js';
 import type { ActorRef, Emit } from './events.js';
 
@@ -37,6 +38,24 @@ export interface Scope {
   scopes?: readonly string[];
   clock: Clock;
   emit: Emit;
+}
+
+/**
+ * A scope for host work inside one organization (the worker's, a host's credential read):
+ * the `system` actor, acting as owner, confined to the organization like any tenant work.
+ */
+export function systemScope(
+  deps: { database: DatabaseAccess; clock: Clock; emit: Emit },
+  organizationId: string,
+): Scope {
+  return {
+    db: deps.database.tenant(organizationId),
+    organizationId,
+    actor: { type: 'system', id: null },
+    role: 'owner',
+    clock: deps.clock,
+    emit: deps.emit,
+  };
 }
 
 /** The part of a scope `inTransaction` needs; host-level contexts have it too. */

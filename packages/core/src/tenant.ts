@@ -68,8 +68,14 @@ export function createTenantFacade(
   options: TenantFacadeOptions = {},
 ): TenantFacade {
   let known = options.role;
+  // One confined connection for the facade's whole life, made on first use.
+  let confined: Scope['db'] | undefined;
+  const db = () => {
+    confined ??= deps.database.tenant(actor.organizationId);
+    return confined;
+  };
   const roleNow = async (): Promise<Role> => {
-    if (known === undefined) return resolveRole(deps.database.tenant(actor.organizationId), actor);
+    if (known === undefined) return resolveRole(db(), actor);
     const role = known;
     known = undefined;
     return role;
@@ -81,7 +87,7 @@ export function createTenantFacade(
     return async (...args) => {
       const role = await roleNow();
       const scope: Scope = {
-        db: deps.database.tenant(actor.organizationId),
+        db: db(),
         organizationId: actor.organizationId,
         actor: { type: 'user', id: actor.userId },
         role,

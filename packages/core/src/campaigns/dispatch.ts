@@ -39,7 +39,7 @@ import type {
   SmsMessage,
 } from '../providers/messaging.js';
 import { ProviderError } from '../providers/messaging.js';
-import { inTransaction, type Scope } from '../scope.js';
+import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { changeStatus } from './service.js';
 
@@ -196,24 +196,13 @@ export async function dispatchDue(
   return total;
 }
 
-function scopeOf(deps: DispatchDeps, organizationId: string): Scope {
-  return {
-    db: deps.database.tenant(organizationId),
-    organizationId,
-    actor: { type: 'system', id: null },
-    role: 'owner',
-    clock: deps.clock,
-    emit: deps.emit,
-  };
-}
-
 async function dispatchRun(
   deps: DispatchDeps,
   run: OpenRun,
   options: DispatchOptions,
 ): Promise<DispatchResult> {
   const settings = { ...DEFAULTS, ...options };
-  const scope = scopeOf(deps, run.organizationId);
+  const scope = systemScope(deps, run.organizationId);
   const provider = run.channel === 'email' ? deps.providers.email : deps.providers.sms;
   const result: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
   result.unknown += await recoverExpired(

@@ -14,7 +14,7 @@ import { toJson } from '../db/values.js';
 import { GreenTrackError, isGreenTrackError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
-import { inTransaction, type Scope } from '../scope.js';
+import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { segmentDefinition } from '../segments/index.js';
 import { isUuid, parseInput } from '../validation.js';
 import { type FrequencyCap, snapshotAudience } from './audience.js';
@@ -137,16 +137,8 @@ export async function startDueCampaigns(
     .execute();
   const runs: CampaignRun[] = [];
   for (const campaign of due) {
-    const scope: Scope = {
-      db: deps.database.tenant(campaign.organization_id),
-      organizationId: campaign.organization_id,
-      actor: { type: 'system', id: null },
-      role: 'owner',
-      clock: deps.clock,
-      emit: deps.emit,
-    };
     try {
-      runs.push(await startCampaign(scope, campaign.id));
+      runs.push(await startCampaign(systemScope(deps, campaign.organization_id), campaign.id));
     } catch (error) {
       // Started, unscheduled or cancelled meanwhile: nothing to do.
       if (!isGreenTrackError(error, CampaignErrorCode.CAMPAIGN_INVALID_TRANSITION)) throw error;

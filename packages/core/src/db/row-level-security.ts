@@ -40,7 +40,7 @@ const actingAsSystem = `current_user = '${SYSTEM_ROLE}'`;
  * instead of once per row or per rescan of a correlated subplan (decision 81). Migrations
  * 0010–0013 wrote their policies with {@link ORGANIZATION_PER_ROW}; 0014 replaced them.
  */
-const currentOrganization = `(SELECT NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid)`;
+export const ORGANIZATION_ONCE_PER_STATEMENT = `(SELECT NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid)`;
 
 /** The expression of migrations 0010–0013's policies, kept so they stay as they ran. */
 export const ORGANIZATION_PER_ROW = `NULLIF(current_setting('${ORGANIZATION_SETTING}', true), '')::uuid`;
@@ -66,7 +66,7 @@ export type TenantKey =
 export function belongsToCurrentOrganization(
   table: string,
   key: TenantKey,
-  organization: string = currentOrganization,
+  organization: string = ORGANIZATION_ONCE_PER_STATEMENT,
 ): string {
   if (key === 'organization_id') return `${table}.organization_id = ${organization}`;
   if (key === 'id') return `${table}.id = ${organization}`;

@@ -9,13 +9,9 @@
  * - `message_id` always holds our id, indexed for lookups and erase.
  * - A tenant table with its row-level-security policy from the start.
  */
-import { type Kysely, sql } from 'kysely';
-import {
-  ORGANIZATION_PER_ROW,
-  protectTenantTables,
-  unprotectTenantTables,
-} from '../row-level-security.js';
+import { ORGANIZATION_PER_ROW } from '../row-level-security.js';
 import type { MigrationContext } from './context.js';
+import { tenantTablesMigration } from './tenant-tables.js';
 
 const up = `
 CREATE TABLE outbox_messages (
@@ -39,20 +35,11 @@ CREATE INDEX outbox_messages_sent_idx ON outbox_messages (organization_id, sent_
 `;
 
 export function outboxMigration(context: MigrationContext) {
-  return {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await sql.raw(up).execute(db);
-      if (context.rowLevelSecurity) {
-        await protectTenantTables(
-          db,
-          { outbox_messages: 'organization_id' },
-          { organization: ORGANIZATION_PER_ROW },
-        );
-      }
-    },
-    async down(db: Kysely<unknown>): Promise<void> {
-      if (context.rowLevelSecurity) await unprotectTenantTables(db, ['outbox_messages']);
-      await sql.raw('DROP TABLE IF EXISTS outbox_messages').execute(db);
-    },
-  };
+  return tenantTablesMigration(context, {
+    up,
+    down: 'DROP TABLE IF EXISTS outbox_messages',
+    tables: { outbox_messages: 'organization_id' },
+    // As this migration first ran: 0014 moved every policy to the per-statement form.
+    organization: ORGANIZATION_PER_ROW,
+  });
 }

@@ -15,13 +15,9 @@
  * `messages_run_customer_channel_uidx` makes a second message for the same recipient of
  * a run impossible, whatever the code does.
  */
-import { type Kysely, sql } from 'kysely';
-import {
-  ORGANIZATION_PER_ROW,
-  protectTenantTables,
-  unprotectTenantTables,
-} from '../row-level-security.js';
+import { ORGANIZATION_PER_ROW } from '../row-level-security.js';
 import type { MigrationContext } from './context.js';
+import { tenantTablesMigration } from './tenant-tables.js';
 
 const up = `
 CREATE TABLE campaign_deliveries (
@@ -46,24 +42,11 @@ CREATE UNIQUE INDEX messages_run_customer_channel_uidx
 `;
 
 export function campaignDispatchMigration(context: MigrationContext) {
-  return {
-    async up(db: Kysely<unknown>): Promise<void> {
-      await sql.raw(up).execute(db);
-      if (context.rowLevelSecurity) {
-        await protectTenantTables(
-          db,
-          { campaign_deliveries: 'organization_id' },
-          { organization: ORGANIZATION_PER_ROW },
-        );
-      }
-    },
-    async down(db: Kysely<unknown>): Promise<void> {
-      if (context.rowLevelSecurity) await unprotectTenantTables(db, ['campaign_deliveries']);
-      await sql
-        .raw(
-          'DROP INDEX IF EXISTS messages_run_customer_channel_uidx; DROP TABLE IF EXISTS campaign_deliveries',
-        )
-        .execute(db);
-    },
-  };
+  return tenantTablesMigration(context, {
+    up,
+    down: 'DROP INDEX IF EXISTS messages_run_customer_channel_uidx; DROP TABLE IF EXISTS campaign_deliveries',
+    tables: { campaign_deliveries: 'organization_id' },
+    // As this migration first ran: 0014 moved every policy to the per-statement form.
+    organization: ORGANIZATION_PER_ROW,
+  });
 }

@@ -15,12 +15,29 @@
  * never join one organization's customer to another's tag.
  */
 import { type Kysely, sql } from 'kysely';
-import { APP_ROLE } from '../row-level-security.js';
+import {
+  APP_ROLE,
+  belongsToCurrentOrganization,
+  ORGANIZATION_PER_ROW,
+} from '../row-level-security.js';
 import type { MigrationContext } from './context.js';
 
-const current = `NULLIF(current_setting('greentrack.organization_id', true), '')::uuid`;
-const tagIsMine = `tag_id IN (SELECT id FROM tags WHERE organization_id = ${current})`;
-const customerIsMine = `EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id AND c.organization_id = ${current})`;
+/**
+ * The tenant policy of `customer_tags` with `organization` as the current organization:
+ * read through the tag, written only when customer and tag are both the organization's.
+ */
+export function customerTagsPolicySql(organization: string): string {
+  const tagIsMine = `tag_id IN (SELECT id FROM tags WHERE organization_id = ${organization})`;
+  const customerIsMine = `EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id AND c.organization_id = ${organization})`;
+  return `CREATE POLICY greentrack_tenant ON customer_tags TO ${APP_ROLE}
+             USING (${tagIsMine})
+             WITH CHECK (${tagIsMine} AND ${customerIsMine});`;
+}
+
+/** 0010's policy: through the customer. */
+const throughCustomer = `CREATE POLICY greentrack_tenant ON customer_tags TO ${APP_ROLE}
+             USING (${belongsToCurrentOrganization('customer_tags', { column: 'customer_id', parent: 'customers', parentKey: 'organization_id' }, ORGANIZATION_PER_ROW)})
+             WITH CHECK (${belongsToCurrentOrganization('customer_tags', { column: 'customer_id', parent: 'customers', parentKey: 'organization_id' }, ORGANIZATION_PER_ROW)});`;
 
 export function customerTagsPolicyMigration(context: MigrationContext) {
   return {
@@ -28,21 +45,14 @@ export function customerTagsPolicyMigration(context: MigrationContext) {
       if (!context.rowLevelSecurity) return;
       await sql
         .raw(
-          `DROP POLICY greentrack_tenant ON customer_tags;
-           CREATE POLICY greentrack_tenant ON customer_tags TO ${APP_ROLE}
-             USING (${tagIsMine})
-             WITH CHECK (${tagIsMine} AND ${customerIsMine});`,
+          `DROP POLICY greentrack_tenant ON customer_tags; ${customerTagsPolicySql(ORGANIZATION_PER_ROW)}`,
         )
         .execute(db);
     },
     async down(db: Kysely<unknown>): Promise<void> {
       if (!context.rowLevelSecurity) return;
       await sql
-        .raw(
-          `DROP POLICY greentrack_tenant ON customer_tags;
-           CREATE POLICY greentrack_tenant ON customer_tags TO ${APP_ROLE}
-             USING (${customerIsMine}) WITH CHECK (${customerIsMine});`,
-        )
+        .raw(`DROP POLICY greentrack_tenant ON customer_tags; ${throughCustomer}`)
         .execute(db);
     },
   };

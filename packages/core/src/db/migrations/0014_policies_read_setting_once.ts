@@ -11,10 +11,12 @@ import { type Kysely, sql } from 'kysely';
 import {
   APP_ROLE,
   belongsToCurrentOrganization,
+  ORGANIZATION_ONCE_PER_STATEMENT,
   ORGANIZATION_PER_ROW,
   type TenantKey,
 } from '../row-level-security.js';
 import { seedTenantTables } from './0010_row_level_security.js';
+import { customerTagsPolicySql } from './0013_customer_tags_policy_via_tags.js';
 import type { MigrationContext } from './context.js';
 
 /** Every tenant table so far but `customer_tags`, which 0013 reads through its tag. */
@@ -26,15 +28,7 @@ const tables: Record<string, TenantKey> = {
   campaign_deliveries: 'organization_id',
 };
 
-/** `customer_tags` as 0013 defined it, with `organization` as the current organization. */
-function customerTagsPolicy(organization: string): string {
-  const tagIsMine = `tag_id IN (SELECT id FROM tags WHERE organization_id = ${organization})`;
-  const customerIsMine = `EXISTS (SELECT 1 FROM customers c WHERE c.id = customer_id AND c.organization_id = ${organization})`;
-  return `CREATE POLICY greentrack_tenant ON customer_tags TO ${APP_ROLE}
-            USING (${tagIsMine}) WITH CHECK (${tagIsMine} AND ${customerIsMine});`;
-}
-
-async function replacePolicies(db: Kysely<unknown>, organization: string | undefined) {
+async function replacePolicies(db: Kysely<unknown>, organization: string) {
   for (const [table, key] of Object.entries(tables)) {
     const mine = belongsToCurrentOrganization(table, key, organization);
     await sql
@@ -44,20 +38,15 @@ async function replacePolicies(db: Kysely<unknown>, organization: string | undef
       )
       .execute(db);
   }
-  const organizationOfTags =
-    organization ??
-    `(SELECT NULLIF(current_setting('greentrack.organization_id', true), '')::uuid)`;
   await sql
-    .raw(
-      `DROP POLICY greentrack_tenant ON customer_tags; ${customerTagsPolicy(organizationOfTags)}`,
-    )
+    .raw(`DROP POLICY greentrack_tenant ON customer_tags; ${customerTagsPolicySql(organization)}`)
     .execute(db);
 }
 
 export function policiesReadSettingOnceMigration(context: MigrationContext) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      if (context.rowLevelSecurity) await replacePolicies(db, undefined);
+      if (context.rowLevelSecurity) await replacePolicies(db, ORGANIZATION_ONCE_PER_STATEMENT);
     },
     async down(db: Kysely<unknown>): Promise<void> {
       if (context.rowLevelSecurity) await replacePolicies(db, ORGANIZATION_PER_ROW);
