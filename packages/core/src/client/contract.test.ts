@@ -203,6 +203,9 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.runs': () => api.campaigns.runs(started.id),
       'campaigns.audience': () => api.campaigns.audience(run?.id ?? '', { limit: 10 }),
       'campaigns.remove': () => api.campaigns.remove(doomedCampaign.id),
+      'campaigns.sendTest': () =>
+        api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),
+      'campaigns.messages': () => api.campaigns.messages(started.id, { limit: 10 }),
       'templates.list': () => api.templates.list({ channel: 'sms' }),
       'templates.get': () => api.templates.get(template.id),
       'templates.create': () =>

@@ -85,6 +85,10 @@ export type CampaignUpdate = Schemas['CampaignUpdate'];
 export type CampaignSchedule = Schemas['CampaignSchedule'];
 export type CampaignRun = Schemas['CampaignRun'];
 export type AudienceMember = Schemas['AudienceMember'];
+export type CampaignTest = Schemas['CampaignTest'];
+export type CampaignTestResult = Schemas['CampaignTestResult'];
+export type CampaignMessage = Schemas['CampaignMessage'];
+export type CampaignMessageEvent = Schemas['CampaignMessageEvent'];
 export type Template = Schemas['Template'];
 export type TemplateList = Schemas['TemplateList'];
 export type TemplateCreate = Schemas['TemplateCreate'];
@@ -388,5 +392,11 @@ export function campaignsApi(request: Request) {
     /** One page of a run's frozen audience. */
     audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
       request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
+    /** Send a test to one address, rendered for `customerId` or the sample customer. */
+    sendTest: (id: string, input: CampaignTest) =>
+      request('post', '/campaigns/{id}/test', { path: { id }, body: input }),
+    /** One page of the campaign's messages, each with its events. */
+    messages: (id: string, query: Query<'get', '/campaigns/{id}/messages'> = {}) =>
+      request('get', '/campaigns/{id}/messages', { path: { id }, query }),
   };
 }

@@ -88,6 +88,8 @@ const baseSamples: Samples = {
   subject: ['Hello {{ customer.first_name }}', '{% if %}'],
   // An invoice id names a row: mostly leave it out (the customer's latest is used).
   invoiceId: [undefined],
+  // A test send's address: valid for the fuzzed (email) campaign, for SMS, and neither.
+  to: ['qa@example.com', '+14155552671', 'not an address'],
 };
 /** Raw bodies no schema generates. */
 const rawBodies = [

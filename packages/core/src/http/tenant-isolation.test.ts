@@ -308,6 +308,18 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignId } }),
   },
+  'POST /campaigns/{id}/test': {
+    action: 'campaign.test',
+    bodyNamesRows: true,
+    request: (org) => ({
+      params: { id: org.campaignId },
+      json: { to: 'matrix@example.com', customerId: org.customerId },
+    }),
+  },
+  'GET /campaigns/{id}/messages': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId }, query: 'limit=5&status=sent' }),
+  },
   'GET /campaign-runs/{id}/audience': {
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignRunId }, query: 'limit=5' }),

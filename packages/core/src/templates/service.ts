@@ -16,7 +16,7 @@ import { toJson } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
-import { previewContext } from './context.js';
+import { previewContext, sampleContext } from './context.js';
 import { TemplateErrorCode } from './error-codes.js';
 import {
   checkTemplate,
@@ -369,4 +369,21 @@ export async function previewTemplateDraft(
   };
   await assertValid(source);
   return renderFor(scope, source, parsed);
+}
+
+/**
+ * A stored template rendered as a campaign's test send shows it: for one of the
+ * organization's customers (as a preview does), or without one for `SAMPLE_CUSTOMER`.
+ * Links are the preview placeholders, so a test can never unsubscribe anyone.
+ * @throws `TEMPLATE_NOT_FOUND`, `CUSTOMER_NOT_FOUND`, `TEMPLATE_RENDER_FAILED` (e.g. a
+ * template that reads `invoice`, rendered for the sample customer, who has none)
+ */
+export async function renderTemplateForTest(
+  scope: Scope,
+  templateId: string,
+  customerId: string | undefined,
+): Promise<RenderedTemplate> {
+  const template = await getTemplate(scope, templateId);
+  if (customerId !== undefined) return renderFor(scope, template, { customerId });
+  return renderTemplate(template, await sampleContext(scope));
 }
