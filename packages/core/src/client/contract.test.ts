@@ -221,6 +221,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'templates.preview': () => api.templates.preview(template.id, { customerId: customer.id }),
       'templates.previewDraft': () =>
         api.templates.previewDraft({ channel: 'sms', content: 'Yo', customerId: customer.id }),
+      'templates.search': () => api.templates.search({ text: 'hello', limit: 3 }),
       'templates.remove': () => api.templates.remove(template.id),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());

@@ -95,6 +95,8 @@ export type TemplateCreate = Schemas['TemplateCreate'];
 export type TemplateUpdate = Schemas['TemplateUpdate'];
 export type TemplatePreviewRequest = Schemas['TemplatePreviewRequest'];
 export type TemplateDraftPreviewRequest = Schemas['TemplateDraftPreviewRequest'];
+export type TemplateSearch = Schemas['TemplateSearch'];
+export type TemplateMatch = Schemas['TemplateMatch'];
 /** A rendered email (`subject`, `html`, `text`) or SMS (`text`, `encoding`, `segments`, `characters`). */
 export type RenderedTemplate = Schemas['RenderedTemplate'];
 export type TemplateListQuery = Query<'get', '/templates'>;
@@ -302,6 +304,8 @@ export function createClient(options: ClientOptions) {
       /** Checks an unsaved draft and renders it for a customer (the editor's live preview). */
       previewDraft: (draft: TemplateDraftPreviewRequest) =>
         request('post', '/templates/preview', { body: draft }),
+      /** The templates closest in meaning to `text`, closest first. */
+      search: (input: TemplateSearch) => request('post', '/templates/search', { body: input }),
     },
   };
 }

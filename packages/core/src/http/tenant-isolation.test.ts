@@ -336,6 +336,10 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
       },
     }),
   },
+  'POST /templates/search': {
+    action: 'template.read',
+    request: () => ({ json: { text: 'a friendly hello', channel: 'sms' } }),
+  },
   'POST /templates/preview': {
     action: 'template.read',
     bodyNamesRows: true,
@@ -638,5 +642,5 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     expect(Object.keys(tally).map(Number)).toEqual(
       expect.arrayContaining([200, 201, 204, 401, 403, 404]),
     );
-  });
+  }, 240_000);
 });

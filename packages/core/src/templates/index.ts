@@ -24,8 +24,10 @@ export type {
   TemplateDraft,
   TemplateListQuery,
   TemplatePreviewInput,
+  TemplateSearchInput,
   TemplateUpdate,
 } from './schema.js';
+export type { TemplateMatch } from './search.js';
 export { renderTemplateForTest, type Template, templateSource } from './service.js';
 export type {
   TemplateContext,

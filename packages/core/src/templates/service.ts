@@ -6,7 +6,8 @@
  * written (`html` or `mjml`; `text` for SMS). Every save checks the content and subject
  * (`checkTemplate`) and refuses a template with a syntax error, an unknown filter, a
  * variable outside the documented set or invalid MJML — so the campaign engine only ever
- * meets templates that parse. `embedding` is left to a later worker.
+ * meets templates that parse. `embedding` is NULL until the worker embeds the saved text
+ * (`embeddings/templates.ts`); an update sets it NULL again.
  */
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/index.js';
@@ -62,7 +63,7 @@ interface TemplateMetadata {
   format?: TemplateFormat;
 }
 
-const templateColumns = [
+export const templateColumns = [
   'id',
   'organization_id',
   'name',
@@ -107,7 +108,7 @@ export function templateSource(
   };
 }
 
-function toTemplate(row: TemplateRow): Template {
+export function toTemplate(row: TemplateRow): Template {
   const source = templateSource(row);
   return {
     id: row.id,
@@ -289,6 +290,8 @@ export async function updateTemplate(
         subject: source.subject,
         content: source.content,
         metadata: toJson({ ...metadataOf(row), format: source.format } as Record<string, unknown>),
+        // Stale now: the worker embeds the new text (embeddings/templates.ts).
+        embedding: null,
         updated_at: tx.clock.now(),
       })
       .where('id', '=', row.id)
