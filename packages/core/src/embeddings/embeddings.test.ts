@@ -420,6 +420,7 @@ describe(`embeddings [${databaseKind}]`, () => {
         campaignsStarted: 0,
         messagesSent: 0,
         messagesFailed: 0,
+        templatesEmbedded: 0,
       })),
     );
     const texts = double.state.calls.flat();
