@@ -27,6 +27,13 @@ describe(`template embeddings and search [${databaseKind}]`, () => {
     return { organizationId, org: gt.as({ userId: fixture.owner.id, organizationId }) };
   }
 
+  /** Vectors compared to 5 decimals: the database stores float4. */
+  const rounded = (vector: readonly number[] | null | undefined) =>
+    vector?.map((v) => v.toFixed(5));
+  /** The embedder's vector of a template's text. */
+  const expectedFor = async (template: { name: string; subject: string | null; content: string }) =>
+    rounded((await gt.embedder.embed([templateEmbeddingText(template)]))[0]);
+
   const embeddingOf = async (organizationId: string, templateId: string) => {
     const row = await gt.database
       .tenant(organizationId)
@@ -55,18 +62,17 @@ describe(`template embeddings and search [${databaseKind}]`, () => {
     ).toBe('Spring sale\n20 % off for\nOur spring sale starts Monday: every plant 20 % off.');
 
     expect((await gt.worker.tick()).templatesEmbedded).toBeGreaterThanOrEqual(1);
-    const [expected] = await gt.embedder.embed([templateEmbeddingText(template)]);
-    const stored = await embeddingOf(organizationId, template.id);
-    expect(stored?.map((v) => v.toFixed(5))).toEqual(expected?.map((v) => v.toFixed(5)));
+    expect(rounded(await embeddingOf(organizationId, template.id))).toEqual(
+      await expectedFor(template),
+    );
 
     const edited = await org.templates.update(template.id, {
       content: '<p>Autumn bulbs are in: tulips and daffodils.</p>',
     });
     expect(await embeddingOf(organizationId, template.id)).toBeNull();
     await gt.worker.tick();
-    const [again] = await gt.embedder.embed([templateEmbeddingText(edited)]);
-    expect((await embeddingOf(organizationId, template.id))?.map((v) => v.toFixed(5))).toEqual(
-      again?.map((v) => v.toFixed(5)),
+    expect(rounded(await embeddingOf(organizationId, template.id))).toEqual(
+      await expectedFor(edited),
     );
   });
 
@@ -94,11 +100,8 @@ describe(`template embeddings and search [${databaseKind}]`, () => {
     expect(await embeddingOf(organizationId, template.id)).toBeNull();
     // The next run embeds the saved text.
     await processTemplateEmbeddings({ db: system, embedder: gt.embedder }, { batchSize: 500 });
-    const [expected] = await gt.embedder.embed([
-      templateEmbeddingText({ name: 'Reminder', subject: null, content: 'Your order has shipped' }),
-    ]);
-    expect((await embeddingOf(organizationId, template.id))?.map((v) => v.toFixed(5))).toEqual(
-      expected?.map((v) => v.toFixed(5)),
+    expect(rounded(await embeddingOf(organizationId, template.id))).toEqual(
+      await expectedFor({ name: 'Reminder', subject: null, content: 'Your order has shipped' }),
     );
   });
 
