@@ -63,6 +63,35 @@ export interface GreenTrackEventMap {
     sent: number;
     failed: number;
   };
+  /**
+   * A campaign message was accepted by the provider; emitted once the outcome is committed.
+   * Test sends (`campaigns.sendTest`) are not messages and emit nothing.
+   */
+  'message.sent': {
+    organizationId: string;
+    campaignId: string;
+    campaignRunId: string;
+    messageId: string;
+    customerId: string;
+    channel: Channel;
+    /** The provider's id of the message (what its webhooks name), when it gave one. */
+    providerMessageId: string | null;
+  };
+  /**
+   * A campaign message failed for good (a permanent provider error, retries used up, or the
+   * template could not be rendered for the recipient); emitted once the outcome is
+   * committed. A transient failure that will be retried emits nothing yet.
+   */
+  'message.failed': {
+    organizationId: string;
+    campaignId: string;
+    campaignRunId: string;
+    /** `null` when it failed before a message row was written (rendering). */
+    messageId: string | null;
+    customerId: string;
+    channel: Channel;
+    reason: string;
+  };
   'campaign.paused': { organizationId: string; campaignId: string; actor: ActorRef };
   'campaign.resumed': { organizationId: string; campaignId: string; actor: ActorRef };
   /** Finished: every message of the run has an outcome, or it was cancelled. */

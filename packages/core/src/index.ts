@@ -9,9 +9,15 @@ export type { AuditLogPage, AuditLogQuery } from './audit/index.js';
 export type {
   Campaign,
   CampaignCreate,
+  CampaignMessage,
+  CampaignMessageEvent,
+  CampaignMessagePage,
   CampaignRun,
   CampaignSchedule,
+  CampaignTest,
+  CampaignTestResult,
   CampaignUpdate,
+  MessageListQuery,
 } from './campaigns/index.js';
 export { CampaignErrorCode } from './campaigns/index.js';
 export type { Clock } from './clock.js';
@@ -179,13 +185,15 @@ export type {
   TemplateInvoiceItem,
   TemplateIssue,
   TemplateListQuery,
+  TemplateMatch,
   TemplateOrganization,
   TemplatePreviewInput,
+  TemplateSearchInput,
   TemplateSource,
   TemplateUpdate,
   TemplateUrls,
 } from './templates/index.js';
-export { renderTemplate, TemplateErrorCode } from './templates/index.js';
+export { renderTemplate, SAMPLE_CUSTOMER, TemplateErrorCode } from './templates/index.js';
 export type { TenancyFacade } from './tenancy/facade.js';
 export type {
   MembershipCreate,

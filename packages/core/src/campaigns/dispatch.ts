@@ -42,6 +42,7 @@ import type {
 import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
+import { emitMessageOutcomes } from './message-outcomes.js';
 import { applySendTimeRules, FREQUENCY_CAP_REASON } from './send-time.js';
 import { changeStatus } from './service.js';
 
@@ -429,6 +430,8 @@ async function deliver(
   }
   await record(scope, run, outcomes);
   const all = [...settled, ...outcomes];
+  // Both were committed above (hand-off, record): listeners only hear of stored outcomes.
+  emitMessageOutcomes(deps.emit, run, claimed, all);
   const count = (state: Outcome['state']) => all.filter((o) => o.state === state).length;
   if (count('sent') > 0)
     deps.emit('campaign.progress', {

@@ -10,6 +10,8 @@ export const CampaignErrorCode = {
   CAMPAIGN_INCOMPLETE: 'CAMPAIGN_INCOMPLETE',
   /** No such run of a campaign in the caller's organization. */
   CAMPAIGN_RUN_NOT_FOUND: 'CAMPAIGN_RUN_NOT_FOUND',
+  /** The provider refused a test send, or could not be reached; `details` says why. */
+  CAMPAIGN_TEST_FAILED: 'CAMPAIGN_TEST_FAILED',
 } as const;
 
 export type CampaignErrorCode = (typeof CampaignErrorCode)[keyof typeof CampaignErrorCode];

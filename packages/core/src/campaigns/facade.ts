@@ -5,8 +5,16 @@
 import type { Selectable } from 'kysely';
 import type { CampaignAudienceTable } from '../db/types.js';
 import type { FacadeContext } from '../module.js';
+import { type CampaignMessagePage, listCampaignMessages } from './messages.js';
 import { type CampaignRun, listAudience, listRuns } from './runs.js';
-import type { AudienceQuery, CampaignCreate, CampaignSchedule, CampaignUpdate } from './schema.js';
+import type {
+  AudienceQuery,
+  CampaignCreate,
+  CampaignSchedule,
+  CampaignTest,
+  CampaignUpdate,
+  MessageListQuery,
+} from './schema.js';
 import {
   type Campaign,
   cancelCampaign,
@@ -20,6 +28,7 @@ import {
   unscheduleCampaign,
   updateCampaign,
 } from './service.js';
+import { type CampaignTestResult, sendCampaignTest } from './test-send.js';
 
 export const campaignPermissions = {
   /** Campaigns, their runs and audiences (who was or will be messaged). */
@@ -29,6 +38,11 @@ export const campaignPermissions = {
   /** Scheduling, pausing, resuming and cancelling: what reaches customers. */
   'campaign.send': 'admin',
   'campaign.delete': 'admin',
+  /**
+   * A test of a campaign to one address: part of drafting (checking the rendering in a real
+   * inbox), never the audience. Its own action so a token can be refused it.
+   */
+  'campaign.test': 'staff',
 } as const;
 type CampaignAction = keyof typeof campaignPermissions;
 
@@ -67,10 +81,26 @@ export interface CampaignsFacade {
       campaignRunId: string,
       query?: AudienceQuery,
     ): Promise<{ items: Array<Selectable<CampaignAudienceTable>>; nextCursor: string | null }>;
+    /**
+     * Sends a test of the campaign to one address (staff+): its template rendered for
+     * `customerId` or the sample customer (`SAMPLE_CUSTOMER`), through the channel's
+     * provider, subject prefixed `[Test] `. No run, audience or `messages` row; a
+     * `campaign.test` audit row records it.
+     * @throws `VALIDATION_FAILED` (`to` not an email / E.164 number), `CAMPAIGN_INCOMPLETE`
+     * (no template), `CUSTOMER_NOT_FOUND`, `TEMPLATE_RENDER_FAILED`, `CAMPAIGN_TEST_FAILED`
+     * @example await org.campaigns.sendTest(id, { to: 'me@example.com' })
+     */
+    sendTest(campaignId: string, input: CampaignTest): Promise<CampaignTestResult>;
+    /**
+     * One page of the campaign's messages (staff+), by run and recipient, each with its
+     * events; filter by `status` or `run`.
+     * @example await org.campaigns.messages(id, { status: 'failed', limit: 100 })
+     */
+    messages(campaignId: string, query?: MessageListQuery): Promise<CampaignMessagePage>;
   };
 }
 
-export function campaignsFacade({ on }: FacadeContext<CampaignAction>): CampaignsFacade {
+export function campaignsFacade({ on, deps }: FacadeContext<CampaignAction>): CampaignsFacade {
   return {
     campaigns: {
       list: on('campaign.read', listCampaigns),
@@ -85,6 +115,10 @@ export function campaignsFacade({ on }: FacadeContext<CampaignAction>): Campaign
       cancel: on('campaign.send', cancelCampaign),
       runs: on('campaign.read', listRuns),
       audience: on('campaign.read', listAudience),
+      sendTest: on('campaign.test', (scope, campaignId: string, input: CampaignTest) =>
+        sendCampaignTest(scope, deps.providers, campaignId, input),
+      ),
+      messages: on('campaign.read', listCampaignMessages),
     },
   };
 }

@@ -6,14 +6,27 @@ import { defineModule } from '../module.js';
 import { campaignsCustomerData } from './customer-data.js';
 import type { CampaignErrorCode as Code } from './error-codes.js';
 import { campaignPermissions, campaignsFacade } from './facade.js';
+import { registerCampaignMessageRoutes } from './message-routes.js';
 import { registerCampaignRoutes } from './routes.js';
 
 export { type DispatchDeps, dispatchDue } from './dispatch.js';
 export { CampaignErrorCode } from './error-codes.js';
+export type {
+  CampaignMessage,
+  CampaignMessageEvent,
+  CampaignMessagePage,
+} from './messages.js';
 export { renderWithTemplates } from './render.js';
 export { type CampaignRun, type SchedulerDeps, startDueCampaigns } from './runs.js';
-export type { CampaignCreate, CampaignSchedule, CampaignUpdate } from './schema.js';
+export type {
+  CampaignCreate,
+  CampaignSchedule,
+  CampaignTest,
+  CampaignUpdate,
+  MessageListQuery,
+} from './schema.js';
 export type { Campaign } from './service.js';
+export type { CampaignTestResult } from './test-send.js';
 
 export const campaignsModule = defineModule({
   name: 'campaigns',
@@ -26,7 +39,12 @@ export const campaignsModule = defineModule({
     CAMPAIGN_INVALID_TRANSITION: 409,
     CAMPAIGN_LOCKED: 409,
     CAMPAIGN_INCOMPLETE: 409,
+    // The request was fine; the provider behind us refused or failed.
+    CAMPAIGN_TEST_FAILED: 502,
   } satisfies Record<Code, number>,
-  routes: registerCampaignRoutes,
+  routes: (app) => {
+    registerCampaignRoutes(app);
+    registerCampaignMessageRoutes(app);
+  },
   facade: campaignsFacade,
 });

@@ -100,3 +100,75 @@ export const audiencePageOutSchema = z.object({
   items: z.array(audienceMemberOutSchema),
   nextCursor: z.string().nullable(),
 });
+
+export const campaignTestSchema = z
+  .object({
+    /** Where the test goes: an email address for an email campaign, E.164 for SMS. */
+    to: z.string().trim().min(1).max(320),
+    /** Render for this customer of the organization; omitted: the documented sample customer. */
+    customerId: z.uuid().optional(),
+  })
+  .strict()
+  .openapi('CampaignTest');
+export type CampaignTest = z.input<typeof campaignTestSchema>;
+
+export const campaignTestOutSchema = z
+  .object({
+    /** The id the provider got as ours (no `messages` row is written for a test). */
+    message_id: z.uuid(),
+    channel: z.enum(['email', 'sms']),
+    /** The address as sent to (normalized: trimmed email, E.164 phone). */
+    to: z.string(),
+    provider: z.string(),
+    provider_message_id: z.string().nullable(),
+    /** The customer it was rendered for; null for the sample customer. */
+    customer_id: z.uuid().nullable(),
+    /** The subject as sent (email; `[Test]` prefixed), null for SMS. */
+    subject: z.string().nullable(),
+  })
+  .openapi('CampaignTestResult');
+
+const messageStatusSchema = z.enum(['queued', 'sent', 'delivered', 'bounced', 'failed']);
+
+export const messageListQuerySchema = z.object({
+  /** Only messages in this status. */
+  status: messageStatusSchema.optional(),
+  /** Only this run's messages. */
+  run: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+});
+export type MessageListQuery = z.input<typeof messageListQuerySchema>;
+
+const messageEventOutSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(['delivered', 'open', 'click', 'bounce', 'spam', 'unsubscribe']),
+    occurred_at: Timestamp,
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .openapi('CampaignMessageEvent');
+
+const messageOutSchema = z
+  .object({
+    id: z.uuid(),
+    campaign_run_id: z.uuid(),
+    customer_id: z.uuid().nullable(),
+    channel: z.enum(['email', 'sms']),
+    to_address: z.string(),
+    provider: z.string().nullable(),
+    provider_message_id: z.string().nullable(),
+    template_id: z.uuid().nullable(),
+    subject: z.string().nullable(),
+    status: messageStatusSchema,
+    sent_at: Timestamp.nullable(),
+    created_at: Timestamp,
+    /** What happened to the message, oldest first. */
+    events: z.array(messageEventOutSchema),
+  })
+  .openapi('CampaignMessage');
+
+export const messagePageOutSchema = z.object({
+  items: z.array(messageOutSchema),
+  nextCursor: z.string().nullable(),
+});

@@ -203,6 +203,9 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.runs': () => api.campaigns.runs(started.id),
       'campaigns.audience': () => api.campaigns.audience(run?.id ?? '', { limit: 10 }),
       'campaigns.remove': () => api.campaigns.remove(doomedCampaign.id),
+      'campaigns.sendTest': () =>
+        api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),
+      'campaigns.messages': () => api.campaigns.messages(started.id, { limit: 10 }),
       'templates.list': () => api.templates.list({ channel: 'sms' }),
       'templates.get': () => api.templates.get(template.id),
       'templates.create': () =>
@@ -218,6 +221,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'templates.preview': () => api.templates.preview(template.id, { customerId: customer.id }),
       'templates.previewDraft': () =>
         api.templates.previewDraft({ channel: 'sms', content: 'Yo', customerId: customer.id }),
+      'templates.search': () => api.templates.search({ text: 'hello', limit: 3 }),
       'templates.remove': () => api.templates.remove(template.id),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());

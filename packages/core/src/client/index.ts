@@ -85,12 +85,18 @@ export type CampaignUpdate = Schemas['CampaignUpdate'];
 export type CampaignSchedule = Schemas['CampaignSchedule'];
 export type CampaignRun = Schemas['CampaignRun'];
 export type AudienceMember = Schemas['AudienceMember'];
+export type CampaignTest = Schemas['CampaignTest'];
+export type CampaignTestResult = Schemas['CampaignTestResult'];
+export type CampaignMessage = Schemas['CampaignMessage'];
+export type CampaignMessageEvent = Schemas['CampaignMessageEvent'];
 export type Template = Schemas['Template'];
 export type TemplateList = Schemas['TemplateList'];
 export type TemplateCreate = Schemas['TemplateCreate'];
 export type TemplateUpdate = Schemas['TemplateUpdate'];
 export type TemplatePreviewRequest = Schemas['TemplatePreviewRequest'];
 export type TemplateDraftPreviewRequest = Schemas['TemplateDraftPreviewRequest'];
+export type TemplateSearch = Schemas['TemplateSearch'];
+export type TemplateMatch = Schemas['TemplateMatch'];
 /** A rendered email (`subject`, `html`, `text`) or SMS (`text`, `encoding`, `segments`, `characters`). */
 export type RenderedTemplate = Schemas['RenderedTemplate'];
 export type TemplateListQuery = Query<'get', '/templates'>;
@@ -306,6 +312,8 @@ export function createClient(options: ClientOptions) {
       /** Checks an unsaved draft and renders it for a customer (the editor's live preview). */
       previewDraft: (draft: TemplateDraftPreviewRequest) =>
         request('post', '/templates/preview', { body: draft }),
+      /** The templates closest in meaning to `text`, closest first. */
+      search: (input: TemplateSearch) => request('post', '/templates/search', { body: input }),
     },
   };
 }
@@ -396,5 +404,11 @@ export function campaignsApi(request: Request) {
     /** One page of a run's frozen audience. */
     audience: (runId: string, query: Query<'get', '/campaign-runs/{id}/audience'> = {}) =>
       request('get', '/campaign-runs/{id}/audience', { path: { id: runId }, query }),
+    /** Send a test to one address, rendered for `customerId` or the sample customer. */
+    sendTest: (id: string, input: CampaignTest) =>
+      request('post', '/campaigns/{id}/test', { path: { id }, body: input }),
+    /** One page of the campaign's messages, each with its events. */
+    messages: (id: string, query: Query<'get', '/campaigns/{id}/messages'> = {}) =>
+      request('get', '/campaigns/{id}/messages', { path: { id }, query }),
   };
 }

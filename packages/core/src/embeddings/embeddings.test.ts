@@ -217,6 +217,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(double.state.calls.map((c) => c.length)).toEqual([3, 3, 1]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -243,6 +244,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(double.state.calls).toHaveLength(callsBefore);
   });
@@ -257,6 +259,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     let [job] = await jobsOf(gt.db);
     expect(job).toMatchObject({ customer_id: customer.id, attempts: 1 });
@@ -270,6 +273,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_RETRY_BASE_MS);
     expect(await gt.worker.tick()).toEqual({
@@ -278,6 +282,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(2);
@@ -294,6 +299,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(3);
@@ -308,6 +314,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(await jobsOf(gt.db)).toEqual([]);
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
@@ -334,6 +341,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_LEASE_MS - 1);
     expect(await gt.worker.tick()).toEqual({
@@ -342,6 +350,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     clock.advance(1);
     expect(await gt.worker.tick()).toEqual({
@@ -350,6 +359,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -372,6 +382,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(await jobsOf(gt.db)).toMatchObject([
       { customer_id: customer.id, locked_until: null, attempts: 0 },
@@ -383,6 +394,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       campaignsStarted: 0,
       messagesSent: 0,
       messagesFailed: 0,
+      templatesEmbedded: 0,
     });
     expect(double.state.calls).toEqual([[customerProfileText(renamed)]]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -408,6 +420,7 @@ describe(`embeddings [${databaseKind}]`, () => {
         campaignsStarted: 0,
         messagesSent: 0,
         messagesFailed: 0,
+        templatesEmbedded: 0,
       })),
     );
     const texts = double.state.calls.flat();

@@ -2,7 +2,8 @@
  * Embeddings: customer profiles embedded outside the request path through a queue table
  * processed by the worker. Write paths enqueue in their own transaction
  * (`enqueueEmbedding`, or `enqueueEmbeddings` for bulk writes); the worker runs
- * `processEmbeddingJobs`; `reembedAll` backfills.
+ * `processEmbeddingJobs`; `reembedAll` backfills. Templates whose embedding is missing are
+ * embedded by `processTemplateEmbeddings` in the same tick.
  */
 import { defineModule } from '../module.js';
 import { embeddingsCustomerData } from './customer-data.js';
@@ -27,6 +28,7 @@ export {
   enqueueEmbedding,
   enqueueEmbeddings,
 } from './queue.js';
+export { processTemplateEmbeddings } from './templates.js';
 
 export const embeddingsModule = defineModule({
   name: 'embeddings',

@@ -12,7 +12,8 @@
  * A tick starts the campaigns whose time has come (`campaigns/runs.ts`: a run with its
  * frozen audience each), sends what is due in running campaigns (`campaigns/dispatch.ts`:
  * exactly once per recipient), then runs the embedding task (`embeddings/process.ts`): claim due
- * `embedding_jobs`, embed the customers' profiles, write `customers.embedding`.
+ * `embedding_jobs`, embed the customers' profiles, write `customers.embedding` — and embeds
+ * the templates whose embedding is missing (`embeddings/templates.ts`).
  */
 import {
   type DispatchDeps,
@@ -24,6 +25,7 @@ import {
   DEFAULT_EMBEDDING_BATCH_SIZE,
   type EmbeddingDeps,
   processEmbeddingJobs,
+  processTemplateEmbeddings,
 } from '../embeddings/index.js';
 
 /** Options of one tick. */
@@ -44,6 +46,8 @@ export interface WorkerTickResult {
   messagesSent: number;
   /** Campaign messages that failed for good in this tick. */
   messagesFailed: number;
+  /** Templates whose embedding was written (edited ones are embedded again). */
+  templatesEmbedded: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -100,8 +104,10 @@ export function createWorker(deps: {
     const started = await startDueCampaigns(deps.scheduler);
     const messages = await dispatchDue(deps.dispatch);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
+    const templates = await processTemplateEmbeddings(deps.embeddings);
     return {
       ...jobs,
+      templatesEmbedded: templates.embedded,
       campaignsStarted: started.length,
       messagesSent: messages.sent,
       messagesFailed: messages.failed,
@@ -109,9 +115,9 @@ export function createWorker(deps: {
   };
 
   const tick: Worker['tick'] = async (options) => {
-    const { embedded, failed, campaignsStarted, messagesSent, messagesFailed } =
+    const { embedded, failed, campaignsStarted, messagesSent, messagesFailed, templatesEmbedded } =
       await runTick(options);
-    return { embedded, failed, campaignsStarted, messagesSent, messagesFailed };
+    return { embedded, failed, campaignsStarted, messagesSent, messagesFailed, templatesEmbedded };
   };
 
   const start: Worker['start'] = (options = {}) => {

@@ -546,6 +546,8 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'POST /api/greentrack/campaigns/{id}/cancel',
           'GET /api/greentrack/campaigns/{id}/runs',
           'GET /api/greentrack/campaign-runs/{id}/audience',
+          'POST /api/greentrack/campaigns/{id}/test',
+          'GET /api/greentrack/campaigns/{id}/messages',
           'GET /api/greentrack/templates',
           'POST /api/greentrack/templates',
           'POST /api/greentrack/templates/preview',
@@ -553,6 +555,7 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'POST /api/greentrack/templates/{id}/preview',
           'PATCH /api/greentrack/templates/{id}',
           'DELETE /api/greentrack/templates/{id}',
+          'POST /api/greentrack/templates/search',
         ].sort(),
       );
     });

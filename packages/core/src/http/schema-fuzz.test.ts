@@ -89,6 +89,9 @@ const baseSamples: Samples = {
   subject: ['Hello {{ customer.first_name }}', '{% if %}'],
   // An invoice id names a row: mostly leave it out (the customer's latest is used).
   invoiceId: [undefined],
+  // `to` of a test send (an address for the fuzzed email campaign) and of the audit log's
+  // time range, which shares the name: each is the other's invalid value.
+  to: ['qa@example.com', '2026-06-01T00:00:00.000Z'],
 };
 /** Raw bodies no schema generates. */
 const rawBodies = [

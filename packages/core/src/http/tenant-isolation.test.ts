@@ -315,6 +315,18 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignId } }),
   },
+  'POST /campaigns/{id}/test': {
+    action: 'campaign.test',
+    bodyNamesRows: true,
+    request: (org) => ({
+      params: { id: org.campaignId },
+      json: { to: 'matrix@example.com', customerId: org.customerId },
+    }),
+  },
+  'GET /campaigns/{id}/messages': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId }, query: 'limit=5&status=sent' }),
+  },
   'GET /campaign-runs/{id}/audience': {
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignRunId }, query: 'limit=5' }),
@@ -330,6 +342,10 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
         content: '<p>{{ customer.name }}</p>',
       },
     }),
+  },
+  'POST /templates/search': {
+    action: 'template.read',
+    request: () => ({ json: { text: 'a friendly hello', channel: 'sms' } }),
   },
   'POST /templates/preview': {
     action: 'template.read',
@@ -633,5 +649,5 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     expect(Object.keys(tally).map(Number)).toEqual(
       expect.arrayContaining([200, 201, 204, 401, 403, 404]),
     );
-  });
+  }, 240_000);
 });

@@ -1,10 +1,25 @@
 /**
- * The outbox holds what was "sent" to a customer: their address and the rendered message.
- * Its rows reach the customer through our message id, or — for a test send, which has no
- * `messages` row — through the address itself.
+ * What was sent to a customer, in the messaging module's tables:
+ * - `messages`: every message sent to them (address, rendered body, status), and
+ *   `message_events`: what happened to each (delivered, opened, clicked, bounced, …).
+ *   Both are deleted by an erase: a run's counts live in `campaign_runs.stats`, so no
+ *   figure changes, and a conversion credited to an erased message stays, uncredited
+ *   (the `attributions` entry).
+ * - `outbox_messages`: what the built-in provider "sent", found through our message id, or
+ *   — for a test send, which has no `messages` row — through the address itself.
  */
 import { sql } from 'kysely';
-import { type CustomerDataTable, col, inOrganization } from '../customer-data.js';
+import {
+  byCustomerId,
+  type CustomerDataTable,
+  type CustomerRef,
+  col,
+  inOrganization,
+} from '../customer-data.js';
+
+/** The customer's message ids. */
+const messagesOf = (who: CustomerRef) =>
+  sql`SELECT id FROM messages WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
 
 export const messagingCustomerData: CustomerDataTable[] = [
   {
@@ -12,7 +27,7 @@ export const messagingCustomerData: CustomerDataTable[] = [
     via: 'message_id → messages, or the recipient address',
     belongsTo: (alias, who) => {
       const addresses = [who.email, who.phone].filter((a): a is string => a !== null);
-      const byMessage = sql`${col(alias, 'message_id')} IN (SELECT id FROM messages WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id})`;
+      const byMessage = sql`${col(alias, 'message_id')} IN (${messagesOf(who)})`;
       return inOrganization(
         alias,
         who,
@@ -25,5 +40,22 @@ export const messagingCustomerData: CustomerDataTable[] = [
     erase: { action: 'delete' },
     // Before `messages` (30s), whose ids it is found by.
     eraseStage: 25,
+  },
+  {
+    table: 'message_events',
+    via: 'message_id → messages',
+    belongsTo: (alias, who) =>
+      inOrganization(alias, who, sql`${col(alias, 'message_id')} IN (${messagesOf(who)})`),
+    export: { as: 'message_events', orderBy: ['occurred_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 30,
+  },
+  {
+    table: 'messages',
+    via: 'customer_id',
+    belongsTo: byCustomerId,
+    export: { as: 'messages', orderBy: ['created_at', 'id'] },
+    erase: { action: 'delete' },
+    eraseStage: 31,
   },
 ];

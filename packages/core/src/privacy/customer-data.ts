@@ -1,5 +1,5 @@
 /**
- * Customer data in tables no module owns yet (messages, events, invoices, payments, …): the
+ * Customer data in tables no module owns yet (events, invoices, payments, …): the
  * privacy module registers them until the campaigns, analytics and invoices modules land,
  * when each entry moves to its module's descriptor unchanged.
  */
@@ -79,23 +79,6 @@ export const unownedCustomerData: CustomerDataTable[] = [
     eraseStage: 20,
   },
   {
-    table: 'message_events',
-    via: 'message_id → messages',
-    belongsTo: (alias, who) =>
-      inOrganization(alias, who, sql`${col(alias, 'message_id')} IN (${messagesOf(who)})`),
-    export: { as: 'message_events', orderBy: ['occurred_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 30,
-  },
-  {
-    table: 'messages',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'messages', orderBy: ['created_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 31,
-  },
-  {
     table: 'events',
     via: 'customer_id',
     belongsTo: byCustomerId,
@@ -161,8 +144,6 @@ export const unownedTenantTables = [
   'zeroinvoice_invoices_cache',
   'zeroinvoice_invoice_items_cache',
   'payments',
-  'messages',
-  'message_events',
   'events',
   'attributions',
   'ga_sessions',

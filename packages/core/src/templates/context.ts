@@ -28,6 +28,27 @@ export const PREVIEW_URLS: TemplateUrls = {
 };
 
 /**
+ * The customer a test send renders for when none is chosen: every field filled, so a
+ * template that reads any customer variable shows something in the test. Its id is the nil
+ * UUID, which no customer has.
+ */
+export const SAMPLE_CUSTOMER: TemplateCustomer = {
+  id: '00000000-0000-0000-0000-000000000000',
+  name: 'Alex Sample',
+  first_name: 'Alex',
+  type: 'customer',
+  email: 'alex.sample@example.com',
+  phone: '+14155550100',
+  address_line1: '1 Sample Street',
+  address_line2: null,
+  city: 'Springfield',
+  state: 'OR',
+  postal_code: '97477',
+  country: 'US',
+  tags: ['sample'],
+};
+
+/**
  * A customer row as a template sees it: the allowlisted columns only. Takes the API's
  * `Customer` or a row as the dispatcher reads it.
  */
@@ -149,5 +170,16 @@ export async function previewContext(
     organization: { id: organization.id, name: organization.name },
     urls: PREVIEW_URLS,
     invoice: invoiceRow ? await templateInvoice(scope, invoiceRow) : null,
+  };
+}
+
+/** The context of a test send for `SAMPLE_CUSTOMER`: no invoice, placeholder links. */
+export async function sampleContext(scope: Scope): Promise<TemplateContext> {
+  const organization = await getOrganization(scope);
+  return {
+    customer: SAMPLE_CUSTOMER,
+    organization: { id: organization.id, name: organization.name },
+    urls: PREVIEW_URLS,
+    invoice: null,
   };
 }

@@ -9,8 +9,10 @@ import type {
   TemplateDraft,
   TemplateListQuery,
   TemplatePreviewInput,
+  TemplateSearchInput,
   TemplateUpdate,
 } from './schema.js';
+import { searchTemplates, type TemplateMatch } from './search.js';
 import {
   createTemplate,
   deleteTemplate,
@@ -62,10 +64,17 @@ export interface TemplatesFacade {
     preview(templateId: string, input: TemplatePreviewInput): Promise<RenderedTemplate>;
     /** The same for an unsaved draft (the editor's live preview). */
     previewDraft(draft: TemplateDraft): Promise<RenderedTemplate>;
+    /**
+     * The templates closest in meaning to `text`, closest first, with their cosine
+     * similarity (staff+). Templates are embedded by the worker after each save, so one
+     * saved since its last tick is not found yet.
+     * @example await org.templates.search({ text: 'win back customers who stopped buying', channel: 'email' })
+     */
+    search(input: TemplateSearchInput): Promise<TemplateMatch[]>;
   };
 }
 
-export function templatesFacade({ on }: FacadeContext<TemplateAction>): TemplatesFacade {
+export function templatesFacade({ on, deps }: FacadeContext<TemplateAction>): TemplatesFacade {
   return {
     templates: {
       list: on('template.read', (scope, query?: TemplateListQuery) => listTemplates(scope, query)),
@@ -75,6 +84,9 @@ export function templatesFacade({ on }: FacadeContext<TemplateAction>): Template
       remove: on('template.delete', deleteTemplate),
       preview: on('template.read', previewTemplate),
       previewDraft: on('template.read', previewTemplateDraft),
+      search: on('template.read', (scope, input: TemplateSearchInput) =>
+        searchTemplates(scope, deps.embedder, input),
+      ),
     },
   };
 }

@@ -8,7 +8,7 @@ import type { TemplateErrorCode as Code } from './error-codes.js';
 import { templatePermissions, templatesFacade } from './facade.js';
 import { registerTemplateRoutes } from './routes.js';
 
-export { PREVIEW_URLS, templateCustomer } from './context.js';
+export { PREVIEW_URLS, SAMPLE_CUSTOMER, templateCustomer } from './context.js';
 export { TemplateErrorCode } from './error-codes.js';
 export {
   type RenderedEmail,
@@ -24,9 +24,11 @@ export type {
   TemplateDraft,
   TemplateListQuery,
   TemplatePreviewInput,
+  TemplateSearchInput,
   TemplateUpdate,
 } from './schema.js';
-export { type Template, templateSource } from './service.js';
+export type { TemplateMatch } from './search.js';
+export { renderTemplateForTest, type Template, templateSource } from './service.js';
 export type {
   TemplateContext,
   TemplateCustomer,

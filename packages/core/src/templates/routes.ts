@@ -22,6 +22,8 @@ import {
   templateListQuerySchema,
   templateOutSchema,
   templatePreviewSchema,
+  templateSearchOutSchema,
+  templateSearchSchema,
   templateUpdateSchema,
 } from './schema.js';
 
@@ -163,5 +165,22 @@ export function registerTemplateRoutes(app: ApiApp<TemplatesFacade>): void {
       await c.get('tenant').templates.remove(c.req.valid('param').id);
       return c.body(null, 204);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/templates/search',
+      tags: ['Templates'],
+      summary:
+        'The templates closest in meaning to a text, closest first (embedded by the worker after each save)',
+      request: { body: jsonBody(templateSearchSchema) },
+      responses: {
+        200: jsonResponse(templateSearchOutSchema, 'Matches'),
+        ...commonErrorResponses,
+      },
+    }),
+    async (c) =>
+      c.json({ items: jsonify(await c.get('tenant').templates.search(c.req.valid('json'))) }, 200),
   );
 }

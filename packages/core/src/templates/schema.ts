@@ -131,3 +131,27 @@ export const renderedTemplateOutSchema = z
     }),
   ])
   .openapi('RenderedTemplate');
+
+/** A search of the organization's templates by meaning. */
+export const templateSearchSchema = z
+  .strictObject({
+    /** What the template should be about, in words ("spring sale for plants"). */
+    text: z.string().trim().min(1).max(1000),
+    /** Only templates of this channel. */
+    channel: z.enum(['email', 'sms']).optional(),
+    /** Most templates returned. @default 10 */
+    limit: z.number().int().min(1).max(50).default(10),
+  })
+  .openapi('TemplateSearch');
+export type TemplateSearchInput = z.input<typeof templateSearchSchema>;
+
+export const templateSearchOutSchema = z.object({
+  items: z.array(
+    templateOutSchema
+      .extend({
+        /** Cosine similarity of the template's embedding to the search text's, −1 to 1. */
+        similarity: z.number(),
+      })
+      .openapi('TemplateMatch'),
+  ),
+});

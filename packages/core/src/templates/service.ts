@@ -6,7 +6,8 @@
  * written (`html` or `mjml`; `text` for SMS). Every save checks the content and subject
  * (`checkTemplate`) and refuses a template with a syntax error, an unknown filter, a
  * variable outside the documented set or invalid MJML — so the campaign engine only ever
- * meets templates that parse. `embedding` is left to a later worker.
+ * meets templates that parse. `embedding` is NULL until the worker embeds the saved text
+ * (`embeddings/templates.ts`); an update sets it NULL again.
  */
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/index.js';
@@ -16,7 +17,7 @@ import { toJson } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
-import { previewContext } from './context.js';
+import { previewContext, sampleContext } from './context.js';
 import { TemplateErrorCode } from './error-codes.js';
 import {
   checkTemplate,
@@ -62,7 +63,7 @@ interface TemplateMetadata {
   format?: TemplateFormat;
 }
 
-const templateColumns = [
+export const templateColumns = [
   'id',
   'organization_id',
   'name',
@@ -107,7 +108,7 @@ export function templateSource(
   };
 }
 
-function toTemplate(row: TemplateRow): Template {
+export function toTemplate(row: TemplateRow): Template {
   const source = templateSource(row);
   return {
     id: row.id,
@@ -289,6 +290,8 @@ export async function updateTemplate(
         subject: source.subject,
         content: source.content,
         metadata: toJson({ ...metadataOf(row), format: source.format } as Record<string, unknown>),
+        // Stale now: the worker embeds the new text (embeddings/templates.ts).
+        embedding: null,
         updated_at: tx.clock.now(),
       })
       .where('id', '=', row.id)
@@ -369,4 +372,21 @@ export async function previewTemplateDraft(
   };
   await assertValid(source);
   return renderFor(scope, source, parsed);
+}
+
+/**
+ * A stored template rendered as a campaign's test send shows it: for one of the
+ * organization's customers (as a preview does), or without one for `SAMPLE_CUSTOMER`.
+ * Links are the preview placeholders, so a test can never unsubscribe anyone.
+ * @throws `TEMPLATE_NOT_FOUND`, `CUSTOMER_NOT_FOUND`, `TEMPLATE_RENDER_FAILED` (e.g. a
+ * template that reads `invoice`, rendered for the sample customer, who has none)
+ */
+export async function renderTemplateForTest(
+  scope: Scope,
+  templateId: string,
+  customerId: string | undefined,
+): Promise<RenderedTemplate> {
+  const template = await getTemplate(scope, templateId);
+  if (customerId !== undefined) return renderFor(scope, template, { customerId });
+  return renderTemplate(template, await sampleContext(scope));
 }

@@ -81,6 +81,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'campaign.write': (f) => f.campaigns.create({ name: 'Probe', channel: 'email' }),
     'campaign.send': (f) => f.campaigns.pause(randomUUID()),
     'campaign.delete': (f) => f.campaigns.remove(randomUUID()),
+    'campaign.test': (f) => f.campaigns.sendTest(randomUUID(), { to: 'probe@example.com' }),
     'template.read': (f) => f.templates.list(),
     'template.write': (f) =>
       f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
