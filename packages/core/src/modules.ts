@@ -21,6 +21,7 @@ import { segmentsModule } from './segments/index.js';
 import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
+import { trackingModule } from './tracking/index.js';
 
 export const modules = [
   tenancyModule,
@@ -36,6 +37,7 @@ export const modules = [
   embeddingsModule,
   messagingModule,
   campaignsModule,
+  trackingModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

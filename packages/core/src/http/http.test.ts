@@ -551,6 +551,10 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'POST /api/greentrack/templates/{id}/preview',
           'PATCH /api/greentrack/templates/{id}',
           'DELETE /api/greentrack/templates/{id}',
+          'GET /api/greentrack/t/c/{token}',
+          'GET /api/greentrack/t/o/{token}',
+          'GET /api/greentrack/t/u/{token}',
+          'POST /api/greentrack/t/u/{token}',
         ].sort(),
       );
     });
