@@ -89,7 +89,7 @@ export function registerTrackingRoutes(app: ApiApp, context: RouteContext): void
     async (c) => {
       const { token } = c.req.valid('param');
       const { claims, scope } = verified(token, 'click');
-      const destination = await recordClick(scope, claims, token);
+      const destination = await recordClick(scope, claims);
       // The token stays out of the destination's Referer.
       return c.body(null, 302, {
         location: destination,

@@ -15,7 +15,7 @@ import { toJson } from '../db/values.js';
 import { GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { TrackingErrorCode } from './error-codes.js';
-import type { TrackingClaims } from './tokens.js';
+import { clickDestination, type TrackingClaims } from './tokens.js';
 
 /** Stats key per event type. */
 const STATS_KEY = { open: 'opened', click: 'clicked', unsubscribe: 'unsubscribed' } as const;
@@ -83,18 +83,28 @@ async function addEvent(
              WHERE id = ${message.campaign_run_id}`.execute(scope.db);
 }
 
+/** Click tokens in a stored body (email `href`s, SMS text). */
+const CLICK_TOKEN = /\/t\/c\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
+
+/**
+ * Whether the message's stored body links to `url` through the click redirect. Compared by
+ * destination, not by token: a resend re-renders the body with tokens of a later expiry,
+ * while the recipient may hold the first send's links.
+ */
+function bodyLinksTo(body: string, url: string): boolean {
+  for (const match of body.matchAll(CLICK_TOKEN))
+    if (clickDestination(match[1] ?? '') === url) return true;
+  return false;
+}
+
 /**
  * Records a click and returns where to send the browser. Only a link the message
- * contained is followed: the token must appear in the body as sent.
+ * contained is followed: its body as sent must link to the same destination.
  */
-export async function recordClick(
-  scope: Scope,
-  claims: TrackingClaims,
-  token: string,
-): Promise<string> {
+export async function recordClick(scope: Scope, claims: TrackingClaims): Promise<string> {
   return inTransaction(scope, async (tx) => {
     const message = await lockMessage(tx, claims);
-    if (claims.url === null || !message.body.includes(`/t/c/${token}`))
+    if (claims.url === null || !bodyLinksTo(message.body, claims.url))
       throw notFound('link_not_in_message');
     await addEvent(tx, message, 'click', { url: claims.url });
     return claims.url;

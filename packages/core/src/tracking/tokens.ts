@@ -70,6 +70,16 @@ function invalid(reason: string): GreenTrackError {
 }
 
 /**
+ * The destination a click token names, read WITHOUT verifying it: for tokens taken from a
+ * body we stored ourselves. `null` for anything else.
+ */
+export function clickDestination(token: string): string | null {
+  const bytes = Buffer.from(token.slice(0, Math.max(0, token.indexOf('.'))), 'base64url');
+  if (bytes.length < HEADER_BYTES || bytes[0] !== KIND_BYTE.click) return null;
+  return bytes.subarray(HEADER_BYTES).toString('utf8');
+}
+
+/**
  * Creates the token signer, reading time from `now`. `signingKey` derives the key of a
  * purpose from the instance secret (`ModuleDeps.signingKey`).
  */
