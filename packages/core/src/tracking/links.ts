@@ -2,7 +2,7 @@
  * A message's tracking: its signed unsubscribe/preferences URLs, its decorated links and
  * open pixel, and its `List-Unsubscribe` headers (RFC 2369 + RFC 8058 one-click).
  */
-import { decorateHtml, decorateText, type Utm } from './decorate.js';
+import { type Decoration, decorateHtml, decorateText, type Utm } from './decorate.js';
 import type { TrackingTokens } from './tokens.js';
 
 /** Tracking settings of an instance (`createGreenTrack({ tracking })` + `secret`). */
@@ -44,23 +44,36 @@ export interface TrackingLinks {
   forMessage(message: TrackedMessage): MessageTracking;
 }
 
+/**
+ * Decorates a rendered message: SMS text with `sms`; email HTML with `email` (and the open
+ * `pixel`), its text part with the same tracked URL per link.
+ */
+function decorateRendered<R extends Rendered>(
+  rendered: R,
+  email: Decoration,
+  sms: Decoration,
+  pixel?: string,
+): R {
+  if (rendered.channel === 'sms') return { ...rendered, text: decorateText(rendered.text, sms) };
+  const seen = new Map<string, string>();
+  return {
+    ...rendered,
+    html: decorateHtml(rendered.html, email, pixel === undefined ? { seen } : { pixel, seen }),
+    text: decorateText(rendered.text, email, seen),
+  };
+}
+
 /** Links with UTM only and placeholder unsubscribe URLs: for dry runs without tracking. */
-export function untrackedMessage(message: TrackedMessage, placeholders: MessageTracking['urls']) {
+export function untrackedMessage(
+  message: TrackedMessage,
+  placeholders: MessageTracking['urls'],
+): MessageTracking {
   const decoration = { utm: message.utm };
   return {
     urls: placeholders,
     headers: {},
-    decorate<R extends Rendered>(rendered: R): R {
-      if (rendered.channel === 'sms')
-        return { ...rendered, text: decorateText(rendered.text, decoration) };
-      const seen = new Map<string, string>();
-      return {
-        ...rendered,
-        html: decorateHtml(rendered.html, decoration, { seen }),
-        text: decorateText(rendered.text, decoration, seen),
-      };
-    },
-  } satisfies MessageTracking;
+    decorate: (rendered) => decorateRendered(rendered, decoration, decoration),
+  };
 }
 
 /** Creates the tracker. */
@@ -92,21 +105,13 @@ export function createTrackingLinks(options: TrackingLinksOptions): TrackingLink
               'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
             }
           : {}) as Record<string, string>,
-        decorate<R extends Rendered>(rendered: R): R {
-          if (rendered.channel === 'sms') {
-            const decoration = options.smsClickRedirect ? click : { utm: message.utm, keep: own };
-            return { ...rendered, text: decorateText(rendered.text, decoration) };
-          }
-          const seen = new Map<string, string>();
-          return {
-            ...rendered,
-            html: decorateHtml(rendered.html, click, {
-              pixel: `${apiUrl}/t/o/${token('open')}`,
-              seen,
-            }),
-            text: decorateText(rendered.text, click, seen),
-          };
-        },
+        decorate: (rendered) =>
+          decorateRendered(
+            rendered,
+            click,
+            options.smsClickRedirect ? click : { utm: message.utm, keep: own },
+            message.channel === 'email' ? `${apiUrl}/t/o/${token('open')}` : undefined,
+          ),
       };
     },
   };
