@@ -25,7 +25,7 @@ export interface TrackedMessage {
 }
 
 /** A rendered message, before and after decoration. */
-export type Rendered =
+type Rendered =
   | { channel: 'email'; subject: string; html: string; text: string }
   | { channel: 'sms'; text: string };
 
