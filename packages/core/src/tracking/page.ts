@@ -31,9 +31,29 @@ export function preferencesPage(preferences: Preferences, done = false): string 
     ? `<h1>You are unsubscribed</h1><p>${done ? 'Done: you' : 'You'} will not receive marketing ${what}.</p>`
     : `<h1>Unsubscribe</h1><p>You receive marketing ${what}.</p>
 <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe from ${what}</button></form>`;
+  return page(`Email preferences — ${organization}`, body);
+}
+
+/**
+ * The page a person sees instead of the JSON error when a link of theirs fails (expired,
+ * mistyped): what happened and what to do, no internals.
+ */
+export function errorPage(expired: boolean): string {
+  return expired
+    ? page(
+        'This link has expired',
+        '<h1>This link has expired</h1><p>Links in messages work for a limited time. To unsubscribe, use the link in a more recent message, or reply to the sender.</p>',
+      )
+    : page(
+        'This link is not valid',
+        '<h1>This link is not valid</h1><p>It may have been cut or changed on its way. Try the link in the message again, or reply to the sender.</p>',
+      );
+}
+
+function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Email preferences — ${organization}</title>
+<title>${title}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.5rem 1rem;cursor:pointer}</style>
 </head><body>${body}</body></html>`;
 }

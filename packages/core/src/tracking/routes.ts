@@ -9,16 +9,17 @@
  * - `POST /t/u/{token}`: one-click unsubscribe (RFC 8058), idempotent.
  *
  * A forged or malformed token is 404 and an expired one 410, with the usual JSON error
- * body; neither writes anything.
+ * body, or a short page when a browser asks for HTML (a person opened the link); neither
+ * writes anything.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { GreenTrackError } from '../errors.js';
+import { GreenTrackError, isGreenTrackError } from '../errors.js';
 import type { ApiApp } from '../http/env.js';
 import { errorResponse } from '../http/schemas.js';
 import type { RouteContext } from '../module.js';
 import { systemScope } from '../scope.js';
-import { TrackingErrorCode } from './error-codes.js';
-import { PAGE_HEADERS, preferencesPage } from './page.js';
+import { TRACKING_ERROR_STATUS, TrackingErrorCode } from './error-codes.js';
+import { errorPage, PAGE_HEADERS, preferencesPage } from './page.js';
 import { readPreferences, recordClick, recordOpen, unsubscribe } from './service.js';
 import { createTrackingTokens, type TrackingKind, type TrackingTokens } from './tokens.js';
 
@@ -42,16 +43,40 @@ const NO_CACHE = {
   expires: '0',
 } as const;
 
-const tokenErrors = {
-  404: errorResponse('Malformed or forged token, or its message or link does not exist'),
-  410: errorResponse('The link has expired'),
-  413: errorResponse('Request body too large'),
-} as const;
-
 const html = (description: string) => ({
   description,
   content: { 'text/html': { schema: { type: 'string' as const } } },
 });
+
+/** A JSON error, or a page for a browser that asks for HTML (`Accept: text/html`). */
+const errorOrPage = (description: string) => {
+  const json = errorResponse(description);
+  return { description, content: { ...json.content, ...html(description).content } };
+};
+
+const tokenErrors = {
+  404: errorOrPage('Malformed or forged token, or its message or link does not exist'),
+  410: errorOrPage('The link has expired'),
+  413: errorResponse('Request body too large'),
+} as const;
+
+/**
+ * Runs `work`; a tracking error becomes a page when a person's browser made the request
+ * (the link in a message was opened), the JSON error otherwise.
+ */
+async function forPeople(request: Request, work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = isGreenTrackError(error) ? error.code : undefined;
+    if (!request.headers.get('accept')?.includes('text/html') || !isTrackingCode(code)) throw error;
+    const page = errorPage(code === TrackingErrorCode.TRACKING_TOKEN_EXPIRED);
+    return new Response(page, { status: TRACKING_ERROR_STATUS[code], headers: PAGE_HEADERS });
+  }
+}
+
+const isTrackingCode = (code: string | undefined): code is TrackingErrorCode =>
+  code !== undefined && code in TRACKING_ERROR_STATUS;
 
 export function registerTrackingRoutes(app: ApiApp, context: RouteContext): void {
   const { deps } = context;
@@ -86,17 +111,17 @@ export function registerTrackingRoutes(app: ApiApp, context: RouteContext): void
         ...tokenErrors,
       },
     }),
-    async (c) => {
-      const { token } = c.req.valid('param');
-      const { claims, scope } = verified(token, 'click');
-      const destination = await recordClick(scope, claims);
-      // The token stays out of the destination's Referer.
-      return c.body(null, 302, {
-        location: destination,
-        'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
-      });
-    },
+    (c) =>
+      forPeople(c.req.raw, async () => {
+        const { claims, scope } = verified(c.req.valid('param').token, 'click');
+        const destination = await recordClick(scope, claims);
+        // The token stays out of the destination's Referer.
+        return c.body(null, 302, {
+          location: destination,
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+        });
+      }),
   );
 
   app.openapi(
@@ -132,10 +157,11 @@ export function registerTrackingRoutes(app: ApiApp, context: RouteContext): void
       request: { params: TokenParam },
       responses: { 200: html('The preferences page'), ...tokenErrors },
     }),
-    async (c) => {
-      const { claims, scope } = verified(c.req.valid('param').token, 'unsubscribe');
-      return c.body(preferencesPage(await readPreferences(scope, claims)), 200, PAGE_HEADERS);
-    },
+    (c) =>
+      forPeople(c.req.raw, async () => {
+        const { claims, scope } = verified(c.req.valid('param').token, 'unsubscribe');
+        return c.body(preferencesPage(await readPreferences(scope, claims)), 200, PAGE_HEADERS);
+      }),
   );
 
   app.openapi(
@@ -167,21 +193,22 @@ export function registerTrackingRoutes(app: ApiApp, context: RouteContext): void
         ...tokenErrors,
       },
     }),
-    async (c) => {
-      const { claims, scope } = verified(c.req.valid('param').token, 'unsubscribe');
-      let form: FormData | undefined;
-      try {
-        form = await c.req.raw.formData();
-      } catch {
-        form = undefined;
-      }
-      if (form?.get('List-Unsubscribe') !== 'One-Click') {
-        throw new GreenTrackError({
-          code: TrackingErrorCode.TRACKING_UNSUBSCRIBE_BODY,
-          message: 'Send the form field List-Unsubscribe=One-Click (RFC 8058)',
-        });
-      }
-      return c.body(preferencesPage(await unsubscribe(scope, claims), true), 200, PAGE_HEADERS);
-    },
+    (c) =>
+      forPeople(c.req.raw, async () => {
+        const { claims, scope } = verified(c.req.valid('param').token, 'unsubscribe');
+        let form: FormData | undefined;
+        try {
+          form = await c.req.raw.formData();
+        } catch {
+          form = undefined;
+        }
+        if (form?.get('List-Unsubscribe') !== 'One-Click') {
+          throw new GreenTrackError({
+            code: TrackingErrorCode.TRACKING_UNSUBSCRIBE_BODY,
+            message: 'Send the form field List-Unsubscribe=One-Click (RFC 8058)',
+          });
+        }
+        return c.body(preferencesPage(await unsubscribe(scope, claims), true), 200, PAGE_HEADERS);
+      }),
   );
 }

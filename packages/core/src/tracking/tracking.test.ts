@@ -267,6 +267,18 @@ describe(`tracking links and endpoints [${databaseKind}]`, () => {
     expect(
       (await post(links(message.body, '/t/u/')[0] ?? '', 'List-Unsubscribe=One-Click')).status,
     ).toBe(410);
+    // A person's browser gets a page saying so, not JSON.
+    const page = await gt.handler(
+      new Request(links(message.body, '/t/u/')[0] ?? '', { headers: { accept: 'text/html' } }),
+    );
+    expect(page.status).toBe(410);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('This link has expired');
+    const mistyped = await gt.handler(
+      new Request(`${API}/t/c/${payload}.${flipped}`, { headers: { accept: 'text/html' } }),
+    );
+    expect(mistyped.status).toBe(404);
+    expect(await mistyped.text()).toContain('This link is not valid');
     clock.set(now);
     expect(await databaseFingerprint(gt.db)).toEqual(before);
   });
