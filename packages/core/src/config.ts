@@ -79,6 +79,21 @@ const httpSchema = z
     path: ['corsOrigins'],
   });
 
+const trackingSchema = z
+  .object({
+    baseUrl: z
+      .string()
+      .regex(
+        /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/,
+        'must be an http(s) URL without query or fragment, like https://shop.example',
+      )
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    linkTtlDays: z.number().int().min(1).max(3650).optional(),
+    smsClickRedirect: z.boolean().optional(),
+  })
+  .strict();
+
 const outboxSchema = z
   .object({
     outbox: z
@@ -101,6 +116,7 @@ const configSchema = z
   .object({
     database: databaseSchema.optional(),
     http: httpSchema.optional(),
+    tracking: trackingSchema.optional(),
     authenticate: z
       .custom<Authenticate>((v) => typeof v === 'function', 'must be a function')
       .optional(),
@@ -163,6 +179,37 @@ export interface GreenTrackConfig {
   previousSecrets?: string[];
   /** HTTP API options (base path, body limit, CORS, logger). */
   http?: HttpOptions;
+  /**
+   * Signed links in campaign messages: click redirect, open pixel, one-click unsubscribe
+   * (`List-Unsubscribe`, RFC 8058) and the preferences page, all answered by the API under
+   * `{baseUrl}{http.basePath}/t/…`. Needs `secret` as well.
+   *
+   * Without `baseUrl` (or `secret`) messages still get the campaign's UTM parameters, but
+   * their unsubscribe links are placeholders that never resolve
+   * (`https://preview.greentrack.invalid/…`) and nothing is tracked: fine for the built-in
+   * outbox (a dry run), so `createGreenTrack` refuses a real email or SMS provider without
+   * them rather than send a message whose unsubscribe link does not work.
+   * @example tracking: { baseUrl: 'https://shop.example' }
+   */
+  tracking?: {
+    /**
+     * Public origin (and path prefix, behind a proxy) where recipients reach this app;
+     * `http.basePath` is appended. Mail clients require `https` for one-click unsubscribe.
+     */
+    baseUrl?: string;
+    /**
+     * Lifetime of every tracking and unsubscribe link, in days. Laws ask that an
+     * unsubscribe link keeps working for a while after the send (CAN-SPAM: 30 days).
+     * @default 365
+     */
+    linkTtlDays?: number;
+    /**
+     * Route SMS links through the click redirect too (clicks counted, but ~80 more
+     * characters per link, often another segment). Off: SMS links get UTM only.
+     * @default false
+     */
+    smsClickRedirect?: boolean;
+  };
   /**
    * Resolves the calling user from a request (your session or API key). Return `null`
    * for anonymous. Requests with `Authorization: Bearer <widget token>` skip this.

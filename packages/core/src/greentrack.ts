@@ -3,7 +3,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Kysely } from 'kysely';
-import { renderWithTemplates } from './campaigns/index.js';
+import { createCampaignRenderer } from './campaigns/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GreenTrackConfig, parseConfig } from './config.js';
 import {
@@ -27,9 +27,9 @@ import {
 } from './embeddings/index.js';
 import { createWorker, type Worker } from './engine/worker.js';
 import { httpStatusFor } from './error-status.js';
-import { GreenTrackError, isGreenTrackError } from './errors.js';
+import { CommonErrorCode, GreenTrackError, isGreenTrackError } from './errors.js';
 import type { Emit, GreenTrackListeners } from './events.js';
-import { createApiApp } from './http/app.js';
+import { createApiApp, DEFAULT_BASE_PATH } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
 import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
 import { createOutboxProviders, type OutboxOptions } from './messaging/index.js';
@@ -39,7 +39,13 @@ import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
 import type { MessagingProviders } from './providers/messaging.js';
 import { systemScope, type TenantActor } from './scope.js';
-import { type Credentials, createKeyring, type Keyring, SecretErrorCode } from './secrets/index.js';
+import {
+  type Credentials,
+  createKeyring,
+  type Keyring,
+  purposeKey,
+  SecretErrorCode,
+} from './secrets/index.js';
 import {
   createOrganization,
   createUser,
@@ -52,6 +58,7 @@ import {
   type UserCreate,
 } from './tenancy/index.js';
 import { createTenantFacade, type TenantFacade } from './tenant.js';
+import { createTrackingLinks, createTrackingTokens, type TrackingLinks } from './tracking/index.js';
 
 /** A configured provider, or the outbox built from its options (the default). */
 function resolveProvider<P>(
@@ -62,6 +69,45 @@ function resolveProvider<P>(
   if (typeof configured === 'object' && configured !== null && 'outbox' in configured)
     return buildOutbox(configured.outbox);
   return configured;
+}
+
+/** Default lifetime of tracking and unsubscribe links. */
+const DEFAULT_LINK_TTL_DAYS = 365;
+
+/**
+ * The signer of message links, when `secret` and `tracking.baseUrl` are set. Without them a
+ * real provider is refused: its messages would carry unsubscribe links that do not work.
+ */
+function trackingFrom(options: GreenTrackConfig, clock: Clock): TrackingLinks | undefined {
+  const { secret, tracking } = options;
+  if (secret && tracking?.baseUrl) {
+    const basePath = (options.http?.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
+    return createTrackingLinks({
+      tokens: createTrackingTokens(
+        (label) => purposeKey(secret, label),
+        () => clock.now(),
+      ),
+      apiUrl: `${tracking.baseUrl}${basePath}`,
+      ttlSeconds: (tracking.linkTtlDays ?? DEFAULT_LINK_TTL_DAYS) * 24 * 3600,
+      smsClickRedirect: tracking.smsClickRedirect ?? false,
+    });
+  }
+  const real = (['email', 'sms'] as const).filter((channel) => {
+    const provider = options.providers?.[channel];
+    return provider !== undefined && !('outbox' in provider);
+  });
+  if (real.length === 0) return undefined;
+  const missing = [
+    ...(secret ? [] : ['secret']),
+    ...(tracking?.baseUrl ? [] : ['tracking.baseUrl']),
+  ];
+  throw new GreenTrackError({
+    code: CommonErrorCode.CONFIG_INVALID,
+    message: `Messages sent through providers.${real.join(' and providers.')} need working unsubscribe links: set ${missing.join(' and ')} (tracking.baseUrl is the public URL recipients reach this app at)`,
+    details: {
+      issues: missing.map((path) => ({ path, message: 'required with a real provider' })),
+    },
+  });
 }
 
 /** Default dimension of the `vector` columns (OpenAI `text-embedding-3-small`). */
@@ -184,11 +230,13 @@ export interface GreenTrack {
  */
 export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<GreenTrack> {
   const options = parseConfig(config);
+  const clock = options.clock ?? systemClock;
+  // Checked before the database opens: a config that cannot send safely fails at once.
+  const tracking = trackingFrom(options, clock);
   const connection = await connectDatabase(options.database ?? {});
   const { db } = connection;
   const rowLevelSecurity = options.rowLevelSecurity ?? true;
   const access = await connection.access(rowLevelSecurity);
-  const clock = options.clock ?? systemClock;
   const emitter = new EventEmitter<GreenTrackListeners>();
   const emit: Emit = (name, payload) => {
     // eventemitter3's typing of rest args is awkward for a generic key; payload matches.
@@ -230,7 +278,13 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       embedder,
     },
     scheduler: { database: access, clock, emit },
-    dispatch: { database: access, clock, emit, providers, render: renderWithTemplates },
+    dispatch: {
+      database: access,
+      clock,
+      emit,
+      providers,
+      render: createCampaignRenderer(tracking),
+    },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -256,6 +310,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     clock,
     emit,
     keyring: getKeyring,
+    signingKey: (label) => purposeKey(requireSecret('sign links'), label),
     embedder,
     customerData,
   };

@@ -220,3 +220,4 @@ export type {
   TimelineType,
 } from './timeline/index.js';
 export { TIMELINE_TYPES } from './timeline/index.js';
+export { TrackingErrorCode } from './tracking/index.js';

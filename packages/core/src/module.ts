@@ -37,6 +37,11 @@ export interface ModuleDeps {
   providers: MessagingProviders;
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
+  /**
+   * The HMAC key of one purpose (an HKDF label), derived from the secret; throws
+   * `SECRET_REQUIRED` when no secret is configured. Absent: nothing can be signed.
+   */
+  signingKey?: (label: string) => Buffer;
   /** The tables that hold customer data, merged from every module's `customerData`. */
   customerData: CustomerDataRegistry;
 }
@@ -98,6 +103,11 @@ export interface ModuleDefinition<
    * table of the database is declared by no module, or declared without a policy.
    */
   readonly tenantTables?: readonly (keyof Database)[];
+  /**
+   * Path prefixes (below the base path) whose routes authenticate themselves, e.g. by a
+   * signed token in the path: the API's authentication is skipped for them.
+   */
+  readonly publicPathPrefixes?: readonly string[];
   /** Registers the module's HTTP routes; they reach data through `c.get('tenant')`. */
   readonly routes?: (app: ApiApp<Facade>, context: RouteContext) => void;
   /**

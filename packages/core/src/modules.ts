@@ -22,6 +22,7 @@ import { settingsModule } from './settings/index.js';
 import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
+import { trackingModule } from './tracking/index.js';
 
 export const modules = [
   tenancyModule,
@@ -38,6 +39,7 @@ export const modules = [
   embeddingsModule,
   messagingModule,
   campaignsModule,
+  trackingModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

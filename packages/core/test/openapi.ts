@@ -30,8 +30,10 @@ export interface Operation {
   body: Record<string, JsonSchema> | undefined;
   /** The documented statuses (`'200'`, `'404'`, …). */
   statuses: string[];
-  /** The one 2xx status the operation answers on success. */
+  /** The one 2xx status the operation answers on success (a redirect's 3xx without one). */
   success: number;
+  /** Content types of the success response (none for a 204 or a redirect). */
+  successTypes: string[];
   /** `security: []`: the route needs no credentials. */
   isPublic: boolean;
 }
@@ -62,7 +64,9 @@ export function operationsOf(document: OpenApiDocument, basePath: string): Opera
       const method = lower.toUpperCase();
       const path = template.startsWith(basePath) ? template.slice(basePath.length) : template;
       const statuses = Object.keys(raw.responses);
-      const success = statuses.map(Number).find((s) => s >= 200 && s < 300);
+      const success =
+        statuses.map(Number).find((s) => s >= 200 && s < 300) ??
+        statuses.map(Number).find((s) => s >= 300 && s < 400);
       if (success === undefined) throw new Error(`${method} ${path} documents no 2xx`);
       return {
         method,
@@ -76,6 +80,10 @@ export function operationsOf(document: OpenApiDocument, basePath: string): Opera
           : undefined,
         statuses,
         success,
+        successTypes: Object.keys(
+          (raw.responses[String(success)] as { content?: Record<string, unknown> } | undefined)
+            ?.content ?? {},
+        ),
         isPublic: Array.isArray(raw.security) && raw.security.length === 0,
       };
     }),

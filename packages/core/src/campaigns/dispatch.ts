@@ -24,6 +24,7 @@
  * database constraints make a second message row impossible.
  */
 
+import { randomUUID } from 'node:crypto';
 import { TimeoutStrategy, timeout } from 'cockatiel';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
@@ -55,10 +56,14 @@ interface DispatchTemplate {
   metadata: unknown;
 }
 
-/** One recipient's rendered message. */
-type RenderedMessage =
+/** One recipient's rendered message, as it will be sent. */
+type RenderedMessage = (
   | { channel: 'email'; subject: string; html: string; text: string }
-  | { channel: 'sms'; text: string };
+  | { channel: 'sms'; text: string }
+) & {
+  /** Headers for the provider (`List-Unsubscribe`…). @default {} */
+  headers?: Record<string, string>;
+};
 
 /**
  * A recipient's customer row as the dispatcher reads it (JSON: timestamps are ISO strings;
@@ -72,11 +77,17 @@ interface DispatchCustomer {
   [column: string]: unknown;
 }
 
-/** Renders a template for one customer (the templates module's renderer in production). */
+/**
+ * Renders a template for one customer (the templates module's renderer, decorated by the
+ * tracking module, in production). `messageId` is the id the message will be stored and
+ * sent under, so its links can be signed for it.
+ */
 export type RenderMessage = (input: {
   template: DispatchTemplate;
   customer: DispatchCustomer;
   organization: { id: string; name: string };
+  messageId: string;
+  utm: OpenRun['utm'];
 }) => Promise<RenderedMessage>;
 
 /** What the dispatcher needs from the instance. */
@@ -341,7 +352,7 @@ async function deliver(
     messageId: null,
     reason: FREQUENCY_CAP_REASON,
   }));
-  const toSend: Array<{ row: Claimed; rendered: RenderedMessage }> = [];
+  const toSend: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }> = [];
   for (const row of due) {
     if (!row.allowed) {
       settled.push({
@@ -361,13 +372,17 @@ async function deliver(
       });
       continue;
     }
+    // Chosen before rendering, so the links can be signed for it; a resend keeps its id.
+    const messageId = row.message_id ?? randomUUID();
     try {
       const rendered = await deps.render({
         template: context.template,
         customer: row.customer,
         organization: context.organization,
+        messageId,
+        utm: run.utm,
       });
-      toSend.push({ row, rendered });
+      toSend.push({ row, rendered, messageId });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       settled.push({
@@ -475,7 +490,7 @@ async function handOff(
   scope: Scope,
   run: OpenRun,
   context: DeliverContext,
-  toSend: Array<{ row: Claimed; rendered: RenderedMessage }>,
+  toSend: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }>,
   settled: Outcome[],
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
@@ -484,7 +499,8 @@ async function handOff(
       const inserted = await tx.db
         .insertInto('messages')
         .values(
-          toSend.map(({ row, rendered }) => ({
+          toSend.map(({ row, rendered, messageId }) => ({
+            id: messageId,
             organization_id: run.organizationId,
             campaign_run_id: run.runId,
             customer_id: row.customer_id,
@@ -505,7 +521,10 @@ async function handOff(
           oc
             .columns(['campaign_run_id', 'customer_id', 'channel'])
             .where('campaign_run_id', 'is not', null)
-            .doUpdateSet({ body: (eb) => eb.ref('excluded.body') }),
+            .doUpdateSet({
+              body: (eb) => eb.ref('excluded.body'),
+              subject: (eb) => eb.ref('excluded.subject'),
+            }),
         )
         .returning(['id', 'customer_id'])
         .execute();
@@ -532,7 +551,7 @@ async function handOff(
 async function send(
   run: OpenRun,
   context: DeliverContext,
-  chunk: Array<{ row: Claimed; rendered: RenderedMessage }>,
+  chunk: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }>,
   ids: string[],
   from: { email: string; name?: string },
 ): Promise<Array<SendResult | 'unknown'>> {
@@ -553,7 +572,7 @@ async function send(
           subject: rendered.channel === 'email' ? rendered.subject : '',
           html: rendered.channel === 'email' ? rendered.html : '',
           text: rendered.text,
-          headers: {},
+          headers: rendered.headers ?? {},
         }));
         return (context.provider as MessagingProviders['email']).send(
           messages,
@@ -564,7 +583,7 @@ async function send(
         messageId: ids[k] ?? '',
         to: row.address,
         body: rendered.text,
-        headers: {},
+        headers: rendered.headers ?? {},
       }));
       return (context.provider as MessagingProviders['sms']).send(messages, sendContext(signal));
     });

@@ -16,7 +16,7 @@ export type {
   CampaignMessageEvent,
   CampaignMessagePage,
 } from './messages.js';
-export { renderWithTemplates } from './render.js';
+export { createCampaignRenderer, renderWithTemplates } from './render.js';
 export { type CampaignRun, type SchedulerDeps, startDueCampaigns } from './runs.js';
 export type {
   CampaignCreate,

@@ -1,9 +1,11 @@
 /**
  * The dispatcher's renderer: a stored template, rendered per recipient by the templates
- * module (Liquid, MJML, inlined CSS, text alternative; SMS segments).
+ * module (Liquid, MJML, inlined CSS, text alternative; SMS segments), then decorated by the
+ * tracking module: the recipient's signed unsubscribe/preferences URLs in `urls`, the
+ * campaign's UTM on every link, click redirects and the open pixel, `List-Unsubscribe`.
  *
- * The per-recipient unsubscribe and preferences links are the preview placeholders until
- * the tracking endpoints sign real ones (issue 10, item 6).
+ * Without tracking (no `secret` or `tracking.baseUrl`, only allowed with the outbox) the
+ * links are the preview placeholders, which never resolve, and only UTM is added.
  */
 import {
   PREVIEW_URLS,
@@ -11,22 +13,36 @@ import {
   templateCustomer,
   templateSource,
 } from '../templates/index.js';
+import { type TrackingLinks, untrackedMessage } from '../tracking/index.js';
 import type { RenderMessage } from './dispatch.js';
 
-export const renderWithTemplates: RenderMessage = async ({ template, customer, organization }) => {
-  const rendered = await renderTemplate(
-    templateSource({
-      ...template,
-      metadata: template.metadata as Parameters<typeof templateSource>[0]['metadata'],
-    }),
-    {
-      customer: templateCustomer(customer as unknown as Parameters<typeof templateCustomer>[0]),
-      organization,
-      urls: PREVIEW_URLS,
-      invoice: null,
-    },
-  );
-  return rendered.channel === 'email'
-    ? { channel: 'email', subject: rendered.subject, html: rendered.html, text: rendered.text }
-    : { channel: 'sms', text: rendered.text };
-};
+/** The renderer of campaign messages, signing links with `links` when given. */
+export function createCampaignRenderer(links: TrackingLinks | undefined): RenderMessage {
+  return async ({ template, customer, organization, messageId, utm }) => {
+    const message = { organizationId: organization.id, messageId, channel: template.channel, utm };
+    const tracking = links
+      ? links.forMessage(message)
+      : untrackedMessage(message, { ...PREVIEW_URLS });
+    const rendered = await renderTemplate(
+      templateSource({
+        ...template,
+        metadata: template.metadata as Parameters<typeof templateSource>[0]['metadata'],
+      }),
+      {
+        customer: templateCustomer(customer as unknown as Parameters<typeof templateCustomer>[0]),
+        organization,
+        urls: tracking.urls,
+        invoice: null,
+      },
+    );
+    const decorated = tracking.decorate(
+      rendered.channel === 'email'
+        ? { channel: 'email', subject: rendered.subject, html: rendered.html, text: rendered.text }
+        : { channel: 'sms', text: rendered.text },
+    );
+    return { ...decorated, headers: tracking.headers };
+  };
+}
+
+/** The renderer without tracking: placeholder unsubscribe links, UTM only (dry runs, tests). */
+export const renderWithTemplates: RenderMessage = createCampaignRenderer(undefined);

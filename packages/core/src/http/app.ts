@@ -148,6 +148,7 @@ export function createApiApp<Facade extends object>(
     },
   }).basePath(basePath) as unknown as ApiApp<Facade>;
 
+  const publicPrefixes = deps.modules.flatMap((m) => m.publicPathPrefixes ?? []);
   const origins = options.corsOrigins ?? [];
   app.use(
     '*',
@@ -165,7 +166,8 @@ export function createApiApp<Facade extends object>(
   app.use('*', limitBodies(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
   app.use('*', async (c, next) => {
     const path = c.req.path.slice(basePath.length) || '/';
-    if (PUBLIC_PATHS.has(path)) return next();
+    if (PUBLIC_PATHS.has(path) || publicPrefixes.some((prefix) => path.startsWith(prefix)))
+      return next();
     const { actor, role } = await authenticateRequest(deps, c.req.raw);
     c.set('actor', actor);
     // The role just read serves the route's facade call: one membership lookup per request.

@@ -556,6 +556,10 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'PATCH /api/greentrack/templates/{id}',
           'DELETE /api/greentrack/templates/{id}',
           'POST /api/greentrack/templates/search',
+          'GET /api/greentrack/t/c/{token}',
+          'GET /api/greentrack/t/o/{token}',
+          'GET /api/greentrack/t/u/{token}',
+          'POST /api/greentrack/t/u/{token}',
         ].sort(),
       );
     });

@@ -29,8 +29,10 @@ import { fixedClock } from '../clock.js';
 import type { Role } from '../db/types.js';
 import type { GreenTrack } from '../greentrack.js';
 import { type Action, permissions } from '../modules.js';
+import { purposeKey } from '../secrets/index.js';
 import { roleAtLeast } from '../tenancy/index.js';
 import type { TenantFacade } from '../tenant.js';
+import { createTrackingTokens } from '../tracking/index.js';
 
 const BASE_PATH = '/api/greentrack';
 const BASE = `http://host.test${BASE_PATH}`;
@@ -59,11 +61,18 @@ interface RequestParts {
   query?: string;
   json?: unknown;
   csv?: string;
+  /** An `application/x-www-form-urlencoded` body. */
+  form?: string;
 }
 
 interface RouteEntry {
-  /** The RBAC action the route needs, or `'public'` (no credentials at all). */
-  action: Action | 'public';
+  /**
+   * The RBAC action the route needs, `'public'` (no credentials at all), or `'signed'`: the
+   * signed token in the path is the credential (tracking links). A signed route answers
+   * whoever calls, and acts only in the token's organization (Home's, as the request is
+   * built in Home): Other stays the bystander for every caller.
+   */
+  action: Action | 'public' | 'signed';
   /**
    * A request that succeeds for an allowed caller, built in `org` (the organization whose
    * ids it carries). May create what it consumes (a customer to delete), so every case gets
@@ -139,9 +148,51 @@ const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
     .id;
 
+/**
+ * A Home message to act on, with its tracking token of `kind` (a click's link is in the
+ * body, as the dispatcher would have sent it).
+ */
+const trackingRequest =
+  (gt: GreenTrack, kind: 'click' | 'open' | 'unsubscribe', form?: string) =>
+  async (org: SeededOrg): Promise<RequestParts> => {
+    const tokens = createTrackingTokens(
+      (label) => purposeKey(SECRET, label),
+      () => gt.clock.now(),
+    );
+    const messageId = randomUUID();
+    const token = tokens.sign({
+      kind,
+      organizationId: org.organizationId,
+      messageId,
+      url: kind === 'click' ? 'https://shop.example/' : null,
+      ttlSeconds: 3600,
+    });
+    await gt.database
+      .tenant(org.organizationId)
+      .insertInto('messages')
+      .values({
+        id: messageId,
+        organization_id: org.organizationId,
+        customer_id: org.customerId,
+        channel: 'email',
+        to_address: 'home@example.com',
+        body: `<a href="https://host.test/t/c/${token}">Shop</a>`,
+        status: 'sent',
+      })
+      .execute();
+    return { params: { token }, ...(form === undefined ? {} : { form }) };
+  };
+
 /** The table: one row per documented operation, keyed `METHOD /path`. */
 const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
   'GET /health': { action: 'public' },
+  'GET /t/c/{token}': { action: 'signed', request: trackingRequest(gt, 'click') },
+  'GET /t/o/{token}': { action: 'signed', request: trackingRequest(gt, 'open') },
+  'GET /t/u/{token}': { action: 'signed', request: trackingRequest(gt, 'unsubscribe') },
+  'POST /t/u/{token}': {
+    action: 'signed',
+    request: trackingRequest(gt, 'unsubscribe', 'List-Unsubscribe=One-Click'),
+  },
   'GET /me': { action: 'profile.read' },
   'GET /organization': { action: 'organization.read' },
   'PATCH /organization': {
@@ -435,7 +486,7 @@ const idParams = (operation: Operation) =>
  * another organization's ids → 404; else the documented 2xx.
  */
 function expectedStatus(entry: RouteEntry, operation: Operation, caller: Caller): number {
-  if (entry.action === 'public') return operation.success;
+  if (entry.action === 'public' || entry.action === 'signed') return operation.success;
   if (caller.auth === 'none' || caller.auth === 'expired' || caller.auth === 'non-member')
     return 401;
   if (!roleAtLeast(caller.role, permissions[entry.action])) return 403;
@@ -516,7 +567,8 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     const headers = new Headers();
     const org = caller.acts === 'home' ? home : other;
     const user = org.users[caller.role];
-    const action = entry.action === 'public' ? 'profile.read' : entry.action;
+    const action =
+      entry.action === 'public' || entry.action === 'signed' ? 'profile.read' : entry.action;
     const token = (organizationId: string, scopes?: string[]) =>
       gt.tokens.issue({
         userId: user.id,
@@ -562,6 +614,9 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     } else if (parts.csv !== undefined) {
       headers.set('content-type', 'text/csv');
       init.body = parts.csv;
+    } else if (parts.form !== undefined) {
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+      init.body = parts.form;
     }
     const res = await gt.handler(
       new Request(`${BASE}${fillPath(operation.path, parts.params ?? {})}${query}`, init),
@@ -591,7 +646,10 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
         const label = `${operation.key} as ${caller.name}`;
         // Requests carry Home's ids; whoever acts, the other organization is the bystander.
         const parts = (await entry.request?.(home)) ?? {};
-        const actsIn = caller.acts === 'home' && caller.auth !== 'non-member' ? home : other;
+        const actsIn =
+          entry.action === 'signed' || (caller.acts === 'home' && caller.auth !== 'non-member')
+            ? home
+            : other;
         const bystander = actsIn === home ? other : home;
         const refused = expected >= 400;
         const rowsBefore = await organizationRows(gt.db, bystander.organizationId);
@@ -647,7 +705,7 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     expect(cases).toBe(operations.length * callers.length);
     // Every branch of the derivation was exercised.
     expect(Object.keys(tally).map(Number)).toEqual(
-      expect.arrayContaining([200, 201, 204, 401, 403, 404]),
+      expect.arrayContaining([200, 201, 204, 302, 401, 403, 404]),
     );
   }, 240_000);
 });

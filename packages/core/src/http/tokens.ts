@@ -8,9 +8,9 @@
  * user in one organization; it grants nothing the user's role does not, and `scopes` can
  * narrow it further (e.g. a read-only dashboard token).
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { purposeKey, signatureMatches, signData } from '../secrets/index.js';
 import { parseInput } from '../validation.js';
 
 const PREFIX = 'gt1';
@@ -61,14 +61,6 @@ const payloadSchema = z.object({
   scp: z.array(z.string()).optional(),
 });
 
-function tokenKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'greentrack', 'greentrack/widget-tokens/v1', 32));
-}
-
-function sign(key: Buffer, data: string): string {
-  return createHmac('sha256', key).update(data).digest('base64url');
-}
-
 function unauthenticated(message: string, reason: string): GreenTrackError {
   return new GreenTrackError({
     code: CommonErrorCode.UNAUTHENTICATED,
@@ -87,7 +79,7 @@ export interface TokenService {
 
 /** Creates the token service for `secret`, reading time from `now`. */
 export function createTokenService(secret: string, now: () => Date): TokenService {
-  const key = tokenKey(secret);
+  const key = purposeKey(secret, 'greentrack/widget-tokens/v1');
   return {
     issue(request) {
       const data = parseInput(requestSchema, request, { what: 'token request' });
@@ -100,17 +92,14 @@ export function createTokenService(secret: string, now: () => Date): TokenServic
         ...(data.scopes ? { scp: data.scopes } : {}),
       };
       const body = `${PREFIX}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-      return `${body}.${sign(key, body)}`;
+      return `${body}.${signData(key, body)}`;
     },
     verify(token) {
       const parts = token.split('.');
       if (parts.length !== 3 || parts[0] !== PREFIX)
         throw unauthenticated('Malformed token', 'malformed');
       const body = `${parts[0]}.${parts[1]}`;
-      const expected = Buffer.from(sign(key, body));
-      const given = Buffer.from(parts[2] ?? '');
-      // Constant-time compare, so response timing reveals nothing about the right signature.
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!signatureMatches(key, body, parts[2] ?? '')) {
         throw unauthenticated('Invalid token signature', 'signature');
       }
       let payload: z.infer<typeof payloadSchema>;

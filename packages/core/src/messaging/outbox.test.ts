@@ -137,6 +137,9 @@ describe(`outbox provider [${databaseKind}]`, () => {
     };
     const { gt: hosted, cleanup: done } = await createTestGreenTrack({
       providers: { sms: custom },
+      // A real provider needs working unsubscribe links.
+      secret: 'outbox-test-secret-0123456789abcdefghijk',
+      tracking: { baseUrl: 'https://shop.example' },
     });
     try {
       expect(hosted.providers.sms).toBe(custom);

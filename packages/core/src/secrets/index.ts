@@ -5,3 +5,4 @@ export {
   credentialsEnvelopeSchema,
   maskCredential,
 } from './keyring.js';
+export { purposeKey, signatureMatches, signData } from './signing.js';

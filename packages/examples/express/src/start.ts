@@ -7,6 +7,8 @@
  *   GREENTRACK_SECRET    signs widget tokens (≥ 32 characters); when unset, a random one is
  *                        generated per process and tokens do not survive a restart
  *   DATABASE_URL         use a Postgres server (with pgvector) instead of the embedded database
+ *   GREENTRACK_PUBLIC_URL  where recipients reach this server, for the tracking and
+ *                        unsubscribe links in campaign messages (default http://localhost:PORT)
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +37,8 @@ const dataDir = resolve(process.cwd(), process.env.GREENTRACK_DATA_DIR ?? './.gr
 const gt = await createGreenTrack({
   database: databaseUrl ? { url: databaseUrl } : { dataDir },
   secret,
+  // Campaign messages (to the outbox here) carry working signed links to this server.
+  tracking: { baseUrl: process.env.GREENTRACK_PUBLIC_URL ?? `http://localhost:${port}` },
   // The host's own authentication of API calls (its session cookie, API key, ...). This
   // example has no user accounts, so it accepts nobody: every API call must carry a widget
   // token (`Authorization: Bearer ...`, see POST /demo/token). A real host maps its session
