@@ -169,6 +169,12 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'consent.set': () => api.consent.set(customer.id, 'email', { status: 'subscribed' }),
       'consent.policy.get': () => api.consent.policy.get(),
       'consent.policy.set': () => api.consent.policy.set({ sms: 'opt_in' }),
+      'settings.sending.get': () => api.settings.sending.get(),
+      'settings.sending.set': () =>
+        api.settings.sending.set({
+          timeZone: 'Europe/London',
+          frequencyCap: { sms: { messages: 4, days: 30 } },
+        }),
       'integrations.list': () => api.integrations.list({ provider: 'twilio' }),
       'integrations.get': () => api.integrations.get(account.id),
       'integrations.create': () =>
