@@ -231,6 +231,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     },
     scheduler: { database: access, clock, emit },
     dispatch: { database: access, clock, emit, providers, render: renderWithTemplates },
+    dispatchOptions: options.dispatch,
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -253,6 +254,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const moduleDeps: ModuleDeps = {
     database: access,
     providers,
+    dispatch: options.dispatch ?? {},
     clock,
     emit,
     keyring: getKeyring,

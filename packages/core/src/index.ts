@@ -12,6 +12,7 @@ export type {
   CampaignRun,
   CampaignSchedule,
   CampaignUpdate,
+  DispatchOptions,
 } from './campaigns/index.js';
 export { CampaignErrorCode } from './campaigns/index.js';
 export type { Clock } from './clock.js';

@@ -35,6 +35,8 @@ export interface ModuleDeps {
   embedder: Embedder;
   /** The email and SMS providers messages go out through (default: the outbox). */
   providers: MessagingProviders;
+  /** The instance's dispatch policy (`config.dispatch`), the part a person's resend follows. */
+  dispatch?: { from?: { email: string; name?: string }; leaseMs?: number; sendTimeoutMs?: number };
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
   /** The tables that hold customer data, merged from every module's `customerData`. */

@@ -5,8 +5,16 @@
 import type { Selectable } from 'kysely';
 import type { CampaignAudienceTable } from '../db/types.js';
 import type { FacadeContext } from '../module.js';
+import { renderWithTemplates } from './render.js';
 import { type CampaignRun, listAudience, listRuns } from './runs.js';
-import type { AudienceQuery, CampaignCreate, CampaignSchedule, CampaignUpdate } from './schema.js';
+import type {
+  AudienceQuery,
+  CampaignCreate,
+  CampaignSchedule,
+  CampaignUpdate,
+  UnknownOutcomeQuery,
+  UnknownOutcomeResolution,
+} from './schema.js';
 import {
   type Campaign,
   cancelCampaign,
@@ -20,6 +28,13 @@ import {
   unscheduleCampaign,
   updateCampaign,
 } from './service.js';
+import {
+  listUnknownOutcomes,
+  resendUnknownOutcome,
+  resolveUnknownOutcome,
+  type UnknownOutcome,
+  type UnknownOutcomeResult,
+} from './unknown-outcomes.js';
 
 export const campaignPermissions = {
   /** Campaigns, their runs and audiences (who was or will be messaged). */
@@ -67,10 +82,41 @@ export interface CampaignsFacade {
       campaignRunId: string,
       query?: AudienceQuery,
     ): Promise<{ items: Array<Selectable<CampaignAudienceTable>>; nextCursor: string | null }>;
+    /**
+     * Messages held because their provider call was interrupted and the provider cannot
+     * deduplicate (the dispatcher never resends those on its own), oldest first (staff+).
+     * Each one's campaign has completed without it; resolve it with `resolveUnknown` or
+     * `resendUnknown`.
+     * @example const { items } = await org.campaigns.unknownOutcomes({ campaign_id });
+     */
+    unknownOutcomes(
+      query?: UnknownOutcomeQuery,
+    ): Promise<{ items: UnknownOutcome[]; nextCursor: string | null }>;
+    /**
+     * Records what the provider's own log shows for a held message: `sent` or `failed`
+     * (staff+). Moves its count in the run's stats from `unknown`.
+     * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
+     * @example await org.campaigns.resolveUnknown(messageId, { outcome: 'sent', note: 'in the provider log' })
+     */
+    resolveUnknown(
+      messageId: string,
+      resolution: UnknownOutcomeResolution,
+    ): Promise<UnknownOutcomeResult>;
+    /**
+     * Sends a held message again now, under its same id (admin+). If the first call did go
+     * out, the recipient gets it twice: check the provider's log first when you can.
+     * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
+     */
+    resendUnknown(messageId: string): Promise<UnknownOutcomeResult>;
   };
 }
 
-export function campaignsFacade({ on }: FacadeContext<CampaignAction>): CampaignsFacade {
+export function campaignsFacade({ on, deps }: FacadeContext<CampaignAction>): CampaignsFacade {
+  const resendDeps = {
+    providers: deps.providers,
+    render: renderWithTemplates,
+    dispatch: deps.dispatch ?? {},
+  };
   return {
     campaigns: {
       list: on('campaign.read', listCampaigns),
@@ -85,6 +131,12 @@ export function campaignsFacade({ on }: FacadeContext<CampaignAction>): Campaign
       cancel: on('campaign.send', cancelCampaign),
       runs: on('campaign.read', listRuns),
       audience: on('campaign.read', listAudience),
+      unknownOutcomes: on('campaign.read', listUnknownOutcomes),
+      // Recording a fact is editing; sending again reaches a customer, so it is `send`.
+      resolveUnknown: on('campaign.write', resolveUnknownOutcome),
+      resendUnknown: on('campaign.send', (scope, messageId: string) =>
+        resendUnknownOutcome(scope, resendDeps, messageId),
+      ),
     },
   };
 }

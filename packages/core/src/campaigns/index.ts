@@ -8,7 +8,8 @@ import type { CampaignErrorCode as Code } from './error-codes.js';
 import { campaignPermissions, campaignsFacade } from './facade.js';
 import { registerCampaignRoutes } from './routes.js';
 
-export { type DispatchDeps, dispatchDue } from './dispatch.js';
+export { type DispatchDeps, type DispatchOptions, dispatchDue } from './dispatch.js';
+export { dispatchPolicySchema } from './dispatch-policy.js';
 export { CampaignErrorCode } from './error-codes.js';
 export { renderWithTemplates } from './render.js';
 export { type CampaignRun, type SchedulerDeps, startDueCampaigns } from './runs.js';
@@ -26,6 +27,8 @@ export const campaignsModule = defineModule({
     CAMPAIGN_INVALID_TRANSITION: 409,
     CAMPAIGN_LOCKED: 409,
     CAMPAIGN_INCOMPLETE: 409,
+    CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND: 404,
+    CAMPAIGN_OUTCOME_NOT_HELD: 409,
   } satisfies Record<Code, number>,
   routes: registerCampaignRoutes,
   facade: campaignsFacade,

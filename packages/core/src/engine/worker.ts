@@ -16,6 +16,7 @@
  */
 import {
   type DispatchDeps,
+  type DispatchOptions,
   dispatchDue,
   type SchedulerDeps,
   startDueCampaigns,
@@ -89,6 +90,8 @@ export function createWorker(deps: {
   embeddings: EmbeddingDeps;
   scheduler: SchedulerDeps;
   dispatch: DispatchDeps;
+  /** The instance's `dispatch` config: leases, timeouts, the `resendUnknown` policy. */
+  dispatchOptions?: DispatchOptions;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +101,7 @@ export function createWorker(deps: {
 
   const runTick = async (options: WorkerTickOptions = {}) => {
     const started = await startDueCampaigns(deps.scheduler);
-    const messages = await dispatchDue(deps.dispatch);
+    const messages = await dispatchDue(deps.dispatch, deps.dispatchOptions);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
     return {
       ...jobs,

@@ -23,6 +23,7 @@ import {
   makeUser,
   startDueCampaignsOnly,
 } from '../../test/harness.js';
+import { makeHeldMessage } from '../../test/held-message.js';
 import {
   type Components,
   hostileStrings,
@@ -144,6 +145,8 @@ interface Ids {
   /** A campaign in the status the route acts on (running for `pause`, …). */
   campaign: string;
   campaignRun: string;
+  /** A campaign message held as `unknown`, for the routes that resolve one. */
+  heldMessage: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -160,6 +163,7 @@ function requestArbitrary(
     ['/segments', ids.segment],
     ['/campaigns', ids.campaign],
     ['/campaign-runs', ids.campaignRun],
+    ['/unknown-outcomes', ids.heldMessage],
     ['/templates', ids.template],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
@@ -368,6 +372,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       ...(operation.path.startsWith('/campaign')
         ? await campaignFor(operation, segment.id)
         : { campaign: '', campaignRun: '' }),
+      heldMessage: operation.path.startsWith('/unknown-outcomes')
+        ? (await makeHeldMessage(gt, owner.actor.organizationId, owner)).messageId
+        : '',
     };
   }
 
