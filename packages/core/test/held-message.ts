@@ -3,6 +3,10 @@
  * The state is written directly — as a worker killed during the provider call leaves it
  * (decision 76) — because dispatching here would also send every other running campaign of
  * the test's database; `dispatch.test.ts` and the crash drill produce it the real way.
+ *
+ * One started campaign per organization is made on first use; each call then adds one
+ * recipient to its run (customer, audience row, message, held delivery) in one transaction,
+ * cheap enough for the isolation matrix and the fuzzer to make one per request.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -18,23 +22,23 @@ export interface HeldMessage {
   email: string;
 }
 
-/** A running campaign of one recipient whose message is held, in `owner`'s organization. */
-export async function makeHeldMessage(
+interface HeldRun {
+  campaignId: string;
+  campaignRunId: string;
+  templateId: string;
+}
+
+const runs = new WeakMap<GreenTrack, Map<string, Promise<HeldRun>>>();
+
+/** A started email campaign whose audience is empty (its segment matches nobody). */
+async function heldRun(
   gt: GreenTrack,
   organizationId: string,
   owner: TenantFacade,
-): Promise<HeldMessage> {
+): Promise<HeldRun> {
   const tag = randomBytes(4).toString('hex');
-  const domain = `held-${tag}.test`;
-  const customer = await owner.customers.create({
-    name: `Held ${tag}`,
-    type: 'customer',
-    email: `r@${domain}`,
-  });
-  // Explicit consent: a test may have changed the organization's consent policy.
-  await owner.consent.set(customer.id, 'email', 'subscribed');
-  const db = gt.database.tenant(organizationId);
-  const { id: templateId } = await db
+  const { id: templateId } = await gt.database
+    .tenant(organizationId)
     .insertInto('templates')
     .values({
       organization_id: organizationId,
@@ -47,7 +51,7 @@ export async function makeHeldMessage(
     .executeTakeFirstOrThrow();
   const segment = await owner.segments.create({
     name: `Held ${tag}`,
-    rule: { field: 'email_domain', op: 'eq', value: domain },
+    rule: { field: 'email_domain', op: 'eq', value: `nobody-${tag}.test` },
   });
   const campaign = await owner.campaigns.create({
     name: `Held ${tag}`,
@@ -59,44 +63,85 @@ export async function makeHeldMessage(
   await startDueCampaignsOnly(gt);
   const [run] = await owner.campaigns.runs(campaign.id);
   if (!run) throw new Error('the campaign did not start');
-  const messageId = await db.transaction().execute(async (tx) => {
-    const message = await tx
-      .insertInto('messages')
-      .values({
-        organization_id: organizationId,
-        campaign_run_id: run.id,
-        customer_id: customer.id,
-        channel: 'email',
-        to_address: customer.email ?? '',
-        provider: 'outbox',
-        template_id: templateId,
-        subject: 'Hello',
-        body: `<p>Hello ${customer.name}</p>`,
-        status: 'queued',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const held = await tx
-      .updateTable('campaign_deliveries')
-      .set({
-        state: 'unknown',
-        message_id: message.id,
-        attempts: 1,
-        reason: 'the worker stopped during the provider call: outcome unknown',
-      })
-      .where('campaign_run_id', '=', run.id)
-      .executeTakeFirst();
-    if (held.numUpdatedRows !== 1n) throw new Error('the held message has no delivery');
-    await sql`UPDATE campaign_runs SET stats = stats || '{"unknown": 1}'::jsonb WHERE id = ${run.id}`.execute(
-      tx,
-    );
-    return message.id;
-  });
-  return {
-    messageId,
-    campaignId: campaign.id,
-    campaignRunId: run.id,
-    customerId: customer.id,
-    email: customer.email ?? '',
-  };
+  return { campaignId: campaign.id, campaignRunId: run.id, templateId };
+}
+
+/** A recipient of a started campaign whose message is held, in `owner`'s organization. */
+export async function makeHeldMessage(
+  gt: GreenTrack,
+  organizationId: string,
+  owner: TenantFacade,
+): Promise<HeldMessage> {
+  const byOrganization = runs.get(gt) ?? new Map<string, Promise<HeldRun>>();
+  runs.set(gt, byOrganization);
+  let pending = byOrganization.get(organizationId);
+  if (!pending) {
+    pending = heldRun(gt, organizationId, owner);
+    byOrganization.set(organizationId, pending);
+  }
+  const run = await pending;
+  const email = `r@held-${randomBytes(4).toString('hex')}.test`;
+  return gt.database
+    .tenant(organizationId)
+    .transaction()
+    .execute(async (tx) => {
+      const customer = await tx
+        .insertInto('customers')
+        .values({ organization_id: organizationId, type: 'customer', name: 'Held', email })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const audience = await tx
+        .insertInto('campaign_audience')
+        .values({
+          campaign_run_id: run.campaignRunId,
+          customer_id: customer.id,
+          channel: 'email',
+          address: email,
+          included_reason: 'a test fixture',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const message = await tx
+        .insertInto('messages')
+        .values({
+          organization_id: organizationId,
+          campaign_run_id: run.campaignRunId,
+          customer_id: customer.id,
+          channel: 'email',
+          to_address: email,
+          provider: 'outbox',
+          template_id: run.templateId,
+          subject: 'Hello',
+          body: '<p>Hello Held</p>',
+          status: 'queued',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('campaign_deliveries')
+        .values({
+          audience_id: audience.id,
+          organization_id: organizationId,
+          campaign_run_id: run.campaignRunId,
+          customer_id: customer.id,
+          state: 'unknown',
+          message_id: message.id,
+          attempts: 1,
+          // The instance's clock decides what is due, as in the snapshot (tests fix it).
+          not_before: gt.clock.now(),
+          updated_at: gt.clock.now(),
+          reason: 'the worker stopped during the provider call: outcome unknown',
+        })
+        .execute();
+      await sql`UPDATE campaign_runs
+                   SET stats = stats || jsonb_build_object('unknown', coalesce((stats ->> 'unknown')::int, 0) + 1)
+                 WHERE id = ${run.campaignRunId}`.execute(tx);
+      return {
+        messageId: message.id,
+        campaignId: run.campaignId,
+        campaignRunId: run.campaignRunId,
+        customerId: customer.id,
+        email,
+      };
+    });
 }
