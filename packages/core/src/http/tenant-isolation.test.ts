@@ -641,5 +641,7 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     expect(Object.keys(tally).map(Number)).toEqual(
       expect.arrayContaining([200, 201, 204, 401, 403, 404]),
     );
-  });
+    // Every route × every caller, each case with fresh rows: about a minute on PGlite on a
+    // busy 2-core machine, past Vitest's default 60 s.
+  }, 240_000);
 });
