@@ -5,6 +5,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { z } from 'zod';
+import { type DispatchOptions, dispatchPolicySchema } from './campaigns/index.js';
 import type { Clock } from './clock.js';
 import { CommonErrorCode } from './errors.js';
 import type { Authenticate, HttpOptions } from './http/app.js';
@@ -131,6 +132,7 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    dispatch: dispatchPolicySchema.optional(),
     embedder: z
       .custom<Embedder>(
         (v) =>
@@ -242,6 +244,25 @@ export interface GreenTrackConfig {
     email?: EmailProvider | { outbox: OutboxOptions };
     sms?: SmsProvider | { outbox: OutboxOptions };
   };
+  /**
+   * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the
+   * provider-call timeout, retries, the sender, and the policy for a message whose provider
+   * call was interrupted (`resendUnknown`).
+   *
+   * `resendUnknown` is the one trade-off to weigh. A worker that dies (or times out) during
+   * a provider call cannot know whether the message went out. With a provider that
+   * deduplicates by message id (`capabilities.idempotent`, the outbox by default) it is
+   * resent under the same id whatever this says: the provider drops a second copy. With one
+   * that cannot, `false` (the default) holds it as `unknown` for a person to resolve
+   * (`org.campaigns.unknownOutcomes()`): nobody gets the campaign twice, and some may get it
+   * late or not at all. `true` resends it: nobody is missed, and a few may get it twice.
+   *
+   * `leaseMs` is how long a worker that stopped mid-batch keeps its claims: after it, another
+   * worker recovers them. It must be longer than `sendTimeoutMs`.
+   * @default { batchSize: 500, batchesPerRun: 20, leaseMs: 60000, sendTimeoutMs: 30000, maxAttempts: 5, resendUnknown: false }
+   * @example dispatch: { leaseMs: 120_000, sendTimeoutMs: 60_000, from: { email: 'news@shop.example', name: 'Shop' } }
+   */
+  dispatch?: DispatchOptions;
   /**
    * Turns customer profiles into vectors, in the worker (never in a request). Its
    * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or

@@ -233,6 +233,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const clock = options.clock ?? systemClock;
   // Checked before the database opens: a config that cannot send safely fails at once.
   const tracking = trackingFrom(options, clock);
+  const renderMessage = createCampaignRenderer(tracking);
   const connection = await connectDatabase(options.database ?? {});
   const { db } = connection;
   const rowLevelSecurity = options.rowLevelSecurity ?? true;
@@ -283,8 +284,9 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       clock,
       emit,
       providers,
-      render: createCampaignRenderer(tracking),
+      render: renderMessage,
     },
+    dispatchOptions: options.dispatch,
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -307,6 +309,8 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const moduleDeps: ModuleDeps = {
     database: access,
     providers,
+    renderMessage,
+    dispatch: options.dispatch ?? {},
     clock,
     emit,
     keyring: getKeyring,

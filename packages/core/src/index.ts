@@ -17,6 +17,7 @@ export type {
   CampaignTest,
   CampaignTestResult,
   CampaignUpdate,
+  DispatchOptions,
   MessageListQuery,
 } from './campaigns/index.js';
 export { CampaignErrorCode } from './campaigns/index.js';

@@ -10,6 +10,7 @@
  * reached for the system path or the login would be caught here before any route exists
  * for it). Adding a facade method without a row in `calls` fails the coverage test.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestGreenTrack,
@@ -18,8 +19,10 @@ import {
   makeUser,
   startDueCampaignsOnly,
 } from '../test/harness.js';
+import { makeHeldMessage } from '../test/held-message.js';
 import { seedCustomerHistory } from '../test/history-fixture.js';
 import { organizationRows } from '../test/rows.js';
+import { renderWithTemplates } from './campaigns/index.js';
 import type { DatabaseAccess } from './db/access.js';
 import type { GreenTrack } from './greentrack.js';
 import { customerData } from './modules.js';
@@ -41,6 +44,8 @@ interface Fixture {
   newCustomer(): Promise<string>;
   /** A campaign of A in `status` (email, A's template and segment). */
   newCampaign(status?: 'draft' | 'scheduled' | 'running' | 'paused'): Promise<string>;
+  /** The message id of a held (`unknown`) campaign message of A. */
+  newHeldMessage(): Promise<string>;
 }
 
 type Call = (f: Fixture) => Promise<unknown>;
@@ -150,6 +155,10 @@ const calls: Record<string, Call> = {
     const [run] = await f.org.campaigns.runs(await f.newCampaign('running'));
     return f.org.campaigns.audience(run?.id ?? '', { limit: 500 });
   },
+  'campaigns.unknownOutcomes': (f) => f.org.campaigns.unknownOutcomes({ limit: 500 }),
+  'campaigns.resolveUnknown': async (f) =>
+    f.org.campaigns.resolveUnknown(await f.newHeldMessage(), { outcome: 'sent' }),
+  'campaigns.resendUnknown': async (f) => f.org.campaigns.resendUnknown(await f.newHeldMessage()),
   'templates.list': (f) => f.org.templates.list(),
   'templates.get': (f) => f.org.templates.get(f.templateId),
   'templates.create': (f) =>
@@ -248,6 +257,8 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
   });
   await org.campaigns.schedule(campaign.id);
   await gt.worker.tick();
+  // And a held message (outcome unknown), which only its own organization may list.
+  await makeHeldMessage(gt, organization.id, org);
   const templateId = greeting.id;
   return { organization, owner, org, history, segment, integration, template, templateId };
 }
@@ -274,6 +285,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
         customerData,
         providers: gt.providers,
+        renderMessage: renderWithTemplates,
       },
       actor,
     );
@@ -285,6 +297,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
       integrationId: a.integration.id,
       templateId: a.template.id,
       newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
+      newHeldMessage: async () => (await makeHeldMessage(gt, a.organization.id, a.org)).messageId,
       newCampaign: async (status = 'draft') => {
         const { id } = await org.campaigns.create({
           name: 'Probe campaign',

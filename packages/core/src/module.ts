@@ -17,6 +17,7 @@ import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
 import type { Embedder } from './providers/embedder.js';
+import type { RenderMessage } from './providers/message-render.js';
 import type { MessagingProviders } from './providers/messaging.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
@@ -35,6 +36,13 @@ export interface ModuleDeps {
   embedder: Embedder;
   /** The email and SMS providers messages go out through (default: the outbox). */
   providers: MessagingProviders;
+  /**
+   * The instance's renderer of campaign messages (templates, then signed tracking links when
+   * `tracking` is configured): what the dispatcher and a person's resend send.
+   */
+  renderMessage: RenderMessage;
+  /** The instance's dispatch policy (`config.dispatch`), the part a person's resend follows. */
+  dispatch?: { from?: { email: string; name?: string }; leaseMs?: number; sendTimeoutMs?: number };
   /** The credentials keyring; throws `SECRET_REQUIRED` when no secret is configured. */
   keyring: () => Keyring;
   /**

@@ -3,10 +3,12 @@
  * which just read it) serves the first call only; every later call reads the membership
  * again, so a demotion or removal takes effect on the next call.
  */
+
 import { type KyselyPlugin, SelectQueryNode, TableNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../test/errors.js';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../test/harness.js';
+import { renderWithTemplates } from './campaigns/index.js';
 import type { GreenTrack } from './greentrack.js';
 import { customerData } from './modules.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
@@ -52,6 +54,7 @@ describe(`tenant facade [${databaseKind}]`, () => {
       embedder: hashingEmbedder({ dimensions: gt.embedder.dimensions }),
       customerData,
       providers: gt.providers,
+      renderMessage: renderWithTemplates,
     };
     const actor = { userId: fixture.admin.id, organizationId };
     const facade = createTenantFacade(deps, actor, { role: 'admin' });

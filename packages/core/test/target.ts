@@ -6,6 +6,8 @@
  *   GREENTRACK_TEST_DOCKER=1  → a throwaway `pgvector/pgvector` container (testcontainers)
  *   otherwise                 → embedded PGlite
  */
+import pg from 'pg';
+
 export type TestDatabaseTarget =
   | {
       kind: 'postgres';
@@ -27,6 +29,17 @@ export type TestDatabaseTarget =
 declare module 'vitest' {
   export interface ProvidedContext {
     greentrackDatabase: TestDatabaseTarget;
+  }
+}
+
+/** Runs one statement on its own connection (CREATE/DROP DATABASE cannot run in a pool's transaction). */
+export async function adminStatement(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
   }
 }
 

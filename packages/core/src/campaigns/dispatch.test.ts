@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
+import type { RenderMessage } from '../providers/message-render.js';
 import type { EmailProvider, SendResult } from '../providers/messaging.js';
-import { type DispatchDeps, dispatchDue, type RenderMessage } from './dispatch.js';
+import { type DispatchDeps, dispatchDue } from './dispatch.js';
 import { startDueCampaigns } from './runs.js';
 
 /** A stand-in for the templates module's renderer: substitutes the customer's name. */

@@ -14,10 +14,13 @@
  * 3. **Render** each message (the template, per recipient).
  * 4. **Hand off**, in one transaction committed before the provider is called: the
  *    `messages` rows (body = what is sent; one per run, customer and channel by a unique
- *    index) and `handed` deliveries.
+ *    index) and `handed` deliveries, with a fresh lease for the call. Only deliveries still
+ *    held under THIS claim's lease are handed: the lease is a fencing token, so a worker
+ *    that was too slow (its lease ran out and another worker re-claimed) sends nothing.
  * 5. **Send** in provider-sized batches, under a timeout.
  * 6. **Record** outcomes in one transaction: messages `sent` (with the provider's id) or
- *    `failed`, deliveries final or back to `pending` after a backoff, run stats.
+ *    `failed`, deliveries final or back to `pending` after a backoff, run stats — again
+ *    only where the hand-off's lease still holds (else recovery has already decided).
  * 7. **Complete** the campaign when no delivery of the run is open.
  *
  * A worker killed anywhere leaves every delivery in a state the next worker resolves;
@@ -34,6 +37,12 @@ import { toJson } from '../db/values.js';
 import { isGreenTrackError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type {
+  MessageCustomer,
+  MessageTemplate,
+  RenderedMessage,
+  RenderMessage,
+} from '../providers/message-render.js';
+import type {
   EmailMessage,
   MessagingProviders,
   ProviderFailure,
@@ -44,51 +53,9 @@ import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { emitMessageOutcomes } from './message-outcomes.js';
+import { addToRunStats } from './run-stats.js';
 import { applySendTimeRules, FREQUENCY_CAP_REASON } from './send-time.js';
 import { changeStatus } from './service.js';
-
-/** A template as the dispatcher hands it to the renderer. */
-interface DispatchTemplate {
-  id: string;
-  channel: 'email' | 'sms';
-  subject: string | null;
-  content: string;
-  metadata: unknown;
-}
-
-/** One recipient's rendered message, as it will be sent. */
-type RenderedMessage = (
-  | { channel: 'email'; subject: string; html: string; text: string }
-  | { channel: 'sms'; text: string }
-) & {
-  /** Headers for the provider (`List-Unsubscribe`…). @default {} */
-  headers?: Record<string, string>;
-};
-
-/**
- * A recipient's customer row as the dispatcher reads it (JSON: timestamps are ISO strings;
- * no embedding).
- */
-interface DispatchCustomer {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  [column: string]: unknown;
-}
-
-/**
- * Renders a template for one customer (the templates module's renderer, decorated by the
- * tracking module, in production). `messageId` is the id the message will be stored and
- * sent under, so its links can be signed for it.
- */
-export type RenderMessage = (input: {
-  template: DispatchTemplate;
-  customer: DispatchCustomer;
-  organization: { id: string; name: string };
-  messageId: string;
-  utm: OpenRun['utm'];
-}) => Promise<RenderedMessage>;
 
 /** What the dispatcher needs from the instance. */
 export interface DispatchDeps {
@@ -151,7 +118,9 @@ interface Claimed {
   allowed: boolean;
   message_id: string | null;
   attempts: number;
-  customer: DispatchCustomer;
+  /** This claim's lease: the fence every later write of the batch checks. */
+  lease_until: Date;
+  customer: MessageCustomer;
 }
 
 const DEFAULTS = {
@@ -260,22 +229,27 @@ async function dispatchRun(
 
 /** Frees expired leases; returns how many deliveries became `unknown`. */
 async function recoverExpired(scope: Scope, run: OpenRun, resendHanded: boolean): Promise<number> {
-  const now = scope.clock.now();
-  const rows = await scope.db
-    .updateTable('campaign_deliveries')
-    .set({
-      state: sql`CASE WHEN state = 'claimed' THEN 'pending' ELSE ${resendHanded ? 'pending' : 'unknown'} END`,
-      reason: sql`CASE WHEN state = 'handed' AND NOT ${resendHanded} THEN 'the worker stopped during the provider call: outcome unknown' ELSE reason END`,
-      lease_until: null,
-      updated_at: now,
-    })
-    .where('organization_id', '=', run.organizationId)
-    .where('campaign_run_id', '=', run.runId)
-    .where('state', 'in', ['claimed', 'handed'])
-    .where('lease_until', '<', now)
-    .returning('state')
-    .execute();
-  return rows.filter((r) => r.state === 'unknown').length;
+  return inTransaction(scope, async (tx) => {
+    const now = tx.clock.now();
+    const rows = await tx.db
+      .updateTable('campaign_deliveries')
+      .set({
+        state: sql`CASE WHEN state = 'claimed' THEN 'pending' ELSE ${resendHanded ? 'pending' : 'unknown'} END`,
+        reason: sql`CASE WHEN state = 'handed' AND NOT ${resendHanded} THEN 'the worker stopped during the provider call: outcome unknown' ELSE reason END`,
+        lease_until: null,
+        updated_at: now,
+      })
+      .where('organization_id', '=', run.organizationId)
+      .where('campaign_run_id', '=', run.runId)
+      .where('state', 'in', ['claimed', 'handed'])
+      .where('lease_until', '<', now)
+      .returning('state')
+      .execute();
+    const held = rows.filter((r) => r.state === 'unknown').length;
+    // `stats.unknown` is what is held now: resolving one takes it off again.
+    await addToRunStats(tx, run.runId, { unknown: held });
+    return held;
+  });
 }
 
 /**
@@ -295,7 +269,10 @@ async function claim(
       SELECT d.audience_id FROM campaign_deliveries d
        WHERE d.organization_id = ${run.organizationId} AND d.campaign_run_id = ${run.runId}
          AND d.state = 'pending' AND d.not_before <= ${now}
-         AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ${run.campaignId} AND c.status = 'running')
+         -- FOR SHARE: a pause (an UPDATE of this row) waits for a claim under way, and a claim
+         -- waits for a pause under way and then sees it; so once pause() returns, no claim
+         -- made before it can still be uncommitted.
+         AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ${run.campaignId} AND c.status = 'running' FOR SHARE)
        ORDER BY d.audience_id
        LIMIT ${limit}
        FOR UPDATE SKIP LOCKED
@@ -303,9 +280,10 @@ async function claim(
       UPDATE campaign_deliveries d
          SET state = 'claimed', lease_until = ${leaseUntil}, attempts = d.attempts + 1, updated_at = ${now}
         FROM picked WHERE d.audience_id = picked.audience_id
-      RETURNING d.audience_id, d.customer_id, d.message_id, d.attempts
+      RETURNING d.audience_id, d.customer_id, d.message_id, d.attempts, d.lease_until
     )
     SELECT claimed.audience_id, claimed.customer_id, claimed.message_id, claimed.attempts,
+           claimed.lease_until,
            a.address, ${consentAllowsSql(run.organizationId, run.channel)} AS allowed,
            to_jsonb(customers) - 'embedding' AS customer
       FROM claimed
@@ -316,7 +294,7 @@ async function claim(
 }
 
 interface DeliverContext {
-  template: DispatchTemplate | undefined;
+  template: MessageTemplate | undefined;
   organization: { id: string; name: string };
   provider: MessagingProviders['email'] | MessagingProviders['sms'];
   settings: typeof DEFAULTS & DispatchOptions;
@@ -394,8 +372,16 @@ async function deliver(
     }
   }
 
-  // Hand off: message rows and `handed`, committed before any provider call.
-  const messageIds = await handOff(scope, run, context, toSend, settled);
+  // Hand off: message rows and `handed`, committed before any provider call. The call gets
+  // a lease of its own (sendTimeoutMs < leaseMs), counted from now rather than the claim.
+  const handedLease = new Date(scope.clock.now().getTime() + context.settings.leaseMs);
+  const messageIds = await handOff(scope, run, context, toSend, settled, {
+    // One claim, one lease: every row of the batch carries the same.
+    claimed: claimed[0]?.lease_until,
+    handed: handedLease,
+  });
+  // Deliveries another worker recovered meanwhile are no longer this worker's to send.
+  const owned = toSend.filter(({ row }) => messageIds.has(row.audience_id));
   const outcomes: Outcome[] = [];
 
   const from = context.settings.from ?? {
@@ -403,8 +389,8 @@ async function deliver(
     name: context.organization.name,
   };
   const maxBatch = context.provider.capabilities.maxBatch;
-  for (let i = 0; i < toSend.length; i += maxBatch) {
-    const chunk = toSend.slice(i, i + maxBatch);
+  for (let i = 0; i < owned.length; i += maxBatch) {
+    const chunk = owned.slice(i, i + maxBatch);
     const ids = chunk.map(({ row }) => messageIds.get(row.audience_id) ?? '');
     const results = await send(run, context, chunk, ids, from);
     chunk.forEach(({ row }, k) => {
@@ -443,8 +429,8 @@ async function deliver(
       }
     });
   }
-  await record(scope, run, outcomes);
-  const all = [...settled, ...outcomes];
+  const recorded = await record(scope, run, outcomes, handedLease);
+  const all = [...settled, ...recorded];
   // Both were committed above (hand-off, record): listeners only hear of stored outcomes.
   emitMessageOutcomes(deps.emit, run, claimed, all);
   const count = (state: Outcome['state']) => all.filter((o) => o.state === state).length;
@@ -492,14 +478,29 @@ async function handOff(
   context: DeliverContext,
   toSend: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }>,
   settled: Outcome[],
+  leases: { claimed: Date | undefined; handed: Date },
 ): Promise<Map<string, string>> {
+  const { claimed: claimLease, handed: handedLease } = leases;
   const ids = new Map<string, string>();
   await inTransaction(scope, async (tx) => {
-    if (toSend.length > 0) {
+    // The fence first: only deliveries still held under this claim's lease go on.
+    const { rows: held } =
+      toSend.length === 0
+        ? { rows: [] }
+        : await sql<{ audience_id: string }>`
+        UPDATE campaign_deliveries d SET state = 'handed', lease_until = ${handedLease}, updated_at = ${tx.clock.now()}
+          FROM jsonb_to_recordset(${toJson(toSend.map(({ row }) => ({ audience_id: row.audience_id, lease_until: row.lease_until })))}::jsonb)
+               AS x(audience_id uuid, lease_until timestamptz)
+         WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
+           AND d.state = 'claimed' AND d.lease_until = x.lease_until
+        RETURNING d.audience_id`.execute(tx.db);
+    const mine = new Set(held.map((r) => r.audience_id));
+    const handed = toSend.filter(({ row }) => mine.has(row.audience_id));
+    if (handed.length > 0) {
       const inserted = await tx.db
         .insertInto('messages')
         .values(
-          toSend.map(({ row, rendered, messageId }) => ({
+          handed.map(({ row, rendered, messageId }) => ({
             id: messageId,
             organization_id: run.organizationId,
             campaign_run_id: run.runId,
@@ -529,12 +530,12 @@ async function handOff(
         .returning(['id', 'customer_id'])
         .execute();
       const byCustomer = new Map(inserted.map((m) => [m.customer_id, m.id]));
-      for (const { row } of toSend) {
+      for (const { row } of handed) {
         const id = byCustomer.get(row.customer_id);
         if (id) ids.set(row.audience_id, id);
       }
       await sql`
-        UPDATE campaign_deliveries d SET state = 'handed', message_id = x.message_id, updated_at = ${tx.clock.now()}
+        UPDATE campaign_deliveries d SET message_id = x.message_id
           FROM jsonb_to_recordset(${toJson([...ids].map(([audience_id, message_id]) => ({ audience_id, message_id })))}::jsonb)
                AS x(audience_id uuid, message_id uuid)
          WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
@@ -542,7 +543,8 @@ async function handOff(
       );
     }
     // Skipped and unrenderable ones are final now: nothing will be sent for them.
-    await writeOutcomes(tx, run, settled);
+    if (claimLease)
+      await writeOutcomes(tx, run, settled, { state: 'claimed', leaseUntil: claimLease });
   });
   return ids;
 }
@@ -609,10 +611,19 @@ async function send(
 }
 
 /** Final and retry states of deliveries, and the messages' status, in one transaction. */
-async function record(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  await inTransaction(scope, async (tx) => {
+async function record(
+  scope: Scope,
+  run: OpenRun,
+  all: Outcome[],
+  handedLease: Date,
+): Promise<Outcome[]> {
+  if (all.length === 0) return [];
+  return inTransaction(scope, async (tx) => {
     const now = tx.clock.now();
+    // Deliveries whose lease ran out during the call were recovered (resent or held);
+    // recovery's decision stands, this worker's outcome for them is dropped.
+    const kept = await writeOutcomes(tx, run, all, { state: 'handed', leaseUntil: handedLease });
+    const outcomes = all.filter((o) => kept.has(o.audienceId));
     const sent = outcomes.filter(
       (o): o is Extract<Outcome, { state: 'sent' }> => o.state === 'sent',
     );
@@ -634,15 +645,23 @@ async function record(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<
         .where('id', 'in', failedIds)
         .execute();
     }
-    await writeOutcomes(tx, run, outcomes);
+    return outcomes;
   });
 }
 
-/** Sets each delivery's state (and retry time), and adds the final ones to the run's stats. */
-async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+/**
+ * Sets each delivery's state (and retry time) where `fence` still holds (the batch's state and
+ * lease), adds the final ones to the run's stats, and returns the audience ids it wrote.
+ */
+async function writeOutcomes(
+  scope: Scope,
+  run: OpenRun,
+  outcomes: Outcome[],
+  fence: { state: 'claimed' | 'handed'; leaseUntil: Date },
+): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
   const now = scope.clock.now();
-  await sql`
+  const { rows } = await sql<{ audience_id: string; state: string }>`
     UPDATE campaign_deliveries d
        SET state = x.state, reason = x.reason, message_id = coalesce(x.message_id, d.message_id),
            not_before = coalesce(x.not_before, d.not_before), lease_until = NULL, updated_at = ${now}
@@ -655,19 +674,13 @@ async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): P
           not_before: o.state === 'pending' ? o.notBefore.toISOString() : null,
         })),
       )}::jsonb) AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz)
-     WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
-    scope.db,
-  );
+     WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
+       AND d.state = ${fence.state} AND d.lease_until = ${fence.leaseUntil}
+    RETURNING d.audience_id, d.state`.execute(scope.db);
   const counts: Record<string, number> = {};
-  for (const o of outcomes) if (o.state !== 'pending') counts[o.state] = (counts[o.state] ?? 0) + 1;
-  if (Object.keys(counts).length === 0) return;
-  // Each count is added to what the run's stats hold, in the database (never read-modify-write).
-  const additions = Object.entries(counts).map(
-    ([key, n]) =>
-      sql`jsonb_build_object(${key}::text, coalesce((stats ->> ${key})::int, 0) + ${n})`,
-  );
-  await sql`UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
-             WHERE id = ${run.runId}`.execute(scope.db);
+  for (const r of rows) if (r.state !== 'pending') counts[r.state] = (counts[r.state] ?? 0) + 1;
+  await addToRunStats(scope, run.runId, counts);
+  return new Set(rows.map((r) => r.audience_id));
 }
 
 /** Completes the campaign once no delivery of its run is open; true when it did. */

@@ -12,6 +12,10 @@ export const CampaignErrorCode = {
   CAMPAIGN_RUN_NOT_FOUND: 'CAMPAIGN_RUN_NOT_FOUND',
   /** The provider refused a test send, or could not be reached; `details` says why. */
   CAMPAIGN_TEST_FAILED: 'CAMPAIGN_TEST_FAILED',
+  /** No campaign message with this id in the caller's organization. */
+  CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND: 'CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND',
+  /** The message is not held (already resolved, never unknown) or a resend is under way. */
+  CAMPAIGN_OUTCOME_NOT_HELD: 'CAMPAIGN_OUTCOME_NOT_HELD',
 } as const;
 
 export type CampaignErrorCode = (typeof CampaignErrorCode)[keyof typeof CampaignErrorCode];

@@ -14,6 +14,8 @@ import type {
   CampaignTest,
   CampaignUpdate,
   MessageListQuery,
+  UnknownOutcomeQuery,
+  UnknownOutcomeResolution,
 } from './schema.js';
 import {
   type Campaign,
@@ -29,6 +31,13 @@ import {
   updateCampaign,
 } from './service.js';
 import { type CampaignTestResult, sendCampaignTest } from './test-send.js';
+import {
+  listUnknownOutcomes,
+  resendUnknownOutcome,
+  resolveUnknownOutcome,
+  type UnknownOutcome,
+  type UnknownOutcomeResult,
+} from './unknown-outcomes.js';
 
 export const campaignPermissions = {
   /** Campaigns, their runs and audiences (who was or will be messaged). */
@@ -97,10 +106,41 @@ export interface CampaignsFacade {
      * @example await org.campaigns.messages(id, { status: 'failed', limit: 100 })
      */
     messages(campaignId: string, query?: MessageListQuery): Promise<CampaignMessagePage>;
+    /**
+     * Messages held because their provider call was interrupted and the provider cannot
+     * deduplicate (the dispatcher never resends those on its own), oldest first (staff+).
+     * Each one's campaign has completed without it; resolve it with `resolveUnknown` or
+     * `resendUnknown`.
+     * @example const { items } = await org.campaigns.unknownOutcomes({ campaign_id });
+     */
+    unknownOutcomes(
+      query?: UnknownOutcomeQuery,
+    ): Promise<{ items: UnknownOutcome[]; nextCursor: string | null }>;
+    /**
+     * Records what the provider's own log shows for a held message: `sent` or `failed`
+     * (staff+). Moves its count in the run's stats from `unknown`.
+     * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
+     * @example await org.campaigns.resolveUnknown(messageId, { outcome: 'sent', note: 'in the provider log' })
+     */
+    resolveUnknown(
+      messageId: string,
+      resolution: UnknownOutcomeResolution,
+    ): Promise<UnknownOutcomeResult>;
+    /**
+     * Sends a held message again now, under its same id (admin+). If the first call did go
+     * out, the recipient gets it twice: check the provider's log first when you can.
+     * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
+     */
+    resendUnknown(messageId: string): Promise<UnknownOutcomeResult>;
   };
 }
 
 export function campaignsFacade({ on, deps }: FacadeContext<CampaignAction>): CampaignsFacade {
+  const resendDeps = {
+    providers: deps.providers,
+    render: deps.renderMessage,
+    dispatch: deps.dispatch ?? {},
+  };
   return {
     campaigns: {
       list: on('campaign.read', listCampaigns),
@@ -119,6 +159,12 @@ export function campaignsFacade({ on, deps }: FacadeContext<CampaignAction>): Ca
         sendCampaignTest(scope, deps.providers, campaignId, input),
       ),
       messages: on('campaign.read', listCampaignMessages),
+      unknownOutcomes: on('campaign.read', listUnknownOutcomes),
+      // Recording a fact is editing; sending again reaches a customer, so it is `send`.
+      resolveUnknown: on('campaign.write', resolveUnknownOutcome),
+      resendUnknown: on('campaign.send', (scope, messageId: string) =>
+        resendUnknownOutcome(scope, resendDeps, messageId),
+      ),
     },
   };
 }

@@ -9,7 +9,8 @@ import { campaignPermissions, campaignsFacade } from './facade.js';
 import { registerCampaignMessageRoutes } from './message-routes.js';
 import { registerCampaignRoutes } from './routes.js';
 
-export { type DispatchDeps, dispatchDue } from './dispatch.js';
+export { type DispatchDeps, type DispatchOptions, dispatchDue } from './dispatch.js';
+export { dispatchPolicySchema } from './dispatch-policy.js';
 export { CampaignErrorCode } from './error-codes.js';
 export type {
   CampaignMessage,
@@ -41,6 +42,8 @@ export const campaignsModule = defineModule({
     CAMPAIGN_INCOMPLETE: 409,
     // The request was fine; the provider behind us refused or failed.
     CAMPAIGN_TEST_FAILED: 502,
+    CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND: 404,
+    CAMPAIGN_OUTCOME_NOT_HELD: 409,
   } satisfies Record<Code, number>,
   routes: (app) => {
     registerCampaignRoutes(app);

@@ -7,6 +7,8 @@
  * Without tracking (no `secret` or `tracking.baseUrl`, only allowed with the outbox) the
  * links are the preview placeholders, which never resolve, and only UTM is added.
  */
+
+import type { RenderMessage } from '../providers/message-render.js';
 import {
   PREVIEW_URLS,
   renderTemplate,
@@ -14,7 +16,6 @@ import {
   templateSource,
 } from '../templates/index.js';
 import { type TrackingLinks, untrackedMessage } from '../tracking/index.js';
-import type { RenderMessage } from './dispatch.js';
 
 /** The renderer of campaign messages, signing links with `links` when given. */
 export function createCampaignRenderer(links: TrackingLinks | undefined): RenderMessage {

@@ -22,10 +22,18 @@ import {
   campaignRunListOutSchema,
   campaignScheduleSchema,
   campaignUpdateSchema,
+  unknownOutcomePageOutSchema,
+  unknownOutcomeQuerySchema,
+  unknownOutcomeResolutionSchema,
+  unknownOutcomeResultOutSchema,
 } from './schema.js';
 
 const invalidTransition = conflictResponse(
   '`CAMPAIGN_INVALID_TRANSITION`: the action does not apply in the campaign’s status',
+);
+
+const notHeld = conflictResponse(
+  '`CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way',
 );
 
 /** The lifecycle actions without a body, and what each says. */
@@ -199,5 +207,70 @@ export function registerCampaignRoutes(app: ApiApp<CampaignsFacade>): void {
         ),
         200,
       ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/unknown-outcomes',
+      tags: ['Campaigns'],
+      summary:
+        'Campaign messages held because their provider call was interrupted (outcome unknown), oldest first',
+      request: {
+        query: z.object({
+          campaign_id: unknownOutcomeQuerySchema.shape.campaign_id,
+          limit: unknownOutcomeQuerySchema.shape.limit,
+          cursor: unknownOutcomeQuerySchema.shape.cursor,
+        }),
+      },
+      responses: {
+        200: jsonResponse(unknownOutcomePageOutSchema, 'Held messages'),
+        ...commonErrorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(jsonify(await c.get('tenant').campaigns.unknownOutcomes(c.req.valid('query'))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/unknown-outcomes/{id}/resolve',
+      tags: ['Campaigns'],
+      summary: "Record a held message's outcome (`sent` or `failed`) from the provider's own log",
+      request: { params: IdParam, body: jsonBody(unknownOutcomeResolutionSchema) },
+      responses: {
+        200: jsonResponse(unknownOutcomeResultOutSchema, 'The resolution'),
+        409: notHeld,
+        ...commonErrorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        jsonify(
+          await c
+            .get('tenant')
+            .campaigns.resolveUnknown(c.req.valid('param').id, c.req.valid('json')),
+        ),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/unknown-outcomes/{id}/resend',
+      tags: ['Campaigns'],
+      summary:
+        'Send a held message again now, under its same id (admin+); its recipient may get it twice',
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(unknownOutcomeResultOutSchema, 'What the resend did'),
+        409: notHeld,
+        ...commonErrorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(jsonify(await c.get('tenant').campaigns.resendUnknown(c.req.valid('param').id)), 200),
   );
 }

@@ -172,3 +172,50 @@ export const messagePageOutSchema = z.object({
   items: z.array(messageOutSchema),
   nextCursor: z.string().nullable(),
 });
+export const unknownOutcomeQuerySchema = z.object({
+  /** Only this campaign's held messages. */
+  campaign_id: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(300).optional(),
+});
+export type UnknownOutcomeQuery = z.input<typeof unknownOutcomeQuerySchema>;
+
+export const unknownOutcomeCursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
+
+export const unknownOutcomeResolutionSchema = z
+  .object({
+    /** What the provider's own log says happened. */
+    outcome: z.enum(['sent', 'failed']),
+    /** Why, for the audit log (e.g. "found in SendGrid's activity feed"). */
+    note: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict()
+  .openapi('UnknownOutcomeResolution');
+export type UnknownOutcomeResolution = z.input<typeof unknownOutcomeResolutionSchema>;
+
+const unknownOutcomeOutSchema = z
+  .object({
+    message_id: z.uuid(),
+    campaign_id: z.uuid(),
+    campaign_run_id: z.uuid(),
+    customer_id: z.uuid(),
+    address: z.string(),
+    channel: z.enum(['email', 'sms']),
+    reason: z.string().nullable(),
+    attempts: z.number().int(),
+    held_at: Timestamp,
+  })
+  .openapi('UnknownOutcome');
+
+export const unknownOutcomePageOutSchema = z.object({
+  items: z.array(unknownOutcomeOutSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const unknownOutcomeResultOutSchema = z
+  .object({
+    message_id: z.uuid(),
+    state: z.enum(['sent', 'failed', 'unknown']),
+    reason: z.string().nullable(),
+  })
+  .openapi('UnknownOutcomeResult');

@@ -12,6 +12,7 @@ import {
   makeOrganization,
   startDueCampaignsOnly,
 } from '../../test/harness.js';
+import { makeHeldMessage } from '../../test/held-message.js';
 import type { GreenTrack } from '../greentrack.js';
 import { createClient, type GreenTrackClient } from './index.js';
 
@@ -132,6 +133,8 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
     await host.campaigns.schedule(started.id);
     await startDueCampaignsOnly(gt);
     const [run] = await host.campaigns.runs(started.id);
+    const held = await makeHeldMessage(gt, organization.id, host);
+    const heldToo = await makeHeldMessage(gt, organization.id, host);
 
     // One call per method; a method missing here fails the coverage check below.
     const byMethod: Record<string, () => Promise<unknown>> = {
@@ -208,6 +211,10 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.cancel': () => api.campaigns.cancel(started.id),
       'campaigns.runs': () => api.campaigns.runs(started.id),
       'campaigns.audience': () => api.campaigns.audience(run?.id ?? '', { limit: 10 }),
+      'campaigns.unknownOutcomes': () => api.campaigns.unknownOutcomes({ limit: 10 }),
+      'campaigns.resolveUnknown': () =>
+        api.campaigns.resolveUnknown(held.messageId, { outcome: 'failed' }),
+      'campaigns.resendUnknown': () => api.campaigns.resendUnknown(heldToo.messageId),
       'campaigns.remove': () => api.campaigns.remove(doomedCampaign.id),
       'campaigns.sendTest': () =>
         api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),

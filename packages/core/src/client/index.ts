@@ -82,6 +82,7 @@ export type { Rule };
 export type Campaign = Schemas['Campaign'];
 export type CampaignCreate = Schemas['CampaignCreate'];
 export type CampaignUpdate = Schemas['CampaignUpdate'];
+export type UnknownOutcomeResolution = Schemas['UnknownOutcomeResolution'];
 export type CampaignSchedule = Schemas['CampaignSchedule'];
 export type CampaignRun = Schemas['CampaignRun'];
 export type AudienceMember = Schemas['AudienceMember'];
@@ -410,5 +411,14 @@ export function campaignsApi(request: Request) {
     /** One page of the campaign's messages, each with its events. */
     messages: (id: string, query: Query<'get', '/campaigns/{id}/messages'> = {}) =>
       request('get', '/campaigns/{id}/messages', { path: { id }, query }),
+    /** Messages held because their provider call's outcome is unknown, oldest first. */
+    unknownOutcomes: (query: Query<'get', '/unknown-outcomes'> = {}) =>
+      request('get', '/unknown-outcomes', { query }),
+    /** Records a held message's outcome from the provider's own log. */
+    resolveUnknown: (messageId: string, input: UnknownOutcomeResolution) =>
+      request('post', '/unknown-outcomes/{id}/resolve', { path: { id: messageId }, body: input }),
+    /** Sends a held message again under its same id (admin+). */
+    resendUnknown: (messageId: string) =>
+      request('post', '/unknown-outcomes/{id}/resend', { path: { id: messageId } }),
   };
 }

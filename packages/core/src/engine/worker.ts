@@ -17,6 +17,7 @@
  */
 import {
   type DispatchDeps,
+  type DispatchOptions,
   dispatchDue,
   type SchedulerDeps,
   startDueCampaigns,
@@ -93,6 +94,8 @@ export function createWorker(deps: {
   embeddings: EmbeddingDeps;
   scheduler: SchedulerDeps;
   dispatch: DispatchDeps;
+  /** The instance's `dispatch` config: leases, timeouts, the `resendUnknown` policy. */
+  dispatchOptions?: DispatchOptions;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,7 +105,7 @@ export function createWorker(deps: {
 
   const runTick = async (options: WorkerTickOptions = {}) => {
     const started = await startDueCampaigns(deps.scheduler);
-    const messages = await dispatchDue(deps.dispatch);
+    const messages = await dispatchDue(deps.dispatch, deps.dispatchOptions);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
     const templates = await processTemplateEmbeddings(deps.embeddings);
     return {

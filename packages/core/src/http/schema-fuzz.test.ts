@@ -24,6 +24,7 @@ import {
   makeUser,
   startDueCampaignsOnly,
 } from '../../test/harness.js';
+import { makeHeldMessage } from '../../test/held-message.js';
 import {
   type Components,
   hostileStrings,
@@ -153,6 +154,8 @@ interface Ids {
   campaignRun: string;
   /** A genuine tracking token per route prefix (`/t/c/`, `/t/o/`, `/t/u/`) for a message. */
   trackingTokens: Record<string, string>;
+  /** A campaign message held as `unknown`, for the routes that resolve one. */
+  heldMessage: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -169,6 +172,7 @@ function requestArbitrary(
     ['/segments', ids.segment],
     ['/campaigns', ids.campaign],
     ['/campaign-runs', ids.campaignRun],
+    ['/unknown-outcomes', ids.heldMessage],
     ['/templates', ids.template],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
@@ -429,6 +433,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       ...(operation.path.startsWith('/campaign')
         ? await campaignFor(operation, segment.id)
         : { campaign: '', campaignRun: '' }),
+      heldMessage: operation.path.startsWith('/unknown-outcomes')
+        ? (await makeHeldMessage(gt, owner.actor.organizationId, owner)).messageId
+        : '',
     };
   }
 
