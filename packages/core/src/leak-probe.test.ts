@@ -87,6 +87,8 @@ const calls: Record<string, Call> = {
   'consent.set': (f) => f.org.consent.set(f.customerId, 'sms', 'subscribed', { source: 'probe' }),
   'consent.policy.get': (f) => f.org.consent.policy.get(),
   'consent.policy.set': (f) => f.org.consent.policy.set({ sms: 'opt_in' }),
+  'settings.sending.get': (f) => f.org.settings.sending.get(),
+  'settings.sending.set': (f) => f.org.settings.sending.set({ timeZone: 'Europe/London' }),
   'integrations.list': (f) => f.org.integrations.list(),
   'integrations.get': (f) => f.org.integrations.get(f.integrationId),
   'integrations.create': (f) =>
@@ -155,11 +157,19 @@ const calls: Record<string, Call> = {
     const [run] = await f.org.campaigns.runs(await f.newCampaign('running'));
     return f.org.campaigns.audience(run?.id ?? '', { limit: 500 });
   },
+  'campaigns.sendTest': async (f) =>
+    f.org.campaigns.sendTest(await f.newCampaign(), {
+      to: 'probe@example.com',
+      customerId: f.customerId,
+    }),
+  'campaigns.messages': async (f) =>
+    f.org.campaigns.messages(await f.newCampaign('running'), { limit: 200 }),
   'campaigns.unknownOutcomes': (f) => f.org.campaigns.unknownOutcomes({ limit: 500 }),
   'campaigns.resolveUnknown': async (f) =>
     f.org.campaigns.resolveUnknown(await f.newHeldMessage(), { outcome: 'sent' }),
   'campaigns.resendUnknown': async (f) => f.org.campaigns.resendUnknown(await f.newHeldMessage()),
   'templates.list': (f) => f.org.templates.list(),
+  'templates.search': (f) => f.org.templates.search({ text: 'probe', limit: 50 }),
   'templates.get': (f) => f.org.templates.get(f.templateId),
   'templates.create': (f) =>
     f.org.templates.create({ channel: 'sms', name: 'Probe template', content: 'Hi' }),
