@@ -3,7 +3,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Kysely } from 'kysely';
-import { renderWithTemplates } from './campaigns/index.js';
+import { createTemplateRenderer } from './campaigns/index.js';
 import { type Clock, systemClock } from './clock.js';
 import { type GreenTrackConfig, parseConfig } from './config.js';
 import {
@@ -230,7 +230,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       embedder,
     },
     scheduler: { database: access, clock, emit },
-    dispatch: { database: access, clock, emit, providers, render: renderWithTemplates },
+    dispatch: { database: access, clock, emit, providers, render: createTemplateRenderer() },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {

@@ -10,7 +10,7 @@ import { registerCampaignRoutes } from './routes.js';
 
 export { type DispatchDeps, dispatchDue } from './dispatch.js';
 export { CampaignErrorCode } from './error-codes.js';
-export { renderWithTemplates } from './render.js';
+export { createTemplateRenderer } from './render.js';
 export { type CampaignRun, type SchedulerDeps, startDueCampaigns } from './runs.js';
 export type { CampaignCreate, CampaignSchedule, CampaignUpdate } from './schema.js';
 export type { Campaign } from './service.js';

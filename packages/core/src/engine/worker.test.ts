@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
-import { renderWithTemplates } from '../campaigns/index.js';
+import { createTemplateRenderer } from '../campaigns/index.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
 import type { Embedder } from '../providers/embedder.js';
@@ -116,7 +116,7 @@ describe(`worker loop [${databaseKind}]`, () => {
         clock,
         emit: () => {},
         providers: gt.providers,
-        render: renderWithTemplates,
+        render: createTemplateRenderer(),
       },
     });
     await org.customers.create({ type: 'customer', name: 'Slow Sue' });
@@ -175,7 +175,7 @@ describe(`worker loop [${databaseKind}]`, () => {
         clock: failingClock,
         emit: () => {},
         providers: gt.providers,
-        render: renderWithTemplates,
+        render: createTemplateRenderer(),
       },
     });
     broken.start({
