@@ -87,7 +87,12 @@ export interface DispatchDeps {
 
 /** Tuning and policy of `dispatchDue`. */
 export interface DispatchOptions {
-  /** Deliveries claimed per batch (then split by the provider's `maxBatch`). @default 500 */
+  /**
+   * Deliveries claimed per batch (then split by the provider's `maxBatch`). A batch costs
+   * about 16 round trips whatever its size, so this sets the round trips per message
+   * (decision P2: ~0.008 at 2000).
+   * @default 2000
+   */
   batchSize?: number;
   /** Batches per run in one call, so one big run does not starve the others. @default 20 */
   batchesPerRun?: number;
@@ -141,7 +146,7 @@ interface Claimed {
 }
 
 const DEFAULTS = {
-  batchSize: 500,
+  batchSize: 2000,
   batchesPerRun: 20,
   leaseMs: 60_000,
   sendTimeoutMs: 30_000,
@@ -606,36 +611,42 @@ async function record(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<
   });
 }
 
-/** Sets each delivery's state (and retry time), and adds the final ones to the run's stats. */
+/**
+ * Sets each delivery's state (and retry time), and adds the final ones to the run's stats —
+ * one statement (the stats update rides along as a data-modifying CTE).
+ */
 async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const now = scope.clock.now();
-  await sql`
-    UPDATE campaign_deliveries d
-       SET state = x.state, reason = x.reason, message_id = coalesce(x.message_id, d.message_id),
-           not_before = coalesce(x.not_before, d.not_before), lease_until = NULL, updated_at = ${now}
-      FROM jsonb_to_recordset(${toJson(
-        outcomes.map((o) => ({
-          audience_id: o.audienceId,
-          state: o.state,
-          reason: 'reason' in o ? o.reason : null,
-          message_id: o.messageId,
-          not_before: o.state === 'pending' ? o.notBefore.toISOString() : null,
-        })),
-      )}::jsonb) AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz)
-     WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
-    scope.db,
-  );
   const counts: Record<string, number> = {};
   for (const o of outcomes) if (o.state !== 'pending') counts[o.state] = (counts[o.state] ?? 0) + 1;
-  if (Object.keys(counts).length === 0) return;
   // Each count is added to what the run's stats hold, in the database (never read-modify-write).
   const additions = Object.entries(counts).map(
     ([key, n]) =>
       sql`jsonb_build_object(${key}::text, coalesce((stats ->> ${key})::int, 0) + ${n})`,
   );
-  await sql`UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
-             WHERE id = ${run.runId}`.execute(scope.db);
+  const stats =
+    additions.length === 0
+      ? sql``
+      : sql`, stats AS (UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
+                         WHERE id = ${run.runId})`;
+  await sql`
+    WITH deliveries AS (
+      UPDATE campaign_deliveries d
+         SET state = x.state, reason = x.reason, message_id = coalesce(x.message_id, d.message_id),
+             not_before = coalesce(x.not_before, d.not_before), lease_until = NULL, updated_at = ${now}
+        FROM jsonb_to_recordset(${toJson(
+          outcomes.map((o) => ({
+            audience_id: o.audienceId,
+            state: o.state,
+            reason: 'reason' in o ? o.reason : null,
+            message_id: o.messageId,
+            not_before: o.state === 'pending' ? o.notBefore.toISOString() : null,
+          })),
+        )}::jsonb) AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz)
+       WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
+       RETURNING 1)${stats}
+    SELECT count(*) FROM deliveries`.execute(scope.db);
 }
 
 /** Completes the campaign once no delivery of its run is open; true when it did. */
