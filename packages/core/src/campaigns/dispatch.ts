@@ -14,7 +14,8 @@
  * 4. **Hand off**, in one transaction committed before the provider is called: the
  *    `messages` rows (body = what is sent; one per run, customer and channel by a unique
  *    index) and `handed` deliveries.
- * 5. **Send** in provider-sized batches, under a timeout.
+ * 5. **Send** in provider-sized batches, under a timeout, at the provider's rate
+ *    (`rate-limit.ts`: the allowance is awaited before the claim).
  * 6. **Record** outcomes in one transaction: messages `sent` (with the provider's id) or
  *    `failed`, deliveries final or back to `pending` after a backoff, run stats.
  * 7. **Complete** the campaign when no delivery of the run is open.
@@ -41,6 +42,7 @@ import type {
 import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
+import { providerPace } from './rate-limit.js';
 import { changeStatus } from './service.js';
 
 /** A template as the dispatcher hands it to the renderer. */
@@ -230,8 +232,12 @@ async function dispatchRun(
     .where('id', '=', run.organizationId)
     .executeTakeFirstOrThrow();
 
+  const pace = providerPace(provider, settings.leaseMs);
+  const batchSize = Math.min(settings.batchSize, pace.batch);
   for (let batch = 0; batch < settings.batchesPerRun; batch++) {
-    const claimed = await claim(scope, run, settings.batchSize, settings.leaseMs);
+    // The provider's allowance first: nothing is claimed, let alone handed, while it waits.
+    await pace.wait(batchSize);
+    const claimed = await claim(scope, run, batchSize, settings.leaseMs);
     if (claimed.length === 0) break;
     const done = await deliver(deps, scope, run, claimed, {
       template,
@@ -243,7 +249,7 @@ async function dispatchRun(
     result.failed += done.failed;
     result.skipped += done.skipped;
     result.unknown += done.unknown;
-    if (claimed.length < settings.batchSize) break;
+    if (claimed.length < batchSize) break;
   }
   if (await completeIfDone(scope, run)) result.completed += 1;
   return result;
