@@ -25,7 +25,7 @@
  */
 
 import { TimeoutStrategy, timeout } from 'cockatiel';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { consentAllowsSql } from '../consent/index.js';
 import type { DatabaseAccess } from '../db/access.js';
@@ -595,33 +595,37 @@ async function record(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<
     const sent = outcomes.filter(
       (o): o is Extract<Outcome, { state: 'sent' }> => o.state === 'sent',
     );
+    // The messages' status rides along in the deliveries' statement: one round trip.
+    const messageUpdates: RawBuilder<unknown>[] = [];
     if (sent.length > 0) {
-      await sql`
+      messageUpdates.push(sql`sent AS (
         UPDATE messages m SET status = 'sent', sent_at = ${now}, provider_message_id = x.provider_message_id
           FROM jsonb_to_recordset(${toJson(sent.map((o) => ({ id: o.messageId, provider_message_id: o.providerMessageId })))}::jsonb)
                AS x(id uuid, provider_message_id text)
-         WHERE m.id = x.id AND m.organization_id = ${run.organizationId}`.execute(tx.db);
+         WHERE m.id = x.id AND m.organization_id = ${run.organizationId})`);
     }
     const failedIds = outcomes
       .filter((o) => o.state === 'failed' && o.messageId !== null)
       .map((o) => o.messageId as string);
     if (failedIds.length > 0) {
-      await tx.db
-        .updateTable('messages')
-        .set({ status: 'failed' })
-        .where('organization_id', '=', run.organizationId)
-        .where('id', 'in', failedIds)
-        .execute();
+      messageUpdates.push(sql`failed AS (
+        UPDATE messages SET status = 'failed'
+         WHERE organization_id = ${run.organizationId} AND id = ANY(${failedIds}::uuid[]))`);
     }
-    await writeOutcomes(tx, run, outcomes);
+    await writeOutcomes(tx, run, outcomes, messageUpdates);
   });
 }
 
 /**
  * Sets each delivery's state (and retry time), and adds the final ones to the run's stats —
- * one statement (the stats update rides along as a data-modifying CTE).
+ * one statement: the stats update and `also` (named data-modifying CTEs) ride along.
  */
-async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): Promise<void> {
+async function writeOutcomes(
+  scope: Scope,
+  run: OpenRun,
+  outcomes: Outcome[],
+  also: RawBuilder<unknown>[] = [],
+): Promise<void> {
   if (outcomes.length === 0) return;
   const now = scope.clock.now();
   const counts: Record<string, number> = {};
@@ -633,11 +637,12 @@ async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): P
   );
   const stats =
     additions.length === 0
-      ? sql``
-      : sql`, stats AS (UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
-                         WHERE id = ${run.runId})`;
-  await sql`
-    WITH deliveries AS (
+      ? []
+      : [
+          sql`stats AS (UPDATE campaign_runs SET stats = stats || ${sql.join(additions, sql` || `)}
+                         WHERE id = ${run.runId})`,
+        ];
+  const deliveries = sql`deliveries AS (
       UPDATE campaign_deliveries d
          SET state = x.state, reason = x.reason, message_id = coalesce(x.message_id, d.message_id),
              not_before = coalesce(x.not_before, d.not_before), lease_until = NULL, updated_at = ${now}
@@ -651,7 +656,9 @@ async function writeOutcomes(scope: Scope, run: OpenRun, outcomes: Outcome[]): P
           })),
         )}::jsonb) AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz)
        WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
-       RETURNING 1)${stats}
+       RETURNING 1)`;
+  await sql`
+    WITH ${sql.join([...also, ...stats, deliveries], sql`, `)}
     SELECT count(*) FROM deliveries`.execute(scope.db);
 }
 
