@@ -62,7 +62,7 @@ const TEMPLATE = `<mjml>
 const CITIES = ['London', 'Austin', 'Lyon', 'Turin', 'Toronto', 'Berlin'];
 
 /** Rows claimed per iteration of the bare loop (the dispatcher's default batch). */
-const BARE_BATCH = 1000;
+const BARE_BATCH = 2000;
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'campaigns-worker.ts');
 
@@ -292,7 +292,8 @@ export const campaignsBench: Bench = {
           WITH picked AS (
             SELECT audience_id FROM campaign_deliveries
              WHERE organization_id = ${orgId} AND campaign_run_id = ${handRun} AND state = 'pending'
-             ORDER BY audience_id LIMIT ${BARE_BATCH} FOR UPDATE SKIP LOCKED)
+               AND not_before <= now()
+             ORDER BY not_before, audience_id LIMIT ${BARE_BATCH} FOR UPDATE SKIP LOCKED)
           UPDATE campaign_deliveries d SET state = 'sent', updated_at = now()
             FROM picked WHERE d.audience_id = picked.audience_id`.execute(db);
         if (Number(marked.numAffectedRows) === 0) break;

@@ -293,7 +293,9 @@ async function claim(
        WHERE d.organization_id = ${run.organizationId} AND d.campaign_run_id = ${run.runId}
          AND d.state = 'pending' AND d.not_before <= ${now}
          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = ${run.campaignId} AND c.status = 'running')
-       ORDER BY d.audience_id
+       -- The queue index's order (run, state, not_before, audience_id): a range scan that
+       -- stops at the limit, where audience-id order sorted every pending row per claim.
+       ORDER BY d.not_before, d.audience_id
        LIMIT ${limit}
        FOR UPDATE SKIP LOCKED
     ), claimed AS (
