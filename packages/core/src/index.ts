@@ -157,6 +157,13 @@ export {
   renderRule,
   SegmentErrorCode,
 } from './segments/index.js';
+export type { SettingsFacade } from './settings/facade.js';
+export type {
+  FrequencyCap,
+  SendingSettings,
+  SendingSettingsUpdate,
+} from './settings/index.js';
+export { DEFAULT_SENDING_SETTINGS } from './settings/index.js';
 export type { TemplatesFacade } from './templates/facade.js';
 export type {
   RenderedEmail,

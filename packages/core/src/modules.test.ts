@@ -80,6 +80,7 @@ describe('composition root', () => {
         'organization',
         'role',
         'segments',
+        'settings',
         'tags',
         'templates',
       ].sort(),

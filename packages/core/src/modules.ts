@@ -18,6 +18,7 @@ import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
+import { settingsModule } from './settings/index.js';
 import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
@@ -28,6 +29,7 @@ export const modules = [
   customersModule,
   importsModule,
   consentModule,
+  settingsModule,
   timelineModule,
   privacyModule,
   integrationsModule,

@@ -7,19 +7,16 @@
  * gives `included_reason`), the channel's consent allows it (stored status, else the
  * organization's policy: `consentAllowsSql`, which also excludes bounced and complained
  * addresses — the suppression list), they have a reachable address (an email, or a phone
- * in E.164), and the frequency cap is not reached. One row per address: two customers
+ * in E.164), and the frequency cap is not reached (messages actually sent in the window,
+ * `frequency-cap.ts`). One row per address: two customers
  * sharing an address get one message (deterministically, the lower customer id keeps it).
  */
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import { consentAllowsSql } from '../consent/index.js';
 import type { Scope } from '../scope.js';
 import { type SegmentDefinition, segmentMembersQuery } from '../segments/index.js';
-
-/** At most `messages` per customer on the channel within the last `days` days. */
-export interface FrequencyCap {
-  messages: number;
-  days: number;
-}
+import type { FrequencyCap } from '../settings/index.js';
+import { sentSince } from './frequency-cap.js';
 
 /** What to snapshot. */
 export interface AudienceSnapshot {
@@ -36,14 +33,6 @@ const E164 = '^\\+[1-9][0-9]{6,14}$';
 const addressOf = (channel: 'email' | 'sms') =>
   sql.ref<string>(channel === 'email' ? 'customers.email' : 'customers.phone');
 
-/** The customer got fewer than `cap.messages` on the channel in the window. */
-function underCap(scope: Scope, channel: 'email' | 'sms', cap: FrequencyCap): RawBuilder<SqlBool> {
-  const since = new Date(scope.clock.now().getTime() - cap.days * 86_400_000);
-  return sql<SqlBool>`(SELECT count(*) FROM messages m
-      WHERE m.organization_id = ${scope.organizationId} AND m.customer_id = customers.id
-        AND m.channel = ${channel} AND m.created_at > ${since}) < ${cap.messages}`;
-}
-
 /**
  * Freezes the run's audience; returns how many recipients it has. Idempotent: a second
  * call for the same run adds nothing (`UNIQUE (campaign_run_id, customer_id)`).
@@ -55,7 +44,11 @@ export async function snapshotAudience(scope: Scope, snapshot: AudienceSnapshot)
     .where(consentAllowsSql(scope.organizationId, channel))
     .select(address.as('address'));
   if (channel === 'sms') members = members.where(sql<SqlBool>`${address} ~ ${E164}`);
-  if (frequencyCap) members = members.where(underCap(scope, channel, frequencyCap));
+  if (frequencyCap) {
+    const since = new Date(scope.clock.now().getTime() - frequencyCap.days * 86_400_000);
+    const sent = sentSince(scope.organizationId, channel, sql.ref('customers.id'), since);
+    members = members.where(sql<SqlBool>`${sent} < ${frequencyCap.messages}`);
+  }
   const unique = scope.db
     .selectFrom(members.as('m'))
     .distinctOn(sql`lower(m.address)`)

@@ -312,19 +312,31 @@ describe(`campaigns [${databaseKind}]`, () => {
       rule: { field: 'tags', op: 'has_any', values: ['vip'] },
     });
     const db = gt.database.tenant(id);
-    // Two SMS this week for Busy.
+    // Two SMS sent this week to Busy; one queued and one failed to Phone count for nothing.
+    const daysAgo = (d: number) => new Date(clock.now().getTime() - d * 86_400_000);
     await db
       .insertInto('messages')
-      .values(
-        [1, 2].map((d) => ({
+      .values([
+        ...[1, 2].map((d) => ({
           organization_id: id,
           customer_id: capped.id,
           channel: 'sms' as const,
           to_address: '+14155550101',
           body: 'earlier',
-          created_at: new Date(clock.now().getTime() - d * 86_400_000),
+          status: 'sent' as const,
+          sent_at: daysAgo(d),
+          created_at: daysAgo(d),
         })),
-      )
+        ...(['queued', 'failed'] as const).map((status) => ({
+          organization_id: id,
+          customer_id: reachable.id,
+          channel: 'sms' as const,
+          to_address: '+14155550100',
+          body: 'never sent',
+          status,
+          created_at: daysAgo(1),
+        })),
+      ])
       .execute();
     const campaign = await db
       .insertInto('campaigns')

@@ -9,7 +9,8 @@
  * 2. **Claim** up to a batch of due `pending` deliveries (`FOR UPDATE SKIP LOCKED`, a
  *    lease), only while the campaign is `running`, so a pause stops new claims at once.
  *    The same statement reads each recipient's customer row and re-checks consent: an
- *    unsubscribe after the snapshot still stops the send.
+ *    unsubscribe after the snapshot still stops the send. Then the frequency cap is
+ *    re-checked and quiet hours applied (`send-time.ts`).
  * 3. **Render** each message (the template, per recipient).
  * 4. **Hand off**, in one transaction committed before the provider is called: the
  *    `messages` rows (body = what is sent; one per run, customer and channel by a unique
@@ -43,6 +44,7 @@ import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { providerPace } from './rate-limit.js';
+import { applySendTimeRules, FREQUENCY_CAP_REASON } from './send-time.js';
 import { changeStatus } from './service.js';
 
 /** A template as the dispatcher hands it to the renderer. */
@@ -341,10 +343,18 @@ async function deliver(
   claimed: Claimed[],
   context: DeliverContext,
 ): Promise<Omit<DispatchResult, 'completed'>> {
-  // Settled before any call (consent withdrawn, nothing to render): written at hand-off.
-  const settled: Outcome[] = [];
+  // Frequency cap and quiet hours (send-time.ts): over the cap is skipped; in quiet hours
+  // goes back to pending for later, written there.
+  const { due, capped } = await applySendTimeRules(scope, run, claimed);
+  // Settled before any call (consent withdrawn, capped, nothing to render): written at hand-off.
+  const settled: Outcome[] = capped.map((row) => ({
+    audienceId: row.audience_id,
+    state: 'skipped',
+    messageId: null,
+    reason: FREQUENCY_CAP_REASON,
+  }));
   const toSend: Array<{ row: Claimed; rendered: RenderedMessage }> = [];
-  for (const row of claimed) {
+  for (const row of due) {
     if (!row.allowed) {
       settled.push({
         audienceId: row.audience_id,

@@ -16,8 +16,9 @@ import type { Emit } from '../events.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { segmentDefinition } from '../segments/index.js';
+import { getSendingSettings } from '../settings/index.js';
 import { isUuid, parseInput } from '../validation.js';
-import { type FrequencyCap, snapshotAudience } from './audience.js';
+import { snapshotAudience } from './audience.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { type AudienceQuery, audienceQuerySchema } from './schema.js';
 import { changeStatus, findCampaignRow } from './service.js';
@@ -39,22 +40,14 @@ const toRun = (row: Selectable<CampaignRunsTable>): CampaignRun => ({
   stats: (row.stats ?? {}) as Record<string, number>,
 });
 
-/** What starting a campaign needs besides the scope. */
-interface StartOptions {
-  frequencyCap?: FrequencyCap | undefined;
-}
-
 /**
- * Starts a scheduled campaign: `running`, a new run, its audience frozen — all in one
+ * Starts a scheduled campaign: `running`, a new run, its audience frozen (under the
+ * organization's frequency cap for the channel, read in the same transaction) — all in one
  * transaction, so a crash leaves either nothing or all of it.
  * @throws `CAMPAIGN_INVALID_TRANSITION` when it is no longer scheduled (another worker
  * started it first, or it was unscheduled or cancelled)
  */
-async function startCampaign(
-  scope: Scope,
-  campaignId: string,
-  options: StartOptions = {},
-): Promise<CampaignRun> {
+async function startCampaign(scope: Scope, campaignId: string): Promise<CampaignRun> {
   return inTransaction(scope, async (tx) => {
     const { before } = await changeStatus(tx, campaignId, 'start');
     if (before.segment_id === null) throw new Error('a scheduled campaign has a segment');
@@ -67,7 +60,7 @@ async function startCampaign(
       campaignRunId: run.id,
       channel: before.channel,
       definition: await segmentDefinition(tx, before.segment_id),
-      frequencyCap: options.frequencyCap,
+      frequencyCap: (await getSendingSettings(tx)).frequencyCap[before.channel] ?? undefined,
     });
     // The dispatch ledger: one pending delivery per recipient, in the same transaction.
     await tx.db

@@ -99,6 +99,8 @@ export type CustomerConsent = Schemas['CustomerConsent'];
 export type ConsentSet = Schemas['ConsentSet'];
 export type ConsentPolicy = Schemas['ConsentPolicy'];
 export type ConsentPolicyUpdate = Schemas['ConsentPolicyUpdate'];
+export type SendingSettings = Schemas['SendingSettings'];
+export type SendingSettingsUpdate = Schemas['SendingSettingsUpdate'];
 export type TimelinePage = Schemas['TimelinePage'];
 export type TimelineItem = TimelinePage['items'][number];
 export type TimelineType = TimelineItem['type'];
@@ -272,6 +274,12 @@ export function createClient(options: ClientOptions) {
         get: () => request('get', '/settings/consent-policy'),
         set: (input: ConsentPolicyUpdate) =>
           request('put', '/settings/consent-policy', { body: input }),
+      },
+    },
+    settings: {
+      sending: {
+        get: () => request('get', '/settings/sending'),
+        set: (input: SendingSettingsUpdate) => request('put', '/settings/sending', { body: input }),
       },
     },
     integrations: {

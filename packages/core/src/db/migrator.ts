@@ -20,6 +20,7 @@ import { outboxMigration } from './migrations/0011_outbox.js';
 import { campaignDispatchMigration } from './migrations/0012_campaign_dispatch.js';
 import { customerTagsPolicyMigration } from './migrations/0013_customer_tags_policy_via_tags.js';
 import { policiesReadSettingOnceMigration } from './migrations/0014_policies_read_setting_once.js';
+import { sendingSettingsMigration } from './migrations/0016_sending_settings.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -47,6 +48,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0012_campaign_dispatch': campaignDispatchMigration(context),
     '0013_customer_tags_policy_via_tags': customerTagsPolicyMigration(context),
     '0014_policies_read_setting_once': policiesReadSettingOnceMigration(context),
+    '0016_sending_settings': sendingSettingsMigration,
   };
 }
 

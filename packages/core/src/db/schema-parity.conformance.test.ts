@@ -44,6 +44,9 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   'campaign_audience_customer_idx',
   // 0008_customer_phone_index: the CSV import's upsert lookup by phone within the org.
   'customers_org_phone_idx',
+  // 0016_sending_settings: a customer's sent messages of a channel in the frequency cap's
+  // window (the snapshot and the send-time re-check).
+  'messages_customer_sent_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

@@ -436,6 +436,13 @@ export interface OrganizationSettingsTable {
   organization_id: string;
   consent_policy: JsonWithDefault<ConsentPolicy>;
   updated_at: CreatedAt;
+  /** Migration 0016: an IANA time zone name. */
+  time_zone: Generated<string>;
+  /** Migration 0016: the frequency cap per channel; both NULL = no cap. */
+  frequency_cap_email_messages: number | null;
+  frequency_cap_email_days: number | null;
+  frequency_cap_sms_messages: number | null;
+  frequency_cap_sms_days: number | null;
 }
 
 /**

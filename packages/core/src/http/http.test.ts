@@ -520,6 +520,8 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/tags',
           'GET /api/greentrack/settings/consent-policy',
           'PUT /api/greentrack/settings/consent-policy',
+          'GET /api/greentrack/settings/sending',
+          'PUT /api/greentrack/settings/sending',
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
           'GET /api/greentrack/integrations/{id}',

@@ -71,6 +71,7 @@ const baseSamples: Samples = {
   ],
   country: ['US', 'de', 'AQ'],
   default_country: ['US', 'GB'],
+  timeZone: ['America/New_York', 'europe/london', 'Mars/Olympus', '+02:00'],
   email: ['ana@example.com', 'Bo@Example.COM', null],
   phone: ['+14155552671', '(415) 555-2671', null],
   types: ['message,message_event', 'event', ['invoice', 'payment']],

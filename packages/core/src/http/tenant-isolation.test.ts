@@ -203,6 +203,13 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'consent.policy',
     request: () => ({ json: { email: counter++ % 2 ? 'opt_in' : 'opt_out' } }),
   },
+  'GET /settings/sending': { action: 'settings.read' },
+  'PUT /settings/sending': {
+    action: 'settings.write',
+    request: () => ({
+      json: { frequencyCap: { sms: { messages: 1 + (counter++ % 5), days: 7 } } },
+    }),
+  },
   'GET /customers/{id}/timeline': {
     action: 'customer.read',
     request: (org) => ({ params: { id: org.customerId } }),

@@ -71,6 +71,8 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'consent.read': (f) => f.consent.policy.get(),
     'consent.write': (f) => f.consent.set(customerId, 'email', 'subscribed'),
     'consent.policy': (f) => f.consent.policy.set({}),
+    'settings.read': (f) => f.settings.sending.get(),
+    'settings.write': (f) => f.settings.sending.set({}),
     'segment.read': (f) => f.segments.list(),
     'segment.write': (f) =>
       f.segments.create({ name: 'Probe', rule: { field: 'type', op: 'eq', value: 'lead' } }),
