@@ -44,7 +44,7 @@ import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { providerPace } from './rate-limit.js';
-import { applySendTimeRules, FREQUENCY_CAP_REASON } from './send-time.js';
+import { applySendTimeRules, FREQUENCY_CAP_REASON, type SendTimeSplit } from './send-time.js';
 import { changeStatus } from './service.js';
 
 /** A template as the dispatcher hands it to the renderer. */
@@ -239,9 +239,14 @@ async function dispatchRun(
   for (let batch = 0; batch < settings.batchesPerRun; batch++) {
     // The provider's allowance first: nothing is claimed, let alone handed, while it waits.
     await pace.wait(batchSize);
-    const claimed = await claim(scope, run, batchSize, settings.leaseMs);
+    // The claim and the send-time rules (with their deferrals) in one transaction: two
+    // round trips fewer per batch than as two implicit ones, and they commit together.
+    const { claimed, split } = await inTransaction(scope, async (tx) => {
+      const rows = await claim(tx, run, batchSize, settings.leaseMs);
+      return { claimed: rows, split: await applySendTimeRules(tx, run, rows) };
+    });
     if (claimed.length === 0) break;
-    const done = await deliver(deps, scope, run, claimed, {
+    const done = await deliver(deps, scope, run, split, {
       template,
       organization,
       provider,
@@ -340,12 +345,12 @@ async function deliver(
   deps: DispatchDeps,
   scope: Scope,
   run: OpenRun,
-  claimed: Claimed[],
+  split: Pick<SendTimeSplit<Claimed>, 'due' | 'capped'>,
   context: DeliverContext,
 ): Promise<Omit<DispatchResult, 'completed'>> {
-  // Frequency cap and quiet hours (send-time.ts): over the cap is skipped; in quiet hours
-  // goes back to pending for later, written there.
-  const { due, capped } = await applySendTimeRules(scope, run, claimed);
+  // Frequency cap and quiet hours (send-time.ts, applied with the claim): over the cap is
+  // skipped; in quiet hours went back to pending for later, written there.
+  const { due, capped } = split;
   // Settled before any call (consent withdrawn, capped, nothing to render): written at hand-off.
   const settled: Outcome[] = capped.map((row) => ({
     audienceId: row.audience_id,
