@@ -1,4 +1,5 @@
 /** Every benchmark `pnpm bench` knows, in run order. Add new ones here. */
+import { campaignsBench } from './campaigns.bench.js';
 import { crmImportBench } from './crm-import.bench.js';
 import { crmSearchBench } from './crm-search.bench.js';
 import type { Bench } from './lib.js';
@@ -10,4 +11,5 @@ export const benches: Bench[] = [
   crmImportBench,
   segmentsRulesBench,
   segmentsHybridBench,
+  campaignsBench,
 ];

@@ -29,6 +29,8 @@ interface BenchContext {
   gt: GreenTrack;
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The benchmark database's URL on Postgres (for worker processes of its own); absent on PGlite. */
+  databaseUrl?: string;
   /** Records one figure (printed and saved). */
   record(figure: Omit<BenchFigure, 'db'>): void;
   /** Prints a line of detail (EXPLAIN output, sizes). */

@@ -46,8 +46,9 @@ async function main(): Promise<void> {
     console.log(`\n## ${bench.name}: ${bench.description}`);
     const database = `gt_bench_${randomBytes(4).toString('hex')}`;
     if (url) await admin(url, `CREATE DATABASE ${database}`);
+    const databaseUrl = url ? withDatabase(url, database) : undefined;
     const gt = await createGreenTrack({
-      database: url ? { url: withDatabase(url, database), maxConnections: 4 } : { inMemory: true },
+      database: databaseUrl ? { url: databaseUrl, maxConnections: 4 } : { inMemory: true },
       secret: 'benchmark-secret-benchmark-secret-0123',
     });
     try {
@@ -56,11 +57,14 @@ async function main(): Promise<void> {
         gt,
         db: gt.db,
         dialect: gt.dialect,
+        ...(databaseUrl ? { databaseUrl } : {}),
         record: (figure) => {
           const full = { ...figure, db: gt.dialect };
           figures.push(full);
+          // Small figures (round trips per message) keep three significant digits.
+          const show = (v: number) => (Math.abs(v) < 1 ? v.toPrecision(3) : v.toFixed(2));
           console.log(
-            `  ${full.name.padEnd(32)} ${full.value.toFixed(2).padStart(12)} ${full.unit.padEnd(8)} baseline ${full.baseline.toFixed(2).padStart(12)}  ratio ${full.ratio.toFixed(3)}${full.note ? `  (${full.note})` : ''}`,
+            `  ${full.name.padEnd(32)} ${show(full.value).padStart(12)} ${full.unit.padEnd(8)} baseline ${show(full.baseline).padStart(12)}  ratio ${full.ratio.toFixed(3)}${full.note ? `  (${full.note})` : ''}`,
           );
         },
         log: (line) => console.log(`  ${line}`),

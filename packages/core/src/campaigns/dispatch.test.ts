@@ -291,4 +291,28 @@ describe(`campaign dispatch [${databaseKind}]`, () => {
     expect(messages.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
     expect(sent.map((o) => o.message_id).sort()).toEqual(messages.map((m) => m.id).sort());
   });
+
+  it('holds the provider to its ratePerSecond across batches: never more than a second allows', async () => {
+    const { organizationId } = await runningCampaign(5);
+    const calls: Array<{ at: number; size: number }> = [];
+    // 2 messages a second: batches of 2, the 5 sends spread over at least 2 seconds.
+    const slow: EmailProvider = {
+      ...gt.providers.email,
+      capabilities: { ...gt.providers.email.capabilities, ratePerSecond: 2 },
+      send: async (messages, context) => {
+        calls.push({ at: performance.now(), size: messages.length });
+        return gt.providers.email.send(messages, context);
+      },
+    };
+    expect(await dispatchDue(depsWith(slow))).toMatchObject({ sent: 5, completed: 1 });
+    expect(calls.map((c) => c.size)).toEqual([2, 2, 1]);
+    // A second apart, give or take how much longer one batch took to claim and hand off than
+    // the one before (the allowance is awaited before the claim).
+    for (const [k, call] of calls.entries()) {
+      const next = calls[k + 1];
+      if (next) expect(next.at - call.at).toBeGreaterThanOrEqual(900);
+    }
+    expect((calls.at(-1)?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+    expect(await outboxOf(organizationId)).toHaveLength(5);
+  });
 });

@@ -118,9 +118,17 @@ class ScopedDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
     const scoped = connection as ScopedConnection;
     await scoped.closeImplicit();
-    await this.inner.beginTransaction(scoped.inner, settings);
-    // After BEGIN [ISOLATION LEVEL …], so an isolation level set by the caller still applies.
-    await scoped.inner.executeQuery(CompiledQuery.raw(scoped.preamble()));
+    // The inner driver's BEGIN [ISOLATION LEVEL …] with the preamble after it, in one
+    // simple-protocol query: one round trip per transaction instead of two, and an
+    // isolation level set by the caller still applies.
+    await this.inner.beginTransaction(
+      {
+        executeQuery: <R>(begin: CompiledQuery) =>
+          scoped.inner.executeQuery<R>(CompiledQuery.raw(`${begin.sql}; ${scoped.preamble()}`)),
+        streamQuery: (query, chunkSize) => scoped.inner.streamQuery(query, chunkSize),
+      },
+      settings,
+    );
     scoped.state = 'explicit';
   }
 

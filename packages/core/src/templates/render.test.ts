@@ -6,59 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { failure } from '../../test/errors.js';
+import { context, email, invoice, MJML, RENDER_CASES, sms } from '../../test/template-cases.js';
 import { PREVIEW_URLS } from './context.js';
-import { checkTemplate, renderTemplate, type TemplateSource, templateVariables } from './render.js';
-import type { TemplateContext } from './variables.js';
-
-const context: TemplateContext = {
-  customer: {
-    id: '00000000-0000-4000-8000-000000000001',
-    name: 'Ada <b>Lovelace</b> & Co',
-    first_name: 'Ada',
-    type: 'customer',
-    email: 'ada@example.com',
-    phone: null,
-    address_line1: null,
-    address_line2: null,
-    city: 'London',
-    state: null,
-    postal_code: null,
-    country: 'GB',
-    tags: ['vip', 'beta'],
-  },
-  organization: { id: '00000000-0000-4000-8000-000000000002', name: 'Analytical Engines' },
-  urls: PREVIEW_URLS,
-};
-
-const email = (
-  content: string,
-  subject = 'Hi',
-  format: 'html' | 'mjml' = 'html',
-): TemplateSource => ({
-  channel: 'email',
-  format,
-  subject,
-  content,
-});
-const sms = (content: string): TemplateSource => ({
-  channel: 'sms',
-  format: 'text',
-  subject: null,
-  content,
-});
+import { checkTemplate, renderTemplate, templateVariables } from './render.js';
 
 describe('checkTemplate', () => {
   it('accepts the documented variables, Liquid locals, list properties and filters', async () => {
-    const source = email(
-      [
-        '<p>{{ customer.first_name | upcase }} of {{ organization.name }}</p>',
-        '{% for tag in customer.tags %}{{ tag }} {{ forloop.index }}{% endfor %}',
-        '{% assign n = customer.tags.size %}{{ n }} {{ customer.tags.first }} {{ customer.name.size }}',
-        '{% if invoice %}{{ invoice.total }} {{ invoice.items[0].name }}{% endif %}',
-        '<a href="{{ urls.unsubscribe }}">x</a> {{ customer.phone | default: "no phone" }}',
-      ].join('\n'),
-      'Hello {{ customer.first_name }}',
-    );
+    const source = RENDER_CASES['the documented variables, locals and filters'];
+    if (!source) throw new Error('missing case');
     expect(await checkTemplate(source)).toEqual([]);
     // Each once, grouped by root (liquidjs's order).
     expect(templateVariables(source)).toEqual([
@@ -172,20 +127,6 @@ describe('checkTemplate', () => {
   });
 });
 
-const MJML = `<mjml>
-  <mj-head>
-    <mj-style>.greeting { color: #0a7f3f; }</mj-style>
-  </mj-head>
-  <mj-body>
-    <mj-section>
-      <mj-column>
-        <mj-text css-class="greeting">Hello {{ customer.name }}</mj-text>
-        {% if customer.email %}<mj-button href="{{ urls.unsubscribe }}">Unsubscribe</mj-button>{% endif %}
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>`;
-
 describe('renderTemplate', () => {
   it('compiles MJML to responsive HTML with CSS inlined and a plain-text alternative', async () => {
     const rendered = await renderTemplate(
@@ -233,19 +174,6 @@ describe('renderTemplate', () => {
       '{% if invoice %}Invoice {{ invoice.number }}: {{ invoice.amount_due }} {{ invoice.currency }}{% else %}No invoice{% endif %}',
     );
     expect(await renderTemplate(source, context)).toMatchObject({ text: 'No invoice' });
-    const invoice = {
-      id: 'i1',
-      number: 'INV-7',
-      status: 'sent',
-      currency: 'USD',
-      subtotal: '100.00',
-      tax: '8.00',
-      total: '108.00',
-      amount_due: '108.00',
-      due_date: '2026-04-01',
-      payment_url: null,
-      items: [],
-    };
     expect(await renderTemplate(source, { ...context, invoice })).toMatchObject({
       text: 'Invoice INV-7: 108.00 USD',
     });

@@ -1,0 +1,83 @@
+/**
+ * One worker process of the `campaigns` benchmark: `tsx bench/campaigns-worker.ts <url>`.
+ *
+ * It opens its own GreenTrack instance on the benchmark database, prints `ready`, waits for
+ * `go` on stdin (so several workers start together), then calls `gt.worker.tick()` until a
+ * tick sends nothing, and prints one JSON line: messages sent, wall time, database round
+ * trips and peak RSS. Round trips are counted by wrapping `pg.Client#query`, under the
+ * Kysely layer, so BEGIN, COMMIT and the scoped-access preambles count too.
+ */
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { createGreenTrack } from '../src/greentrack.js';
+import { peakRssMiB } from './lib.js';
+
+/** What a worker reports to the benchmark. */
+export interface WorkerReport {
+  sent: number;
+  failed: number;
+  ticks: number;
+  /** Epoch milliseconds of the first tick's start and the last tick's end. */
+  startedAt: number;
+  endedAt: number;
+  /** Round trips to the database between `go` and the end (every `pg` query call). */
+  queries: number;
+  rssMiB: number;
+}
+
+let queries = 0;
+const query = pg.Client.prototype.query;
+// Every statement of the pool goes through here, whatever layer sent it.
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  queries += 1;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+async function main(): Promise<void> {
+  const url = process.argv[2];
+  if (!url) throw new Error('usage: campaigns-worker.ts <database url>');
+  const gt = await createGreenTrack({
+    database: { url, maxConnections: 4 },
+    secret: 'benchmark-secret-benchmark-secret-0123',
+  });
+  try {
+    const lines = createInterface({ input: process.stdin });
+    const go = new Promise<void>((resolve) => {
+      lines.on('line', (line) => {
+        if (line.trim() === 'go') resolve();
+      });
+    });
+    process.stdout.write('ready\n');
+    await go;
+    lines.close();
+    const before = queries;
+    const startedAt = Date.now();
+    let sent = 0;
+    let failed = 0;
+    let ticks = 0;
+    for (;;) {
+      const tick = await gt.worker.tick();
+      ticks += 1;
+      sent += tick.messagesSent;
+      failed += tick.messagesFailed;
+      if (tick.messagesSent === 0 && tick.messagesFailed === 0) break;
+    }
+    const report: WorkerReport = {
+      sent,
+      failed,
+      ticks,
+      startedAt,
+      endedAt: Date.now(),
+      queries: queries - before,
+      rssMiB: await peakRssMiB(),
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await gt.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
