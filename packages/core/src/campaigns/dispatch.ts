@@ -73,7 +73,7 @@ export interface DispatchOptions {
   /**
    * Deliveries claimed per batch (then split by the provider's `maxBatch`). A batch costs
    * about 16 round trips whatever its size, so this sets the round trips per message
-   * (decision P2: ~0.008 at 2000).
+   * (decision 99: ~0.008 at 2000).
    * @default 2000
    */
   batchSize?: number;

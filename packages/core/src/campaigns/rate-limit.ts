@@ -10,7 +10,7 @@
  * provider cannot outlive the lease of what it is sending.
  *
  * The limit is per worker process: N processes may send N times the rate. Hosts that run
- * several workers against one rate-limited account give each a share (decision P3).
+ * several workers against one rate-limited account give each a share (decision 100).
  */
 import pThrottle from 'p-throttle';
 

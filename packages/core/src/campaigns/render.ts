@@ -8,7 +8,7 @@
  * links are the preview placeholders, which never resolve, and only UTM is added.
  *
  * Each template is prepared once (`prepareTemplate`) and kept by id and content, so MJML
- * and juice run once per template shape instead of once per recipient (decision P1); only
+ * and juice run once per template shape instead of once per recipient (decision 98); only
  * Liquid, the text alternative and the link decoration run per message. An edited template
  * has new content, hence a new entry: a run never renders with stale content.
  */
