@@ -9,10 +9,3 @@ export const TrackingErrorCode = {
 } as const;
 
 export type TrackingErrorCode = (typeof TrackingErrorCode)[keyof typeof TrackingErrorCode];
-
-/** The HTTP status of each code (the module's rows of the status table). */
-export const TRACKING_ERROR_STATUS = {
-  TRACKING_TOKEN_INVALID: 404,
-  TRACKING_TOKEN_EXPIRED: 410,
-  TRACKING_UNSUBSCRIBE_BODY: 400,
-} as const satisfies Record<TrackingErrorCode, number>;

@@ -3,7 +3,7 @@
  * unsubscribe and the preferences page) and the public endpoints that answer them.
  */
 import { defineModule } from '../module.js';
-import { TRACKING_ERROR_STATUS } from './error-codes.js';
+import { TRACKING_ERROR_STATUS } from './error-status.js';
 import { registerTrackingRoutes, TRACKING_PATH_PREFIX } from './routes.js';
 
 export { TrackingErrorCode } from './error-codes.js';
