@@ -9,7 +9,10 @@ import { createGreenTrack } from '../src/greentrack.js';
 import { adminStatement, withDatabase } from '../test/target.js';
 import { type DrillReport, runDrill } from './run.js';
 
+// `pnpm drill:dispatch -- --mode plain` hands the `--` on; npm-style habits should work too.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
 const { values } = parseArgs({
+  args,
   options: {
     recipients: { type: 'string', default: '20000' },
     kills: { type: 'string', default: '50' },
