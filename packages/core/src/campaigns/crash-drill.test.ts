@@ -39,8 +39,11 @@ describe.runIf(target.kind === 'postgres')('the dispatch crash drill [postgres]'
         // Whatever is missing is held for a person, never silently dropped.
         expect(run.missing).toBe(run.unknown.notRecorded);
       }
-      // The kills did interrupt work: claims were taken over from killed workers.
-      expect(report.runs.kills.reclaimed).toBeGreaterThan(0);
+      // The kills did interrupt work: claims were taken over from killed workers, or calls
+      // they were making were held. (Which of the two a kill hits is timing: with the next
+      // batch rendered while one is in flight, a run can see only held calls.)
+      const interrupted = report.runs.kills.reclaimed + report.runs.kills.unknown.total;
+      expect(interrupted).toBeGreaterThan(0);
       for (const run of Object.values(report.resolution?.runs ?? {}))
         expect(run).toMatchObject({ sentOnce: RECIPIENTS, duplicates: 0, missing: 0 });
     } finally {
