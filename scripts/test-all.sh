@@ -51,7 +51,7 @@ export "${database_line?}"
 echo "using ${DATABASE_URL%%:*}://…@${DATABASE_URL##*@}"
 
 step "database tests on PostgreSQL"
-GREENTRACK_TEST_RESULTS="$results_dir/postgres" pnpm --filter @greentrack/core test
+GREENTRACK_TEST_RESULTS="$results_dir/postgres" pnpm --workspace-concurrency=1 --filter @greentrack/core --filter @greentrack/adapters test
 
 step "done"
 node scripts/summarize-tests.mjs "$results_dir"
