@@ -10,10 +10,16 @@ import type { LocalResponse, RecordedRequest } from './local-server.js';
 
 export const SENDGRID_TEST_KEY = 'SG.greentrack-test.key';
 
-/** A body of SendGrid's error shape. */
-export function sendgridErrors(...errors: Array<{ message: string; field?: string | null }>) {
+/**
+ * A body of SendGrid's error shape. `field` is left out when there is none: the live API
+ * sends `null`, but the official OpenAPI types it as a string (OpenAPI 3.0's `nullable` in a
+ * 3.1 document); the adapter reads both.
+ */
+export function sendgridErrors(...errors: Array<{ message: string; field?: string }>) {
   return {
-    errors: errors.map((e) => ({ field: e.field ?? null, message: e.message, help: null })),
+    errors: errors.map((e) =>
+      e.field === undefined ? { message: e.message } : { field: e.field, message: e.message },
+    ),
   };
 }
 
@@ -101,7 +107,9 @@ export function sendgridAnswer(request: RecordedRequest): LocalResponse {
 
 /** Our message id, read back from a recorded request's `custom_args`. */
 export function sendgridMessageIdOf(request: RecordedRequest): string | undefined {
-  const args = (request.json as { custom_args?: Record<string, unknown> } | undefined)?.custom_args;
-  const id = args?.gt_message_id;
+  const body = request.json as
+    | { personalizations?: Array<{ custom_args?: Record<string, unknown> }> }
+    | undefined;
+  const id = body?.personalizations?.[0]?.custom_args?.gt_message_id;
   return typeof id === 'string' ? id : undefined;
 }

@@ -43,6 +43,11 @@ export function networkOutcome(error: unknown): 'not_sent' | 'unknown' {
     : 'unknown';
 }
 
+/** The first error code in `error`'s cause chain (`ECONNREFUSED`), or `fallback`. */
+export function networkErrorCode(error: unknown, fallback: string): string {
+  return errorCodes(error)[0] ?? fallback;
+}
+
 /** A short description of a network failure for the failure reason (`ECONNREFUSED: …`). */
 export function networkErrorText(error: unknown): string {
   const [code] = errorCodes(error);

@@ -7,7 +7,7 @@ import type { EmailMessage, SendContext } from '@greentrack/core';
  * the top level of each event, beside its own fields (`email`, `event`, `sg_message_id`, …).
  * Short: Postmark takes metadata keys of at most 20 characters (values 80, 10 fields).
  */
-export const TRACKING_ID_KEYS = {
+const TRACKING_ID_KEYS = {
   messageId: 'gt_message_id',
   organizationId: 'gt_organization_id',
   campaignId: 'gt_campaign_id',

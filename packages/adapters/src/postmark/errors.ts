@@ -1,5 +1,5 @@
 import { ProviderError, type ProviderFailure, retryAfterMs } from '@greentrack/core';
-import { networkErrorText, networkOutcome } from '../internal/network-outcome.js';
+import { networkErrorCode, networkErrorText, networkOutcome } from '../internal/network-outcome.js';
 import type { CallSlot } from './call-context.js';
 
 /**
@@ -46,11 +46,10 @@ function isPostmarkError(error: unknown): error is PostmarkSdkError {
 export function batchError(error: unknown, slot: CallSlot, now: Date): ProviderError {
   if (!isPostmarkError(error) || error.statusCode === 0) {
     const cause = slot.networkError ?? error;
-    const code = (cause as { code?: unknown } | null)?.code;
     return new ProviderError({
       kind: 'transient',
       outcome: networkOutcome(cause),
-      code: typeof code === 'string' ? code : 'NO_ANSWER',
+      code: networkErrorCode(cause, 'NO_ANSWER'),
       message: `Postmark did not answer: ${networkErrorText(cause)}`,
       cause: error,
     });

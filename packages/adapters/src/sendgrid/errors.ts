@@ -1,5 +1,5 @@
 import { type ProviderFailure, retryAfterMs } from '@greentrack/core';
-import { networkErrorText, networkOutcome } from '../internal/network-outcome.js';
+import { networkErrorCode, networkErrorText, networkOutcome } from '../internal/network-outcome.js';
 
 /**
  * What one `/v3/mail/send` request came to. `scope: 'call'` marks a failure every other
@@ -114,13 +114,12 @@ export function classifySendGridError(
   if (signal?.aborted && error === signal.reason) return { status: 'unknown', error };
   if ((error as { isAxiosError?: unknown } | null)?.isAxiosError === true) {
     if (networkOutcome(error) === 'unknown') return { status: 'unknown', error };
-    const code = (error as { code?: unknown }).code;
     return {
       status: 'failed',
       scope: 'call',
       failure: {
         kind: 'transient',
-        code: typeof code === 'string' ? code : 'NETWORK',
+        code: networkErrorCode(error, 'NETWORK'),
         message: networkErrorText(error),
       },
     };

@@ -4,8 +4,10 @@ import { trackingIds } from '../internal/tracking-ids.js';
 
 /**
  * One of our rendered emails as the SDK's mail data: one request, one personalization,
- * because every message is rendered for its recipient (decision S1). Our ids ride in
- * `custom_args` (SendGrid copies them into every webhook event of the message), the campaign
+ * because every message is rendered for its recipient (decision S1). Our ids ride in the
+ * personalization's `custom_args` (SendGrid copies them into every webhook event of the
+ * message); the official OpenAPI types the message-level `custom_args` as a string, the
+ * personalization's as an object, so the object goes there (decision S2). The campaign
  * is the category (SendGrid's stats group by it), our headers (`List-Unsubscribe`…) pass
  * through as they are.
  */
@@ -15,10 +17,9 @@ export function toMailData(
   sandboxMode: boolean,
 ): MailDataRequired {
   const data: MailDataRequired = {
-    to: message.to,
+    personalizations: [{ to: message.to, customArgs: trackingIds(message, context) }],
     from: message.from,
     subject: message.subject,
-    customArgs: trackingIds(message, context),
     // SendGrid refuses an empty content value (`minLength: 1`): an absent part is left out.
     ...(message.text === '' ? {} : { text: message.text }),
     ...(message.html === '' ? {} : { html: message.html }),
