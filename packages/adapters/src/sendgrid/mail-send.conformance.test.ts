@@ -23,7 +23,6 @@ const SPEC_ID = 'https://greentrack.invalid/spec/tsg_mail_v3.json';
 type FormatsPlugin = (ajv: Ajv2020) => unknown;
 const formats = ajvFormats as unknown as FormatsPlugin | { default: FormatsPlugin };
 const addFormats = typeof formats === 'function' ? formats : formats.default;
-(addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 interface OpenApi {
   openapi: string;
