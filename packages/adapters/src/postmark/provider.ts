@@ -1,4 +1,4 @@
-import type { EmailProvider, SendResult } from '@greentrack/core';
+import { type EmailProvider, ProviderError, type SendResult } from '@greentrack/core';
 import type { Models } from 'postmark';
 import { type CallSlot, instrumentClient } from './call-context.js';
 import { batchError, messageFailure } from './errors.js';
@@ -45,6 +45,15 @@ export function postmark(options: PostmarkOptions): EmailProvider {
     capabilities: { maxBatch, idempotent: false, ratePerSecond: options.ratePerSecond ?? 500 },
     async send(messages, context) {
       if (messages.length === 0) return [];
+      if (messages.length > maxBatch) {
+        // Postmark would refuse the batch whole (422, ErrorCode 410); say so without a request.
+        throw new ProviderError({
+          kind: 'permanent',
+          outcome: 'not_sent',
+          code: 'BATCH_TOO_LARGE',
+          message: `postmark: ${messages.length} messages in one call, at most ${maxBatch}`,
+        });
+      }
       const stream = streamFor(options, context);
       const slot: CallSlot = { signal: context.signal };
       let answers: Models.MessageSendingResponse[];
