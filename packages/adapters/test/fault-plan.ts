@@ -5,7 +5,8 @@
  * for the whole call" means.
  */
 import type { EmailProvider, SendContext, SendResult } from '@greentrack/core';
-import type { Fault } from './conformance-types.js';
+import type { ConformanceRig, Fault } from './conformance-types.js';
+import { type LocalResponse, type RecordedRequest, startLocalServer } from './local-server.js';
 
 /** How long the local server sits on an accepted request for `accept_then_timeout`. */
 export const LATE_ANSWER_MS = 1_000;
@@ -43,5 +44,37 @@ export function faultPlan(): FaultPlan {
   };
 }
 
-/** Waits `ms` (the local server's late answer). */
-export const lateAnswer = () => new Promise((resolve) => setTimeout(resolve, LATE_ANSWER_MS));
+/** Waits {@link LATE_ANSWER_MS} (the local server's late answer). */
+const lateAnswer = () => new Promise((resolve) => setTimeout(resolve, LATE_ANSWER_MS));
+
+/** What a rig says about its provider: how it fails, and what it counts as accepted. */
+export interface RigSpec {
+  /** The answer for a request of a call with `fault` armed (`accept_then_timeout` excepted). */
+  faulty(fault: Exclude<Fault, 'accept_then_timeout'>, request: RecordedRequest): LocalResponse;
+  /** The provider's normal answer. */
+  answer(request: RecordedRequest): LocalResponse;
+  /** Our message ids that `response` accepted for delivery, in order. */
+  acceptedBy(request: RecordedRequest, response: LocalResponse): string[];
+  /** The adapter, pointed at `url`, with the rig's short timeout. */
+  provider(url: string): EmailProvider;
+}
+
+/** Starts the local server and the adapter of `spec` as a conformance rig. */
+export async function startRig(spec: RigSpec): Promise<ConformanceRig<EmailProvider>> {
+  const plan = faultPlan();
+  const accepted: string[] = [];
+  const server = await startLocalServer(async (request) => {
+    const fault = plan.current();
+    if (fault !== undefined && fault !== 'accept_then_timeout') return spec.faulty(fault, request);
+    const response = spec.answer(request);
+    accepted.push(...spec.acceptedBy(request, response));
+    if (fault === 'accept_then_timeout') await lateAnswer();
+    return response;
+  });
+  return {
+    provider: plan.delimit(spec.provider(server.url)),
+    failNext: plan.failNext,
+    accepted: () => [...accepted],
+    close: () => server.close(),
+  };
+}

@@ -7,57 +7,38 @@
 import type { EmailProvider } from '@greentrack/core';
 import { postmark } from '../src/postmark/index.js';
 import type { ConformanceTarget } from './conformance-types.js';
-import { faultPlan, lateAnswer, RIG_TIMEOUT_MS } from './fault-plan.js';
-import { startLocalServer } from './local-server.js';
+import { RIG_TIMEOUT_MS, startRig } from './fault-plan.js';
+import type { RecordedRequest } from './local-server.js';
 import { POSTMARK_TEST_TOKEN, postmarkAnswer, postmarkMessageIdsOf } from './postmark-api.js';
+
+/** Every recipient of the batch, as Postmark's inactive list. */
+function everyone(request: RecordedRequest): Set<string> {
+  const batch = request.json as Array<{ To: string }>;
+  return new Set(batch.map((m) => /<([^>]*)>$/.exec(m.To)?.[1] ?? m.To));
+}
 
 export const postmarkTarget: ConformanceTarget<EmailProvider> = {
   name: 'postmark',
   channel: 'email',
-  async start() {
-    const plan = faultPlan();
-    const accepted: string[] = [];
-    const server = await startLocalServer(async (request) => {
-      switch (plan.current()) {
-        case 'transient':
-          return { status: 503, body: { ErrorCode: 100, Message: 'Maintenance' } };
-        case 'rate_limited':
-          return {
-            status: 429,
-            headers: { 'retry-after': '2' },
-            body: { ErrorCode: 429, Message: 'Rate limit exceeded.' },
-          };
-        case 'permanent': {
-          const everyone = new Set(
-            (request.json as Array<{ To: string }>).map(
-              (m) => /<([^>]*)>$/.exec(m.To)?.[1] ?? m.To,
-            ),
-          );
-          return postmarkAnswer(request, everyone);
-        }
-        default:
-          break;
-      }
-      const answer = postmarkAnswer(request);
-      if (answer.status === 200) {
-        const entries = answer.body as Array<{ ErrorCode: number }>;
-        postmarkMessageIdsOf(request).forEach((id, k) => {
-          if (entries[k]?.ErrorCode === 0) accepted.push(id);
-        });
-      }
-      if (plan.current() === 'accept_then_timeout') await lateAnswer();
-      return answer;
-    });
-    const provider = postmark({
-      serverToken: POSTMARK_TEST_TOKEN,
-      baseUrl: server.url,
-      timeoutMs: RIG_TIMEOUT_MS,
-    });
-    return {
-      provider: plan.delimit(provider),
-      failNext: plan.failNext,
-      accepted: () => [...accepted],
-      close: () => server.close(),
-    };
-  },
+  start: () =>
+    startRig({
+      faulty: (fault, request) => {
+        if (fault === 'permanent') return postmarkAnswer(request, everyone(request));
+        return fault === 'transient'
+          ? { status: 503, body: { ErrorCode: 100, Message: 'Maintenance' } }
+          : {
+              status: 429,
+              headers: { 'retry-after': '2' },
+              body: { ErrorCode: 429, Message: 'Rate limit exceeded.' },
+            };
+      },
+      answer: (request) => postmarkAnswer(request),
+      acceptedBy: (request, response) => {
+        if (response.status !== 200) return [];
+        const entries = response.body as Array<{ ErrorCode: number }>;
+        return postmarkMessageIdsOf(request).filter((_, k) => entries[k]?.ErrorCode === 0);
+      },
+      provider: (url) =>
+        postmark({ serverToken: POSTMARK_TEST_TOKEN, baseUrl: url, timeoutMs: RIG_TIMEOUT_MS }),
+    }),
 };

@@ -10,8 +10,7 @@
 import type { EmailProvider } from '@greentrack/core';
 import { sendgrid } from '../src/sendgrid/index.js';
 import type { ConformanceTarget } from './conformance-types.js';
-import { faultPlan, lateAnswer, RIG_TIMEOUT_MS } from './fault-plan.js';
-import { startLocalServer } from './local-server.js';
+import { RIG_TIMEOUT_MS, startRig } from './fault-plan.js';
 import {
   SENDGRID_TEST_KEY,
   sendgridAnswer,
@@ -19,49 +18,37 @@ import {
   sendgridMessageIdOf,
 } from './sendgrid-api.js';
 
+const FAULTY = {
+  transient: { status: 503, body: sendgridErrors({ message: 'service unavailable' }) },
+  rate_limited: {
+    status: 429,
+    headers: { 'retry-after': '2' },
+    body: sendgridErrors({ message: 'too many requests' }),
+  },
+  permanent: {
+    status: 400,
+    body: sendgridErrors({
+      message: 'Does not contain a valid address.',
+      field: 'personalizations.0.to.0.email',
+    }),
+  },
+};
+
 export const sendgridTarget: ConformanceTarget<EmailProvider> = {
   name: 'sendgrid',
   channel: 'email',
-  async start() {
-    const plan = faultPlan();
-    const accepted: string[] = [];
-    const server = await startLocalServer(async (request) => {
-      switch (plan.current()) {
-        case 'transient':
-          return { status: 503, body: sendgridErrors({ message: 'service unavailable' }) };
-        case 'rate_limited':
-          return {
-            status: 429,
-            headers: { 'retry-after': '2' },
-            body: sendgridErrors({ message: 'too many requests' }),
-          };
-        case 'permanent':
-          return {
-            status: 400,
-            body: sendgridErrors({
-              message: 'Does not contain a valid address.',
-              field: 'personalizations.0.to.0.email',
-            }),
-          };
-        default:
-          break;
-      }
-      const answer = sendgridAnswer(request);
-      if (answer.status < 300) accepted.push(sendgridMessageIdOf(request) ?? '');
-      if (plan.current() === 'accept_then_timeout') await lateAnswer();
-      return answer;
-    });
-    const provider = sendgrid({
-      apiKey: SENDGRID_TEST_KEY,
-      baseUrl: server.url,
-      timeoutMs: RIG_TIMEOUT_MS,
-      concurrency: 1,
-    });
-    return {
-      provider: plan.delimit(provider),
-      failNext: plan.failNext,
-      accepted: () => [...accepted],
-      close: () => server.close(),
-    };
-  },
+  start: () =>
+    startRig({
+      faulty: (fault) => FAULTY[fault],
+      answer: sendgridAnswer,
+      acceptedBy: (request, response) =>
+        response.status < 300 ? [sendgridMessageIdOf(request) ?? ''] : [],
+      provider: (url) =>
+        sendgrid({
+          apiKey: SENDGRID_TEST_KEY,
+          baseUrl: url,
+          timeoutMs: RIG_TIMEOUT_MS,
+          concurrency: 1,
+        }),
+    }),
 };

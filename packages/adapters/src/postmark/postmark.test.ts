@@ -3,7 +3,6 @@
  * as Postmark's batch endpoint (test/postmark-api.ts): each test asserts the batch the SDK
  * put on the wire and the results the adapter made of the answer.
  */
-import { ProviderError } from '@greentrack/core';
 import { ServerClient } from 'postmark';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { campaignContext, emailMessages } from '../../test/email-fixtures.js';
@@ -13,6 +12,7 @@ import {
   postmarkAnswer,
   postmarkMessageIdsOf,
 } from '../../test/postmark-api.js';
+import { providerErrorOf } from '../../test/provider-error.js';
 import { postmark } from './index.js';
 
 let server: LocalServer;
@@ -37,16 +37,6 @@ beforeEach(() => {
 
 const provider = (extra: Parameters<typeof postmark>[0] = {}) =>
   postmark({ serverToken: POSTMARK_TEST_TOKEN, baseUrl: server.url, ...extra });
-
-const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProviderError');
-};
 
 describe('postmark adapter (real postmark SDK → local Postmark)', () => {
   it('declares its capabilities and refuses a batch size Postmark does not take', () => {
@@ -177,7 +167,7 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
   });
 
   it("a bad token (401) fails the call permanently, not sent, with Postmark's message", async () => {
-    const error = await failure(
+    const error = await providerErrorOf(
       postmark({ serverToken: 'wrong', baseUrl: server.url }).send(
         emailMessages(2),
         campaignContext(),
@@ -197,14 +187,18 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
       headers: { 'retry-after': '2' },
       body: { ErrorCode: 429, Message: 'Rate limit exceeded.' },
     }));
-    expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+    expect(
+      await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+    ).toMatchObject({
       kind: 'transient',
       outcome: 'not_sent',
       code: '429',
       retryAfterMs: 2000,
     });
     server.handle(() => ({ status: 503, body: { ErrorCode: 100, Message: 'Maintenance' } }));
-    expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+    expect(
+      await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+    ).toMatchObject({
       kind: 'transient',
       outcome: 'not_sent',
       code: '100',
@@ -213,7 +207,9 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
       status: 500,
       body: { ErrorCode: 0, Message: 'Internal server error' },
     }));
-    expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+    expect(
+      await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+    ).toMatchObject({
       kind: 'transient',
       outcome: 'unknown',
       code: '500',
@@ -225,7 +221,9 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
       status: 422,
       body: { ErrorCode: 410, Message: 'Too many batch messages.' },
     }));
-    expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+    expect(
+      await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+    ).toMatchObject({
       kind: 'permanent',
       outcome: 'not_sent',
       code: '410',
@@ -237,7 +235,7 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
       await new Promise((r) => setTimeout(r, 600));
       return answer(request);
     });
-    const error = await failure(
+    const error = await providerErrorOf(
       provider({ timeoutMs: 200 }).send(emailMessages(2), campaignContext()),
     );
     expect(error).toMatchObject({ kind: 'transient', outcome: 'unknown' });
@@ -252,7 +250,7 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    const error = await failure(
+    const error = await providerErrorOf(
       provider().send(emailMessages(2), campaignContext(controller.signal)),
     );
     expect(Date.now() - started).toBeLessThan(1000);
@@ -262,7 +260,7 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
   it('connection refused: transient, not sent', async () => {
     const closed = await startLocalServer(answer);
     await closed.close();
-    const error = await failure(
+    const error = await providerErrorOf(
       postmark({ serverToken: POSTMARK_TEST_TOKEN, baseUrl: closed.url }).send(
         emailMessages(1),
         campaignContext(),

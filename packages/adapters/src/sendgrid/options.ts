@@ -29,7 +29,7 @@ export interface SendGridOptions {
   sandboxMode?: boolean;
   /**
    * Requests in flight at once within one batch (one request per message, decision S1).
-   * @default 8
+   * @default 16
    */
   concurrency?: number;
   /**

@@ -77,7 +77,7 @@ async function sendOne(
 export function sendgrid(options: SendGridOptions): EmailProvider {
   const service = sendgridService(options);
   const sandboxMode = options.sandboxMode ?? false;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 16;
   return {
     id: options.id ?? 'sendgrid',
     channel: 'email',

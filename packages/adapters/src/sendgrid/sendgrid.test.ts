@@ -3,11 +3,11 @@
  * answers as SendGrid's v3 Mail Send API (test/sendgrid-api.ts): each test asserts the
  * requests the SDK put on the wire and the results the adapter made of the answers.
  */
-import { ProviderError } from '@greentrack/core';
 import { MailService } from '@sendgrid/mail';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { campaignContext, emailMessages, FROM } from '../../test/email-fixtures.js';
 import { type LocalServer, startLocalServer } from '../../test/local-server.js';
+import { providerErrorOf } from '../../test/provider-error.js';
 import {
   SENDGRID_TEST_KEY,
   sendgridAnswer,
@@ -28,16 +28,6 @@ beforeEach(() => {
 
 const provider = (extra: Parameters<typeof sendgrid>[0] = {}) =>
   sendgrid({ apiKey: SENDGRID_TEST_KEY, baseUrl: server.url, ...extra });
-
-const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected a ProviderError');
-};
 
 describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
   it('declares its capabilities', () => {
@@ -164,7 +154,7 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
       headers: { 'retry-after': '2' },
       body: sendgridErrors({ message: 'too many requests' }),
     }));
-    const error = await failure(
+    const error = await providerErrorOf(
       provider({ concurrency: 1 }).send(emailMessages(5), campaignContext()),
     );
     expect(error).toMatchObject({
@@ -189,7 +179,7 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
       },
       body: sendgridErrors({ message: 'too many requests' }),
     }));
-    const error = await failure(provider().send(emailMessages(1), campaignContext()));
+    const error = await providerErrorOf(provider().send(emailMessages(1), campaignContext()));
     expect(error.retryAfterMs).toBeGreaterThan(55_000);
     expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
@@ -226,7 +216,7 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
   });
 
   it('a bad key (401) fails the whole call permanently, nothing sent', async () => {
-    const error = await failure(
+    const error = await providerErrorOf(
       sendgrid({ apiKey: 'SG.wrong', baseUrl: server.url }).send(
         emailMessages(3),
         campaignContext(),
@@ -245,14 +235,18 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
       status: 503,
       body: sendgridErrors({ message: 'service unavailable' }),
     }));
-    expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+    expect(
+      await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+    ).toMatchObject({
       kind: 'transient',
       outcome: 'not_sent',
       code: '503',
     });
     for (const status of [500, 502]) {
       server.handle(() => ({ status, body: sendgridErrors({ message: 'internal server error' }) }));
-      expect(await failure(provider().send(emailMessages(2), campaignContext()))).toMatchObject({
+      expect(
+        await providerErrorOf(provider().send(emailMessages(2), campaignContext())),
+      ).toMatchObject({
         kind: 'transient',
         outcome: 'unknown',
       });
@@ -270,7 +264,7 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
     if (!alone || !batch[1]) throw new Error('no message');
     slow.add(alone.messageId);
     expect(
-      await failure(provider({ timeoutMs: 200 }).send([alone], campaignContext())),
+      await providerErrorOf(provider({ timeoutMs: 200 }).send([alone], campaignContext())),
     ).toMatchObject({ kind: 'transient', outcome: 'unknown', code: 'NO_ANSWER' });
 
     slow.add(batch[1].messageId);
@@ -311,7 +305,7 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
   it('connection refused: nothing left, the whole call fails transient, not sent', async () => {
     const closed = await startLocalServer(sendgridAnswer);
     await closed.close();
-    const error = await failure(
+    const error = await providerErrorOf(
       sendgrid({ apiKey: SENDGRID_TEST_KEY, baseUrl: closed.url }).send(
         emailMessages(2),
         campaignContext(),
