@@ -1,7 +1,8 @@
 /**
  * End to end: a campaign dispatched by the worker through the Postmark adapter (real SDK,
  * local Postmark) lands each message as `provider = 'postmark'` with the `MessageID`
- * Postmark answered for it in the batch — on PGlite and on Postgres.
+ * Postmark answered for it in the batch, and a recipient Postmark reports inactive (406)
+ * fails with Postmark's reason — on PGlite and on Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DispatchedCampaign, dispatchCampaignThrough } from '../../test/campaign.js';
@@ -22,7 +23,10 @@ describe(`a campaign through Postmark [${databaseKind}]`, () => {
 
   beforeAll(async () => {
     server = await startLocalServer((request) => {
-      const response = postmarkAnswer(request);
+      // The fourth reader hard-bounced earlier: Postmark refuses the address.
+      const batch = request.json as Array<{ To: string }>;
+      const inactive = batch.flatMap((m) => /<(reader3-[^>]*)>/.exec(m.To)?.[1] ?? []);
+      const response = postmarkAnswer(request, new Set(inactive));
       const entries = response.body as Array<{ MessageID?: string }>;
       postmarkMessageIdsOf(request).forEach((id, k) => {
         const providerId = entries[k]?.MessageID;
@@ -32,7 +36,7 @@ describe(`a campaign through Postmark [${databaseKind}]`, () => {
     });
     run = await dispatchCampaignThrough(
       postmark({ serverToken: POSTMARK_TEST_TOKEN, baseUrl: server.url }),
-      3,
+      4,
     );
     // Migrating a fresh database dominates: seconds on PGlite, more on a loaded machine.
   }, 180_000);
@@ -43,12 +47,32 @@ describe(`a campaign through Postmark [${databaseKind}]`, () => {
 
   it('sends the recipients in one batch and records the provider and each MessageID', () => {
     expect(server.requests).toHaveLength(1);
-    expect(run.messages).toHaveLength(3);
-    for (const message of run.messages) {
+    expect(run.messages).toHaveLength(4);
+    const sent = run.messages.filter((m) => !m.to_address.startsWith('reader3-'));
+    for (const message of sent) {
       expect(message).toMatchObject({ status: 'sent', provider: 'postmark' });
       expect(message.provider_message_id).toBe(answered.get(message.id));
     }
-    expect(new Set(run.messages.map((m) => m.provider_message_id)).size).toBe(3);
+    expect(new Set(sent.map((m) => m.provider_message_id)).size).toBe(3);
+  });
+
+  it("fails the inactive recipient permanently with Postmark's 406 reason, no provider id", async () => {
+    const refused = run.messages.find((m) => m.to_address.startsWith('reader3-'));
+    expect(refused).toMatchObject({
+      status: 'failed',
+      provider: 'postmark',
+      provider_message_id: null,
+    });
+    const delivery = await run.gt.database
+      .tenant(run.organizationId)
+      .selectFrom('campaign_deliveries')
+      .select(['state', 'reason'])
+      .where('message_id', '=', refused?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(delivery.state).toBe('failed');
+    expect(delivery.reason).toMatch(
+      /^406: You tried to send to a recipient that has been marked as inactive/,
+    );
   });
 
   it('sends through the broadcast stream with our ids in Metadata and working List-Unsubscribe headers', () => {

@@ -1,13 +1,19 @@
 /**
  * End to end: a campaign dispatched by the worker through the SendGrid adapter (real SDK,
  * local SendGrid) lands each message as `provider = 'sendgrid'` with the `X-Message-Id`
- * SendGrid answered for that message's own request — on PGlite and on Postgres.
+ * SendGrid answered for that message's own request, and a recipient SendGrid refuses (400)
+ * fails with SendGrid's error text — on PGlite and on Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DispatchedCampaign, dispatchCampaignThrough } from '../../test/campaign.js';
 import { databaseKind } from '../../test/greentrack.js';
 import { type LocalServer, startLocalServer } from '../../test/local-server.js';
-import { SENDGRID_TEST_KEY, sendgridAnswer, sendgridMessageIdOf } from '../../test/sendgrid-api.js';
+import {
+  SENDGRID_TEST_KEY,
+  sendgridAnswer,
+  sendgridErrors,
+  sendgridMessageIdOf,
+} from '../../test/sendgrid-api.js';
 import { sendgrid } from './index.js';
 
 describe(`a campaign through SendGrid [${databaseKind}]`, () => {
@@ -18,6 +24,18 @@ describe(`a campaign through SendGrid [${databaseKind}]`, () => {
 
   beforeAll(async () => {
     server = await startLocalServer((request) => {
+      // SendGrid refuses the fourth reader's address.
+      const to = (request.json as { personalizations: Array<{ to: Array<{ email: string }> }> })
+        .personalizations[0]?.to[0]?.email;
+      if (to?.startsWith('reader3-')) {
+        return {
+          status: 400,
+          body: sendgridErrors({
+            message: 'Does not contain a valid address.',
+            field: 'personalizations.0.to.0.email',
+          }),
+        };
+      }
       const response = sendgridAnswer(request);
       const id = response.headers?.['x-message-id'];
       if (id) answered.set(sendgridMessageIdOf(request) ?? '', id);
@@ -25,7 +43,7 @@ describe(`a campaign through SendGrid [${databaseKind}]`, () => {
     });
     run = await dispatchCampaignThrough(
       sendgrid({ apiKey: SENDGRID_TEST_KEY, baseUrl: server.url }),
-      3,
+      4,
     );
     // Migrating a fresh database dominates: seconds on PGlite, more on a loaded machine.
   }, 180_000);
@@ -35,13 +53,30 @@ describe(`a campaign through SendGrid [${databaseKind}]`, () => {
   });
 
   it('sends one request per recipient and records the provider and its message id', () => {
-    expect(server.requests).toHaveLength(3);
-    expect(run.messages).toHaveLength(3);
-    for (const message of run.messages) {
+    expect(server.requests).toHaveLength(4);
+    expect(run.messages).toHaveLength(4);
+    const sent = run.messages.filter((m) => !m.to_address.startsWith('reader3-'));
+    for (const message of sent) {
       expect(message).toMatchObject({ status: 'sent', provider: 'sendgrid' });
       expect(message.provider_message_id).toBe(answered.get(message.id));
     }
-    expect(new Set(run.messages.map((m) => m.provider_message_id)).size).toBe(3);
+    expect(new Set(sent.map((m) => m.provider_message_id)).size).toBe(3);
+  });
+
+  it("fails the refused recipient permanently with SendGrid's error text, no provider id", async () => {
+    const refused = run.messages.find((m) => m.to_address.startsWith('reader3-'));
+    expect(refused).toMatchObject({
+      status: 'failed',
+      provider: 'sendgrid',
+      provider_message_id: null,
+    });
+    const delivery = await run.gt.database
+      .tenant(run.organizationId)
+      .selectFrom('campaign_deliveries')
+      .select(['state', 'reason'])
+      .where('message_id', '=', refused?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(delivery).toEqual({ state: 'failed', reason: '400: Does not contain a valid address.' });
   });
 
   it('carries our ids, the campaign category and working List-Unsubscribe headers', () => {
