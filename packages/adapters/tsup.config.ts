@@ -5,6 +5,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
+    'openai/index': 'src/openai/index.ts',
   },
   format: ['esm'],
   dts: true,
