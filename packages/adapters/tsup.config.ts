@@ -6,6 +6,7 @@ export default defineConfig({
   entry: {
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
     'openai/index': 'src/openai/index.ts',
+    'dns/index': 'src/dns/index.ts',
   },
   format: ['esm'],
   dts: true,
