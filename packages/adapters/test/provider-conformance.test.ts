@@ -22,7 +22,7 @@ const check = (id: ConformanceCheck['id']): ConformanceCheck => {
 describe('provider conformance: each check fails the flaw it guards against', () => {
   // [check, flaw, server deduplicates, the assertion that must fail]
   const cases: [ConformanceCheck['id'], keyof Flaws, boolean, string][] = [
-    ['order', 'dropsMessageId', true, 'accepted() lists our ids'],
+    ['order', 'dropsMessageId', true, 'accepted() lists each of our ids once'],
     ['order', 'reversesResults', true, 'one result per message, in the order given'],
     ['over-batch', 'truncatesOverBatch', true, 'one result per message'],
     ['transient', 'retriesOn5xx', true, 'is not sent'],
