@@ -6,7 +6,7 @@
  * Retries are the SDK's own (`maxRetries`): it retries 408/409/429/5xx and dropped
  * connections, waiting what `Retry-After` / `retry-after-ms` say, else exponential backoff
  * (0.5 s doubling to 8 s). Only when those are spent does `embed` throw, and core's worker
- * then retries the batch later with its own backoff (decision O1).
+ * then retries the batch later with its own backoff (decision 103).
  */
 import type { Embedder } from '@greentrack/core';
 import { CommonErrorCode, GreenTrackError } from '@greentrack/core';
