@@ -7,6 +7,8 @@ export default defineConfig({
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
     'sendgrid/index': 'src/sendgrid/index.ts',
     'postmark/index': 'src/postmark/index.ts',
+    'openai/index': 'src/openai/index.ts',
+    'dns/index': 'src/dns/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -5,8 +5,8 @@
  * for the whole call" means.
  */
 import type { EmailProvider, SendContext, SendResult } from '@greentrack/core';
-import type { ConformanceRig, Fault } from './conformance-types.js';
 import { type LocalResponse, type RecordedRequest, startLocalServer } from './local-server.js';
+import type { ConformanceRig, Fault } from './provider-conformance.js';
 
 /** How long the local server sits on an accepted request for `accept_then_timeout`. */
 export const LATE_ANSWER_MS = 1_000;

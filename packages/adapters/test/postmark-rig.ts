@@ -6,10 +6,10 @@
  */
 import type { EmailProvider } from '@greentrack/core';
 import { postmark } from '../src/postmark/index.js';
-import type { ConformanceTarget } from './conformance-types.js';
 import { RIG_TIMEOUT_MS, startRig } from './fault-plan.js';
 import type { RecordedRequest } from './local-server.js';
 import { POSTMARK_TEST_TOKEN, postmarkAnswer, postmarkMessageIdsOf } from './postmark-api.js';
+import type { ConformanceTarget } from './provider-conformance.js';
 
 /** Every recipient of the batch, as Postmark's inactive list. */
 function everyone(request: RecordedRequest): Set<string> {

@@ -9,8 +9,8 @@
  */
 import type { EmailProvider } from '@greentrack/core';
 import { sendgrid } from '../src/sendgrid/index.js';
-import type { ConformanceTarget } from './conformance-types.js';
 import { RIG_TIMEOUT_MS, startRig } from './fault-plan.js';
+import type { ConformanceTarget } from './provider-conformance.js';
 import {
   SENDGRID_TEST_KEY,
   sendgridAnswer,
