@@ -232,11 +232,11 @@ describe('postmark adapter (real postmark SDK → local Postmark)', () => {
 
   it('no answer within the timeout after the batch was sent: outcome unknown', async () => {
     server.handle(async (request) => {
-      await new Promise((r) => setTimeout(r, 600));
+      await new Promise((r) => setTimeout(r, 2000));
       return answer(request);
     });
     const error = await providerErrorOf(
-      provider({ timeoutMs: 200 }).send(emailMessages(2), campaignContext()),
+      provider({ timeoutMs: 800 }).send(emailMessages(2), campaignContext()),
     );
     expect(error).toMatchObject({ kind: 'transient', outcome: 'unknown' });
     expect(server.requests).toHaveLength(1);

@@ -257,18 +257,18 @@ describe('sendgrid adapter (real @sendgrid/mail → local SendGrid)', () => {
     const slow = new Set<string>();
     server.handle(async (request) => {
       if (slow.has(sendgridMessageIdOf(request) ?? ''))
-        await new Promise((r) => setTimeout(r, 600));
+        await new Promise((r) => setTimeout(r, 2000));
       return sendgridAnswer(request);
     });
     const [alone, ...batch] = emailMessages(4);
     if (!alone || !batch[1]) throw new Error('no message');
     slow.add(alone.messageId);
     expect(
-      await providerErrorOf(provider({ timeoutMs: 200 }).send([alone], campaignContext())),
+      await providerErrorOf(provider({ timeoutMs: 800 }).send([alone], campaignContext())),
     ).toMatchObject({ kind: 'transient', outcome: 'unknown', code: 'NO_ANSWER' });
 
     slow.add(batch[1].messageId);
-    const results = await provider({ timeoutMs: 200 }).send(batch, campaignContext());
+    const results = await provider({ timeoutMs: 800 }).send(batch, campaignContext());
     // The dispatcher counts a missing result as unknown: held, never resent blindly.
     expect(results.map((r) => [r.messageId, r.status])).toEqual([
       [batch[0]?.messageId, 'sent'],
