@@ -77,6 +77,8 @@ export interface TwilioRig {
   server: LocalServer;
   /** SIDs handed out, by our message id (from the status callback's `gt_message_id`). */
   sids: Map<string, string>;
+  /** When each create reached the server (ms since the epoch), in order. */
+  receivedAt: number[];
   failNext(fault: Fault, count?: number): void;
   accepted(): string[];
   close(): Promise<void>;
@@ -95,7 +97,9 @@ export async function startTwilioRig(
   const faults: Fault[] = [];
   const accepted: string[] = [];
   const sids = new Map<string, string>();
+  const receivedAt: number[] = [];
   const server = await startLocalServer(async (request) => {
+    receivedAt.push(Date.now());
     const fault = faults.shift();
     if (fault !== undefined && fault !== 'accept_then_timeout') return FAULTS[fault]();
     const form = request.form ?? new URLSearchParams();
@@ -124,6 +128,7 @@ export async function startTwilioRig(
     provider,
     server,
     sids,
+    receivedAt,
     failNext: (fault, count = 1) => {
       for (let i = 0; i < count; i++) faults.push(fault);
     },
