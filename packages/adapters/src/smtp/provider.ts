@@ -126,6 +126,22 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1) || 'greentrack.invalid';
 }
 
+/** The failure of one message that did not go out. */
+function failureOf(attempt: Exclude<SmtpOutcome, { type: 'unknown' }>): ProviderFailure {
+  switch (attempt.type) {
+    case 'failed':
+      return attempt.failure;
+    case 'fatal':
+      return { kind: attempt.error.kind, code: attempt.error.code, message: attempt.error.message };
+    case 'not_sent':
+      return {
+        kind: 'transient',
+        code: attempt.error.code ?? 'ECONNECTION',
+        message: attempt.error.message,
+      };
+  }
+}
+
 /** One attempt's outcome, or the Message-ID it was sent with. */
 type Attempt = { type: 'sent'; providerMessageId: string } | SmtpOutcome;
 
@@ -183,7 +199,8 @@ export function smtpEmail(options: SmtpEmailOptions): SmtpEmailProvider {
   ): Promise<SendResult[]> {
     const attempts = await Promise.all(messages.map((m) => attempt(m, context.signal)));
     const fatal = attempts.find((a) => a.type === 'fatal');
-    if (fatal) throw fatal.error;
+    // Thrown for the whole call only while it is true of the whole call: nothing went out.
+    if (fatal && !attempts.some((a) => a.type === 'sent')) throw fatal.error;
     const unknown = attempts.filter((a) => a.type === 'unknown');
     if (unknown.length > 0) {
       // SendResult has no per-message "unknown": the whole call is, so core holds the batch
@@ -197,7 +214,7 @@ export function smtpEmail(options: SmtpEmailOptions): SmtpEmailProvider {
       });
     }
     const results = messages.map((message, i): SendResult => {
-      const a = attempts[i] as Exclude<Attempt, { type: 'fatal' | 'unknown' }>;
+      const a = attempts[i] as Exclude<Attempt, { type: 'unknown' }>;
       if (a.type === 'sent') {
         return {
           messageId: message.messageId,
@@ -205,11 +222,7 @@ export function smtpEmail(options: SmtpEmailOptions): SmtpEmailProvider {
           providerMessageId: a.providerMessageId,
         };
       }
-      const failure: ProviderFailure =
-        a.type === 'failed'
-          ? a.failure
-          : { kind: 'transient', code: a.error.code ?? 'ECONNECTION', message: a.error.message };
-      return { messageId: message.messageId, status: 'failed', failure };
+      return { messageId: message.messageId, status: 'failed', failure: failureOf(a) };
     });
     // Every message turned away for a while: the server is the problem, not the recipients.
     if (results.every((r) => r.status === 'failed' && r.failure.kind === 'transient')) {

@@ -4,9 +4,11 @@
  * Message-ID, List-Unsubscribe), multipart text + HTML, DKIM; then how SMTP replies map.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { EmailMessage, SendContext } from '@greentrack/core';
 import { ProviderError } from '@greentrack/core';
 import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SmtpRig, startSmtpRig } from './conformance-rig.js';
 import { smtpOutcome } from './errors.js';
@@ -210,6 +212,61 @@ describe('smtpEmail', () => {
       expect(error).toMatchObject({ kind: 'transient', outcome: 'not_sent' });
     } finally {
       provider.close();
+    }
+  });
+
+  it('throws rejected credentials for the call, but keeps what a good connection sent', async () => {
+    let logins = 0;
+    const server = new SMTPServer({
+      allowInsecureAuth: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      closeTimeout: 200,
+      // The first connection logs in; the password is "rotated" for every later one.
+      onAuth: (_auth, _session, callback) =>
+        ++logins === 1
+          ? callback(null, { user: 'greentrack' })
+          : callback(
+              Object.assign(new Error('5.7.8 Authentication credentials invalid'), {
+                responseCode: 535,
+              }),
+            ),
+      onData: (stream, _session, callback) => {
+        stream.resume();
+        stream.on('end', () => callback());
+      },
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.server.address() as AddressInfo).port;
+    const options = {
+      host: '127.0.0.1',
+      port,
+      auth: { user: 'greentrack', pass: 'secret' },
+      maxConnections: 3,
+    };
+    const mixed = smtpEmail(options);
+    const refused = smtpEmail(options);
+    try {
+      const results = await mixed.send(
+        Array.from({ length: 6 }, () => email()),
+        context,
+      );
+      const sent = results.filter((r) => r.status === 'sent');
+      expect(sent.length).toBeGreaterThan(0);
+      // The pool opened more than one connection for six messages: some met the new password.
+      expect(sent.length).toBeLessThan(results.length);
+      for (const result of results.filter((r) => r.status === 'failed')) {
+        expect(result).toMatchObject({ failure: { kind: 'permanent', code: 'EAUTH' } });
+      }
+      expect(await providerErrorOf(refused.send([email()], context))).toMatchObject({
+        kind: 'permanent',
+        outcome: 'not_sent',
+        code: 'EAUTH',
+      });
+    } finally {
+      mixed.close();
+      refused.close();
+      await new Promise<void>((done) => server.close(() => done()));
     }
   });
 

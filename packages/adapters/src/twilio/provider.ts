@@ -188,7 +188,30 @@ export function twilioSms(options: TwilioSmsOptions): SmsProvider {
     async send(messages, context) {
       const results: SendResult[] = [];
       // The dispatcher sends one at a time (maxBatch 1); a longer list is sent in order.
-      for (const message of messages) results.push(await sendOne(message, context));
+      for (const message of messages) {
+        try {
+          results.push(await sendOne(message, context));
+        } catch (error) {
+          // Thrown for the whole call, a "not sent" would also cover the ones already sent.
+          if (
+            results.length === 0 ||
+            !(error instanceof ProviderError) ||
+            error.outcome !== 'not_sent'
+          ) {
+            throw error;
+          }
+          const failure = {
+            kind: error.kind,
+            code: error.code,
+            message: error.message,
+            ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+          };
+          for (const rest of messages.slice(results.length)) {
+            results.push({ messageId: rest.messageId, status: 'failed', failure });
+          }
+          break;
+        }
+      }
       return results;
     },
   };

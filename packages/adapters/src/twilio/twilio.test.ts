@@ -117,6 +117,40 @@ describe('twilioSms', () => {
     expect(rig.server.requests.map(messageIdOf)).toEqual(messages.map((m) => m.messageId));
   });
 
+  it('keeps the messages already sent when a later one of the same call is refused', async () => {
+    let calls = 0;
+    rig.server.handle(() =>
+      ++calls === 1
+        ? { status: 201, body: { sid: `SM${'c'.repeat(32)}`, status: 'queued' } }
+        : {
+            status: 429,
+            headers: { 'retry-after': '3' },
+            body: twilioError(429, 20429, 'Too Many Requests'),
+          },
+    );
+    const messages = [sms(), sms(), sms()];
+    const results = await rig.provider.send(messages, context);
+    expect(results).toEqual([
+      {
+        messageId: messages[0]?.messageId,
+        status: 'sent',
+        providerMessageId: `SM${'c'.repeat(32)}`,
+      },
+      ...messages.slice(1).map((m) => ({
+        messageId: m.messageId,
+        status: 'failed',
+        failure: {
+          kind: 'transient',
+          code: '20429',
+          message: expect.any(String),
+          retryAfterMs: 3000,
+        },
+      })),
+    ]);
+    // The third was never tried: the account is rate limited.
+    expect(rig.server.requests).toHaveLength(2);
+  });
+
   it.each([
     [21610, 'unsubscribed', 'Attempt to send to unsubscribed recipient'],
     [21211, 'invalid', "The 'To' number +1415555 is not a valid phone number."],
