@@ -5,6 +5,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
+    'openai/index': 'src/openai/index.ts',
+    'dns/index': 'src/dns/index.ts',
     'smtp/index': 'src/smtp/index.ts',
     'twilio/index': 'src/twilio/index.ts',
   },

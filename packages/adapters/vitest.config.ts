@@ -4,7 +4,7 @@ import { reportersFor } from '../../vitest.shared.js';
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Self-contained: what reads the shared spec runs in `pnpm test:conformance`
     // (vitest.conformance.config.ts), so `npm test` passes on any clone.
     exclude: ['**/node_modules/**', '**/*.conformance.test.ts'],

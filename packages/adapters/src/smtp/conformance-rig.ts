@@ -9,17 +9,16 @@
  * DATA comes after the adapter's timeout.
  */
 import type { AddressInfo } from 'node:net';
+import type { EmailProvider } from '@greentrack/core';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import type { ConformanceTarget, Fault } from '../../test/provider-conformance.js';
 import {
   MESSAGE_ID_HEADER,
   type SmtpEmailProvider,
   type SmtpServerOptions,
   smtpEmail,
 } from './provider.js';
-
-/** The faults of the shared conformance suite. */
-type Fault = 'transient' | 'rate_limited' | 'permanent' | 'accept_then_timeout';
 
 /** The adapter's socket timeout in the rig: `accept_then_timeout` answers after it. */
 const TIMEOUT_MS = 400;
@@ -134,8 +133,10 @@ export async function startSmtpRig(options: Partial<SmtpServerOptions> = {}): Pr
 }
 
 /** The adapter as a target of the shared conformance suite. */
-export const smtpConformanceTarget = {
+export const smtpConformanceTarget: ConformanceTarget<EmailProvider> = {
   name: 'smtp',
-  channel: 'email' as const,
+  channel: 'email',
   start: () => startSmtpRig(),
+  noRetryAfter:
+    'SMTP has no Retry-After: a rate limit is a 4xx reply (here 451 4.7.1) with text only.',
 };

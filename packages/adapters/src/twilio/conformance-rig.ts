@@ -11,10 +11,8 @@ import {
   type RecordedRequest,
   startLocalServer,
 } from '../../test/local-server.js';
+import type { ConformanceTarget, Fault } from '../../test/provider-conformance.js';
 import { type TwilioCredentialsOptions, twilioSms } from './provider.js';
-
-/** The faults of the shared conformance suite. */
-type Fault = 'transient' | 'rate_limited' | 'permanent' | 'accept_then_timeout';
 
 export const TEST_ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const TEST_AUTH_TOKEN = 'test-auth-token';
@@ -138,8 +136,8 @@ export async function startTwilioRig(
 }
 
 /** The adapter as a target of the shared conformance suite. */
-export const twilioConformanceTarget = {
+export const twilioConformanceTarget: ConformanceTarget<SmsProvider> = {
   name: 'twilio',
-  channel: 'sms' as const,
+  channel: 'sms',
   start: () => startTwilioRig(),
 };
