@@ -6,10 +6,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { EmailMessage, SendContext } from '@greentrack/core';
-import { ProviderError } from '@greentrack/core';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { providerErrorOf } from '../../test/rejection.js';
 import { type SmtpRig, startSmtpRig } from './conformance-rig.js';
 import { smtpOutcome } from './errors.js';
 import { smtpEmail } from './provider.js';
@@ -31,15 +31,6 @@ function email(overrides: Partial<EmailMessage> = {}): EmailMessage {
     },
     ...overrides,
   };
-}
-
-async function providerErrorOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 describe('smtpEmail', () => {

@@ -4,10 +4,10 @@
  * Twilio's answers maps to a result or a `ProviderError`.
  */
 import type { SendContext, SmsMessage } from '@greentrack/core';
-import { ProviderError } from '@greentrack/core';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../test/local-server.js';
+import { providerErrorOf } from '../../test/rejection.js';
 import {
   messageIdOf,
   startTwilioRig,
@@ -30,15 +30,6 @@ function sms(overrides: Partial<SmsMessage> = {}): SmsMessage {
     headers: {},
     ...overrides,
   };
-}
-
-async function providerErrorOf(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 describe('twilioSms', () => {
