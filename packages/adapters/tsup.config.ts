@@ -7,6 +7,8 @@ export default defineConfig({
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
     'openai/index': 'src/openai/index.ts',
     'dns/index': 'src/dns/index.ts',
+    'smtp/index': 'src/smtp/index.ts',
+    'twilio/index': 'src/twilio/index.ts',
   },
   format: ['esm'],
   dts: true,
