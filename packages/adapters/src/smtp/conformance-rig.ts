@@ -38,7 +38,7 @@ function reply(code: number, text: string): Error {
 
 const ENVELOPE_FAULTS = {
   // Not 421: a server that says 421 closes the connection, and nodemailer's pool then
-  // reports only the closed connection, whose outcome is unknown (decision T3).
+  // reports only the closed connection, whose outcome is unknown (decision 108).
   transient: () => reply(451, '4.3.0 Local error in processing, try again later'),
   rate_limited: () => reply(451, '4.7.1 Too many messages, slow down'),
 };

@@ -61,7 +61,7 @@ describe(`an SMS campaign through Twilio [${databaseKind}]`, () => {
     // The dispatcher takes each batch's allowance (RATE messages a second) BEFORE it claims
     // the batch, so it paces claims; the sends follow after claim and render time, which
     // differs between batches (the first, cold one is slowest). On the wire the rate holds
-    // over the run, with bursts up to two batches in a second (decision T4; measured
+    // over the run, with bursts up to two batches in a second (decision 109; measured
     // 0, 99, 112, 660, 662, 671, 1631 ms at 3/s). Without the pacing all 7 go out in ~100 ms.
     const times = [...rig.receivedAt].sort((a, b) => a - b);
     const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
