@@ -9,6 +9,8 @@ export default defineConfig({
     'postmark/index': 'src/postmark/index.ts',
     'openai/index': 'src/openai/index.ts',
     'dns/index': 'src/dns/index.ts',
+    'smtp/index': 'src/smtp/index.ts',
+    'twilio/index': 'src/twilio/index.ts',
   },
   format: ['esm'],
   dts: true,

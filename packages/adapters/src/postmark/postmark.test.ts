@@ -12,7 +12,7 @@ import {
   postmarkAnswer,
   postmarkMessageIdsOf,
 } from '../../test/postmark-api.js';
-import { providerErrorOf } from '../../test/provider-error.js';
+import { providerErrorOf } from '../../test/rejection.js';
 import { postmark } from './index.js';
 
 let server: LocalServer;

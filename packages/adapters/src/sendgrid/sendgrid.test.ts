@@ -7,7 +7,7 @@ import { MailService } from '@sendgrid/mail';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { campaignContext, emailMessages, FROM } from '../../test/email-fixtures.js';
 import { type LocalServer, startLocalServer } from '../../test/local-server.js';
-import { providerErrorOf } from '../../test/provider-error.js';
+import { providerErrorOf } from '../../test/rejection.js';
 import {
   SENDGRID_TEST_KEY,
   sendgridAnswer,
