@@ -5,6 +5,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     'standard-webhooks/index': 'src/standard-webhooks/index.ts',
+    'sendgrid/index': 'src/sendgrid/index.ts',
+    'postmark/index': 'src/postmark/index.ts',
     'openai/index': 'src/openai/index.ts',
     'dns/index': 'src/dns/index.ts',
     'smtp/index': 'src/smtp/index.ts',

@@ -100,7 +100,9 @@ interface MessagingProvider<Channel extends 'email' | 'sms', Message extends Out
   readonly capabilities: ProviderCapabilities;
   /**
    * Sends up to `capabilities.maxBatch` messages. Resolves with one result per message, in
-   * the order given. Throws `ProviderError` when the call as a whole failed.
+   * the order given. Throws `ProviderError` when the call as a whole failed. A message whose
+   * outcome the adapter cannot know (its own request timed out after it was sent) is left
+   * out: the dispatcher counts a missing result as unknown.
    */
   send(messages: readonly Message[], context: SendContext): Promise<SendResult[]>;
 }
