@@ -4,10 +4,10 @@ import { trackingIds } from '../internal/tracking-ids.js';
 
 /**
  * One of our rendered emails as the SDK's mail data: one request, one personalization,
- * because every message is rendered for its recipient (decision S1). Our ids ride in the
+ * because every message is rendered for its recipient (decision 111). Our ids ride in the
  * personalization's `custom_args` (SendGrid copies them into every webhook event of the
  * message); the official OpenAPI types the message-level `custom_args` as a string, the
- * personalization's as an object, so the object goes there (decision S2). The campaign
+ * personalization's as an object, so the object goes there (decision 112). The campaign
  * is the category (SendGrid's stats group by it), our headers (`List-Unsubscribe`…) pass
  * through as they are.
  */

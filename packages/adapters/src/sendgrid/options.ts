@@ -28,7 +28,7 @@ export interface SendGridOptions {
    */
   sandboxMode?: boolean;
   /**
-   * Requests in flight at once within one batch (one request per message, decision S1).
+   * Requests in flight at once within one batch (one request per message, decision 111).
    * @default 16
    */
   concurrency?: number;

@@ -52,7 +52,7 @@ async function sendOne(
 /**
  * Email through SendGrid's v3 Mail Send API, with the official `@sendgrid/mail` SDK.
  *
- * Each message is its own request (decision S1): messages are rendered per recipient, and
+ * Each message is its own request (decision 111): messages are rendered per recipient, and
  * SendGrid gives one `X-Message-Id` per request, which `messages.provider_message_id` must
  * hold per message. Up to `concurrency` requests run at once; after a failure that every
  * request would meet (401/403, 429, 503, connection refused) the batch starts no more.
