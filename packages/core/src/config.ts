@@ -176,7 +176,7 @@ const configSchema = z
   .strict();
 
 /** A provider, or the built-in outbox with its options. */
-export type ProviderOption<P> = P | { outbox: OutboxOptions };
+type ProviderOption<P> = P | { outbox: OutboxOptions };
 
 /** Options of `createGreenTrack`. */
 export interface GreenTrackConfig {

@@ -625,7 +625,7 @@ function chunkOutcome(
       : {
           kind: 'transient',
           code: 'PROVIDERS_UNAVAILABLE',
-          message: 'every provider of the channel is out of service (circuit open)',
+          message: 'no provider this message may go to is in service (circuit open)',
         };
   const outcome = failureOutcome(scope, row, messageId, failure, settings.maxAttempts);
   if (outcome.state === 'pending') return { ...outcome, free: !pinned };

@@ -43,17 +43,17 @@ export interface BreakerOptions {
   coolDownMs?: number;
 }
 
-export const BREAKER_DEFAULTS = { consecutiveFailures: 5, coolDownMs: 30_000 } as const;
+const BREAKER_DEFAULTS = { consecutiveFailures: 5, coolDownMs: 30_000 } as const;
 
 /** What one call through a breaker came to. */
-export type BreakerCall<T> =
+type BreakerCall<T> =
   | { status: 'done'; value: T }
   | { status: 'failed'; error: unknown }
   /** The breaker is open: no call was made. */
   | { status: 'open' };
 
 /** A state change the call caused, for the caller to report. */
-export type BreakerTransition = 'opened' | 'recovered' | null;
+type BreakerTransition = 'opened' | 'recovered' | null;
 
 /** A provider's breaker. */
 export interface ProviderBreaker {
@@ -66,7 +66,7 @@ export interface ProviderBreaker {
 }
 
 /** True for what shows the provider out of service (see the module comment). */
-export const isOutage = (error: unknown): boolean =>
+const isOutage = (error: unknown): boolean =>
   !(error instanceof ProviderError && error.kind === 'permanent');
 
 function createBreaker(clock: Clock, options: Required<BreakerOptions>): ProviderBreaker {
