@@ -42,15 +42,19 @@ import type {
   RenderedMessage,
   RenderMessage,
 } from '../providers/message-render.js';
-import type { MessagingProviders, ProviderFailure } from '../providers/messaging.js';
+import {
+  configuredProviders,
+  type MessagingProviders,
+  type ProviderFailure,
+} from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
+import { getProviderOrder } from '../settings/index.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { emitMessageOutcomes } from './message-outcomes.js';
 import { type BreakerOptions, providerBreaker } from './provider-breakers.js';
 import {
   type ChannelProvider,
   type ChunkOutcome,
-  configuredProviders,
   providerChain,
   sendChunk,
 } from './provider-send.js';
@@ -201,7 +205,7 @@ async function dispatchRun(
   const settings = { ...DEFAULTS, ...options };
   const scope = systemScope(deps, run.organizationId);
   const configured = configuredProviders(deps.providers, run.channel);
-  const chain = providerChain(configured, null);
+  const chain = providerChain(configured, await getProviderOrder(scope, run.channel));
   const result: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
   result.unknown += await recoverExpired(scope, run, {
     all: options.resendUnknown === true,

@@ -23,6 +23,7 @@ import {
   type SendResult,
 } from '../providers/messaging.js';
 import { systemScope } from '../scope.js';
+import { setSendingSettings } from '../settings/service.js';
 import { type DispatchDeps, type DispatchOptions, dispatchDue } from './dispatch.js';
 import { startDueCampaigns } from './runs.js';
 import { resendUnknownOutcome } from './unknown-outcomes.js';
@@ -247,6 +248,27 @@ describe(`provider failover [${databaseKind}]`, () => {
     const everyone = [...first.customers, ...second.customers, ...third.customers];
     const received = [...a.accepted, ...b.accepted].map((m) => m.to);
     expect(received.sort()).toEqual(everyone.map((c) => c.email).sort());
+  });
+
+  it("follows the organization's provider order, and the host's order for the others", async () => {
+    const a = testProvider('order-a');
+    const b = testProvider('order-b');
+    const deps = depsWith(a.provider, b.provider);
+    const chooser = await organizationWith(2);
+    await setSendingSettings(systemScope(deps, chooser.organizationId), {
+      providers: { email: ['order-b', 'order-a'] },
+    });
+    const other = await organizationWith(2);
+    const chosenRun = (await chooser.startCampaign()).run;
+    const otherRun = (await other.startCampaign()).run;
+    expect(await dispatchDue(deps)).toMatchObject({ sent: 4, completed: 2 });
+    for (const m of await messagesOf(chooser.organizationId, chosenRun.id))
+      expect(m.provider).toBe('order-b');
+    for (const m of await messagesOf(other.organizationId, otherRun.id))
+      expect(m.provider).toBe('order-a');
+    expect(b.accepted.map((m) => m.to).sort()).toEqual(
+      chooser.customers.map((c) => c.email).sort(),
+    );
   });
 
   it('never moves a message whose call may have been accepted: it is held with its provider', async () => {

@@ -17,7 +17,6 @@ import type { RenderedMessage } from '../providers/message-render.js';
 import type {
   EmailMessage,
   EmailProvider,
-  MessagingProviders,
   SendResult,
   SmsMessage,
   SmsProvider,
@@ -27,16 +26,6 @@ import { type BreakerOptions, providerBreaker } from './provider-breakers.js';
 
 /** A provider of either channel. */
 export type ChannelProvider = EmailProvider | SmsProvider;
-
-/** Every configured provider of `channel`, in the host's order. */
-export function configuredProviders(
-  providers: MessagingProviders,
-  channel: 'email' | 'sms',
-): readonly ChannelProvider[] {
-  return channel === 'email'
-    ? [providers.email, ...(providers.fallbacks?.email ?? [])]
-    : [providers.sms, ...(providers.fallbacks?.sms ?? [])];
-}
 
 /**
  * The providers a run tries, in order: the organization's chosen ids (those still

@@ -18,11 +18,10 @@ import type { ModuleDeps } from '../module.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { RenderMessage } from '../providers/message-render.js';
 import type { MessagingProviders, SendResult } from '../providers/messaging.js';
-import { ProviderError } from '../providers/messaging.js';
+import { configuredProviders, ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
 import { CampaignErrorCode } from './error-codes.js';
-import { configuredProviders } from './provider-send.js';
 import { addToRunStats } from './run-stats.js';
 import {
   type UnknownOutcomeQuery,

@@ -6638,12 +6638,32 @@ export interface components {
                 email: components["schemas"]["FrequencyCap"];
                 sms: components["schemas"]["FrequencyCap"];
             };
+            providers: {
+                email: string[] | null;
+                sms: string[] | null;
+            };
             timeZone: string;
         };
         SendingSettingsUpdate: {
             frequencyCap?: {
                 email?: components["schemas"]["FrequencyCap"];
                 sms?: components["schemas"]["FrequencyCap"];
+            };
+            providers?: {
+                /**
+                 * @example [
+                 *       "postmark",
+                 *       "sendgrid"
+                 *     ]
+                 */
+                email?: string[] | null;
+                /**
+                 * @example [
+                 *       "postmark",
+                 *       "sendgrid"
+                 *     ]
+                 */
+                sms?: string[] | null;
             };
             /** @example America/New_York */
             timeZone?: string;

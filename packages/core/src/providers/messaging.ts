@@ -124,6 +124,16 @@ export interface MessagingProviders {
   fallbacks?: { email?: readonly EmailProvider[]; sms?: readonly SmsProvider[] };
 }
 
+/** Every configured provider of `channel`, in the host's order (failover order). */
+export function configuredProviders(
+  providers: MessagingProviders,
+  channel: 'email' | 'sms',
+): readonly (EmailProvider | SmsProvider)[] {
+  return channel === 'email'
+    ? [providers.email, ...(providers.fallbacks?.email ?? [])]
+    : [providers.sms, ...(providers.fallbacks?.sms ?? [])];
+}
+
 /** True when `value` has the shape of a provider of `channel`. */
 export function isMessagingProvider(value: unknown, channel: 'email' | 'sms'): boolean {
   if (typeof value !== 'object' || value === null) return false;
