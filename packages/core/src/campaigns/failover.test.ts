@@ -14,7 +14,7 @@ import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test
 import { fixedClock } from '../clock.js';
 import { isGreenTrackError } from '../errors.js';
 import type { GreenTrackEventMap, GreenTrackEventName } from '../events.js';
-import type { GreenTrack } from '../greentrack.js';
+import { createGreenTrack, type GreenTrack } from '../greentrack.js';
 import type { RenderMessage } from '../providers/message-render.js';
 import {
   type EmailProvider,
@@ -90,6 +90,55 @@ function testProvider(
   return { provider, accepted, state };
 }
 
+/** An organization with `n` subscribed customers, a segment of them and an email template. */
+async function organizationWith(gt: GreenTrack, n: number) {
+  const fixture = await makeOrganization(gt, 'Failover');
+  const organizationId = fixture.organization.id;
+  const org = gt.as({ userId: fixture.owner.id, organizationId });
+  const tag = `t${randomUUID().slice(0, 8)}`;
+  const customers = [];
+  for (let i = 0; i < n; i++)
+    customers.push(
+      await org.customers.create({
+        type: 'customer',
+        name: `Customer ${i}`,
+        email: `c${i}-${randomUUID().slice(0, 8)}@example.com`,
+        tags: [tag],
+      }),
+    );
+  const { id: templateId } = await gt.database
+    .tenant(organizationId)
+    .insertInto('templates')
+    .values({
+      organization_id: organizationId,
+      name: 'Hello',
+      channel: 'email',
+      subject: 'Sale',
+      content: 'Hello {{ customer.name }}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const segment = await org.segments.create({
+    name: 'Tagged',
+    rule: { field: 'tags', op: 'has_any', values: [tag] },
+  });
+  /** Starts a campaign to the segment; returns its run. */
+  const startCampaign = async () => {
+    const campaign = await org.campaigns.create({
+      name: 'Sale',
+      channel: 'email',
+      template_id: templateId,
+      segment_id: segment.id,
+    });
+    await org.campaigns.schedule(campaign.id);
+    await startDueCampaigns({ database: gt.database, clock: gt.clock, emit: () => {} });
+    const [run] = await org.campaigns.runs(campaign.id);
+    if (!run) throw new Error('no run');
+    return { campaign, run };
+  };
+  return { organizationId, org, customers, startCampaign };
+}
+
 describe(`provider failover [${databaseKind}]`, () => {
   let gt: GreenTrack;
   let cleanup: () => Promise<void>;
@@ -117,55 +166,6 @@ describe(`provider failover [${databaseKind}]`, () => {
 
   const eventsNamed = <K extends GreenTrackEventName>(name: K) =>
     events.filter((e) => e.name === name).map((e) => e.payload as GreenTrackEventMap[K]);
-
-  /** An organization with `n` subscribed customers, a segment of them and an email template. */
-  async function organizationWith(n: number) {
-    const fixture = await makeOrganization(gt, 'Failover');
-    const organizationId = fixture.organization.id;
-    const org = gt.as({ userId: fixture.owner.id, organizationId });
-    const tag = `t${randomUUID().slice(0, 8)}`;
-    const customers = [];
-    for (let i = 0; i < n; i++)
-      customers.push(
-        await org.customers.create({
-          type: 'customer',
-          name: `Customer ${i}`,
-          email: `c${i}-${randomUUID().slice(0, 8)}@example.com`,
-          tags: [tag],
-        }),
-      );
-    const { id: templateId } = await gt.database
-      .tenant(organizationId)
-      .insertInto('templates')
-      .values({
-        organization_id: organizationId,
-        name: 'Hello',
-        channel: 'email',
-        subject: 'Sale',
-        content: 'Hello {{ customer.name }}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const segment = await org.segments.create({
-      name: 'Tagged',
-      rule: { field: 'tags', op: 'has_any', values: [tag] },
-    });
-    /** Starts a campaign to the segment; returns its run. */
-    const startCampaign = async () => {
-      const campaign = await org.campaigns.create({
-        name: 'Sale',
-        channel: 'email',
-        template_id: templateId,
-        segment_id: segment.id,
-      });
-      await org.campaigns.schedule(campaign.id);
-      await startDueCampaigns({ database: gt.database, clock, emit: () => {} });
-      const [run] = await org.campaigns.runs(campaign.id);
-      if (!run) throw new Error('no run');
-      return { campaign, run };
-    };
-    return { organizationId, org, customers, startCampaign };
-  }
 
   const messagesOf = (organizationId: string, runId: string) =>
     gt.database
@@ -195,7 +195,7 @@ describe(`provider failover [${databaseKind}]`, () => {
 
     // A is down: each of the first three calls is refused (503) and its message moves to B
     // at once; the third opens A's breaker, so the last three go straight to B.
-    const first = await organizationWith(6);
+    const first = await organizationWith(gt, 6);
     const run1 = (await first.startCampaign()).run;
     expect(await dispatchDue(deps, options)).toMatchObject({ sent: 6, failed: 0, completed: 1 });
     expect(a.state.calls).toBe(3);
@@ -224,7 +224,7 @@ describe(`provider failover [${databaseKind}]`, () => {
     // A is back, but its breaker is cooling down: still B, and A is not called.
     a.state.mode = 'up';
     clock.advance(30_000);
-    const second = await organizationWith(2);
+    const second = await organizationWith(gt, 2);
     const run2 = (await second.startCampaign()).run;
     expect(await dispatchDue(deps, options)).toMatchObject({ sent: 2, completed: 1 });
     expect(a.state.calls).toBe(3);
@@ -233,7 +233,7 @@ describe(`provider failover [${databaseKind}]`, () => {
 
     // Cool-down over: one call probes A, succeeds, and the breaker closes.
     clock.advance(30_000);
-    const third = await organizationWith(3);
+    const third = await organizationWith(gt, 3);
     const run3 = (await third.startCampaign()).run;
     expect(await dispatchDue(deps, options)).toMatchObject({ sent: 3, completed: 1 });
     expect(a.state.calls).toBe(6);
@@ -254,11 +254,11 @@ describe(`provider failover [${databaseKind}]`, () => {
     const a = testProvider('order-a');
     const b = testProvider('order-b');
     const deps = depsWith(a.provider, b.provider);
-    const chooser = await organizationWith(2);
+    const chooser = await organizationWith(gt, 2);
     await setSendingSettings(systemScope(deps, chooser.organizationId), {
       providers: { email: ['order-b', 'order-a'] },
     });
-    const other = await organizationWith(2);
+    const other = await organizationWith(gt, 2);
     const chosenRun = (await chooser.startCampaign()).run;
     const otherRun = (await other.startCampaign()).run;
     expect(await dispatchDue(deps)).toMatchObject({ sent: 4, completed: 2 });
@@ -277,7 +277,7 @@ describe(`provider failover [${databaseKind}]`, () => {
     const b = testProvider('held-b');
     const deps = depsWith(a.provider, b.provider);
     a.state.mode = 'accept_then_unknown';
-    const { organizationId, org, customers, startCampaign } = await organizationWith(3);
+    const { organizationId, org, customers, startCampaign } = await organizationWith(gt, 3);
     const { run } = await startCampaign();
 
     // Two unknown outcomes open A's breaker (they count as an outage); the two messages
@@ -323,7 +323,7 @@ describe(`provider failover [${databaseKind}]`, () => {
       circuitBreaker: { consecutiveFailures: 1, coolDownMs: 60_000 },
     };
     a.state.mode = 'accept_then_unknown';
-    const { organizationId, customers, startCampaign } = await organizationWith(2);
+    const { organizationId, customers, startCampaign } = await organizationWith(gt, 2);
     const { run } = await startCampaign();
 
     // The first call's answer is lost: A (idempotent) gets it again under the same id
@@ -353,7 +353,7 @@ describe(`provider failover [${databaseKind}]`, () => {
 
   it('acts on a provider suppression: consent changes with the failure, and the next run skips the address', async () => {
     events.length = 0;
-    const { organizationId, org, customers, startCampaign } = await organizationWith(3);
+    const { organizationId, org, customers, startCampaign } = await organizationWith(gt, 3);
     const [unsubscribed, invalid, fine] = customers;
     const a = testProvider('suppress-a', {
       refuse: (to) =>
@@ -416,5 +416,45 @@ describe(`provider failover [${databaseKind}]`, () => {
       .execute();
     expect(audience.map((r) => r.customer_id)).toEqual([fine?.id]);
     expect(await dispatchDue(depsWith(a.provider))).toMatchObject({ sent: 1, completed: 1 });
+  });
+});
+
+describe(`failover through the instance config [${databaseKind}]`, () => {
+  it('takes a list of providers per channel, in order, and fails over along it in the worker', async () => {
+    const a = testProvider('config-a');
+    const b = testProvider('config-b');
+    a.state.mode = 'down';
+    const secret = 'failover-test-secret-0123456789abcdefgh';
+    const tracking = { baseUrl: 'https://shop.example' };
+    const { gt, cleanup } = await createTestGreenTrack({
+      clock: fixedClock('2026-06-01T09:00:00.000Z'),
+      secret,
+      tracking,
+      providers: { email: [a.provider, b.provider] },
+      dispatch: { circuitBreaker: { consecutiveFailures: 1, coolDownMs: 60_000 } },
+    });
+    try {
+      expect(gt.providers.email).toBe(a.provider);
+      expect(gt.providers.fallbacks?.email).toEqual([b.provider]);
+      const failovers: unknown[] = [];
+      gt.on('provider.failover', (event) => failovers.push(event));
+      const { customers, startCampaign } = await organizationWith(gt, 2);
+      await startCampaign();
+      expect(await gt.worker.tick()).toMatchObject({ messagesSent: 2 });
+      expect(a.state.calls).toBe(1);
+      expect(b.accepted.map((m) => m.to).sort()).toEqual(customers.map((c) => c.email).sort());
+      expect(failovers).toHaveLength(1);
+    } finally {
+      await cleanup();
+    }
+    // Ids name providers in messages and in an organization's order: they must differ.
+    await expect(
+      createGreenTrack({
+        database: { inMemory: true },
+        secret,
+        tracking,
+        providers: { email: [a.provider, testProvider('config-a').provider] },
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('unique') });
   });
 });
