@@ -48,7 +48,6 @@ import {
   type ProviderFailure,
 } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
-import { getProviderOrder } from '../settings/index.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { emitMessageOutcomes } from './message-outcomes.js';
 import { type BreakerOptions, providerBreaker } from './provider-breakers.js';
@@ -205,7 +204,6 @@ async function dispatchRun(
   const settings = { ...DEFAULTS, ...options };
   const scope = systemScope(deps, run.organizationId);
   const configured = configuredProviders(deps.providers, run.channel);
-  const chain = providerChain(configured, await getProviderOrder(scope, run.channel));
   const result: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
   result.unknown += await recoverExpired(scope, run, {
     all: options.resendUnknown === true,
@@ -220,11 +218,20 @@ async function dispatchRun(
         .where('organization_id', '=', run.organizationId)
         .executeTakeFirst()
     : undefined;
-  const organization = await scope.db
+  const { providerOrder, ...organization } = await scope.db
     .selectFrom('organizations')
     .select(['id', 'name'])
+    // The organization's provider order (migration 0018) in the same round trip.
+    .select((eb) =>
+      eb
+        .selectFrom('organization_settings as s')
+        .select(run.channel === 'email' ? 's.email_providers' : 's.sms_providers')
+        .whereRef('s.organization_id', '=', 'organizations.id')
+        .as('providerOrder'),
+    )
     .where('id', '=', run.organizationId)
     .executeTakeFirstOrThrow();
+  const chain = providerChain(configured, providerOrder);
 
   // A batch fits any provider of the chain: a failover moves it whole.
   const batchSize = Math.min(
@@ -500,19 +507,25 @@ async function deliver(
   };
   // A message pinned to the provider an interrupted call may have reached goes there alone;
   // the others follow the chain from the provider the hand-off recorded.
-  const groups = new Map<string, { chain: readonly ChannelProvider[]; rows: typeof owned }>();
+  const groups = new Map<
+    string,
+    { chain: readonly ChannelProvider[]; pinned: boolean; rows: typeof owned }
+  >();
   for (const entry of owned) {
     const route = routes.get(entry.row.audience_id);
-    const key = route?.pinned ? `pin:${route.provider}` : '';
+    const pinned = route?.pinned === true;
+    const key = pinned ? `pin:${route?.provider}` : '';
     let group = groups.get(key);
     if (!group) {
-      const pinned = context.configured.filter((p) => p.id === route?.provider);
-      group = { chain: route?.pinned ? pinned : context.chain, rows: [] };
+      const chain = pinned
+        ? context.configured.filter((p) => p.id === route?.provider)
+        : context.chain;
+      group = { chain, pinned, rows: [] };
       groups.set(key, group);
     }
     group.rows.push(entry);
   }
-  for (const { chain, rows } of groups.values()) {
+  for (const { chain, pinned, rows } of groups.values()) {
     if (chain.length === 0) {
       // Its provider was removed from the configuration: no one else may send it.
       for (const { row } of rows)
@@ -547,7 +560,6 @@ async function deliver(
           pace: (provider, n) => providerPace(provider, context.settings.leaseMs).wait(n),
         },
       );
-      const pinned = chain !== context.chain;
       chunk.forEach(({ row }, k) => {
         outcomes.push(
           chunkOutcome(scope, context.settings, row, ids[k] ?? '', sent, k, pinned, run.channel),

@@ -8,7 +8,7 @@ import { registerSettingsRoutes } from './routes.js';
 
 export type { SendingSettingsUpdate } from './schema.js';
 export type { FrequencyCap, SendingSettings } from './service.js';
-export { DEFAULT_SENDING_SETTINGS, getProviderOrder, getSendingSettings } from './service.js';
+export { DEFAULT_SENDING_SETTINGS, getSendingSettings } from './service.js';
 
 export const settingsModule = defineModule({
   name: 'settings',

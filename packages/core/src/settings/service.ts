@@ -111,19 +111,6 @@ const sameSettings = (a: SendingSettings, b: SendingSettings) =>
   sameOrder(a.providers.email, b.providers.email) &&
   sameOrder(a.providers.sms, b.providers.sms);
 
-/**
- * The organization's provider order for `channel` (`null`: the host's), read by the
- * dispatcher once per run.
- */
-export async function getProviderOrder(scope: Scope, channel: Channel): Promise<string[] | null> {
-  const row = await scope.db
-    .selectFrom('organization_settings')
-    .select(channel === 'email' ? 'email_providers as ids' : 'sms_providers as ids')
-    .where('organization_id', '=', scope.organizationId)
-    .executeTakeFirst();
-  return row?.ids ?? null;
-}
-
 /** Refuses a provider id the host did not configure for the channel, naming it. */
 function assertConfigured(
   update: SendingSettingsUpdate,
