@@ -113,6 +113,26 @@ const providerSchema = <C extends 'email' | 'sms'>(channel: C) =>
     outboxSchema,
   ]);
 
+/**
+ * One provider, or several in failover order (ids unique: `messages.provider` and the
+ * organization's choice name them).
+ */
+const providersSchema = <C extends 'email' | 'sms'>(channel: C) =>
+  z.union([
+    providerSchema(channel),
+    z
+      .array(providerSchema(channel))
+      .min(1)
+      .max(10)
+      .refine(
+        (list) => {
+          const ids = list.map((p) => ('outbox' in p ? 'outbox' : p.id));
+          return new Set(ids).size === ids.length;
+        },
+        { message: 'provider ids must be unique within a channel' },
+      ),
+  ]);
+
 const configSchema = z
   .object({
     database: databaseSchema.optional(),
@@ -127,8 +147,8 @@ const configSchema = z
     rowLevelSecurity: z.boolean().optional(),
     providers: z
       .object({
-        email: providerSchema('email').optional(),
-        sms: providerSchema('sms').optional(),
+        email: providersSchema('email').optional(),
+        sms: providersSchema('sms').optional(),
       })
       .strict()
       .optional(),
@@ -154,6 +174,9 @@ const configSchema = z
       .optional(),
   })
   .strict();
+
+/** A provider, or the built-in outbox with its options. */
+type ProviderOption<P> = P | { outbox: OutboxOptions };
 
 /** Options of `createGreenTrack`. */
 export interface GreenTrackConfig {
@@ -238,11 +261,16 @@ export interface GreenTrackConfig {
    * Where campaign messages go. Each channel takes a provider (`sendgrid(…)`, `twilio(…)`
    * from `@greentrack/adapters`) or `{ outbox: { idempotent? } }`, the built-in provider that
    * records every message in the `outbox_messages` table instead of sending it (a dry run).
+   *
+   * A list is a failover order: campaign sends go to the first provider whose circuit
+   * breaker is closed (`dispatch.circuitBreaker`), and a message goes through one provider
+   * only — it moves on only when the provider certainly did not send it. Ids must differ.
    * @default { email: { outbox: {} }, sms: { outbox: {} } }
+   * @example providers: { email: [sendgrid({ apiKey }), postmark({ serverToken })], sms: twilio({ … }) }
    */
   providers?: {
-    email?: EmailProvider | { outbox: OutboxOptions };
-    sms?: SmsProvider | { outbox: OutboxOptions };
+    email?: ProviderOption<EmailProvider> | ProviderOption<EmailProvider>[];
+    sms?: ProviderOption<SmsProvider> | ProviderOption<SmsProvider>[];
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the

@@ -92,6 +92,22 @@ export interface GreenTrackEventMap {
     channel: Channel;
     reason: string;
   };
+  /**
+   * A provider's circuit breaker opened: it failed `dispatch.circuitBreaker.consecutiveFailures`
+   * calls in a row (5xx, 429, timeouts), so campaign sends skip it until `probeAt`, when one
+   * call probes it. Breakers are per worker process: each process reports its own.
+   * `organizationId` is the organization whose send tripped it; `nextProviderId` is where
+   * that organization's sends go now (`null`: no provider left, sends wait).
+   */
+  'provider.failover': {
+    channel: Channel;
+    providerId: string;
+    nextProviderId: string | null;
+    organizationId: string;
+    probeAt: Date;
+  };
+  /** A provider whose breaker was open answered its probe: sends go to it again. */
+  'provider.recovered': { channel: Channel; providerId: string; organizationId: string };
   'campaign.paused': { organizationId: string; campaignId: string; actor: ActorRef };
   'campaign.resumed': { organizationId: string; campaignId: string; actor: ActorRef };
   /** Finished: every message of the run has an outcome, or it was cancelled. */

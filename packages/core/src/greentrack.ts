@@ -71,6 +71,16 @@ function resolveProvider<P>(
   return configured;
 }
 
+/** A channel's providers in failover order: the first, and the ones after it. */
+function resolveProviders<P>(
+  configured: P | { outbox: OutboxOptions } | Array<P | { outbox: OutboxOptions }> | undefined,
+  buildOutbox: (options: OutboxOptions) => P,
+): [P, P[]] {
+  const list = Array.isArray(configured) ? configured : [configured];
+  const [first, ...rest] = list.map((p) => resolveProvider(p, buildOutbox));
+  return [first ?? buildOutbox({}), rest];
+}
+
 /** Default lifetime of tracking and unsubscribe links. */
 const DEFAULT_LINK_TTL_DAYS = 365;
 
@@ -93,8 +103,9 @@ function trackingFrom(options: GreenTrackConfig, clock: Clock): TrackingLinks | 
     });
   }
   const real = (['email', 'sms'] as const).filter((channel) => {
-    const provider = options.providers?.[channel];
-    return provider !== undefined && !('outbox' in provider);
+    const configured = options.providers?.[channel];
+    const list = Array.isArray(configured) ? configured : [configured];
+    return list.some((provider) => provider !== undefined && !('outbox' in provider));
   });
   if (real.length === 0) return undefined;
   const missing = [
@@ -268,9 +279,15 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     throw error;
   }
   const outbox = (options_: OutboxOptions) => createOutboxProviders(access, options_);
+  const [email, emailFallbacks] = resolveProviders(
+    options.providers?.email,
+    (o) => outbox(o).email,
+  );
+  const [sms, smsFallbacks] = resolveProviders(options.providers?.sms, (o) => outbox(o).sms);
   const providers: MessagingProviders = {
-    email: resolveProvider(options.providers?.email, (o) => outbox(o).email),
-    sms: resolveProvider(options.providers?.sms, (o) => outbox(o).sms),
+    email,
+    sms,
+    fallbacks: { email: emailFallbacks, sms: smsFallbacks },
   };
   const worker = createWorker({
     embeddings: {

@@ -22,6 +22,13 @@ export const dispatchPolicySchema = z
       .object({ email: z.string().min(3), name: z.string().optional() })
       .strict()
       .optional(),
+    circuitBreaker: z
+      .object({
+        consecutiveFailures: z.number().int().min(1).max(1_000).optional(),
+        coolDownMs: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   // A lease shorter than the provider call would let another worker recover a delivery whose

@@ -29,7 +29,6 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { TimeoutStrategy, timeout } from 'cockatiel';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { consentAllowsSql } from '../consent/index.js';
@@ -43,21 +42,26 @@ import type {
   RenderedMessage,
   RenderMessage,
 } from '../providers/message-render.js';
-import type {
-  EmailMessage,
-  MessagingProviders,
-  ProviderFailure,
-  SendResult,
-  SmsMessage,
+import {
+  configuredProviders,
+  type MessagingProviders,
+  type ProviderFailure,
 } from '../providers/messaging.js';
-import { ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
 import { emitMessageOutcomes } from './message-outcomes.js';
+import { type BreakerOptions, providerBreaker } from './provider-breakers.js';
+import {
+  type ChannelProvider,
+  type ChunkOutcome,
+  providerChain,
+  sendChunk,
+} from './provider-send.js';
 import { providerPace } from './rate-limit.js';
 import { addToRunStats } from './run-stats.js';
 import { applySendTimeRules, FREQUENCY_CAP_REASON, type SendTimeSplit } from './send-time.js';
 import { changeStatus } from './service.js';
+import { applySuppressions, type Suppression } from './suppressions.js';
 
 /** What the dispatcher needs from the instance. */
 export interface DispatchDeps {
@@ -94,6 +98,12 @@ export interface DispatchOptions {
   resendUnknown?: boolean;
   /** The sender of email. @default `no-reply@greentrack.invalid`, named after the organization */
   from?: { email: string; name?: string };
+  /**
+   * Failover between the providers of a channel: each provider's circuit breaker opens
+   * after this many failed calls in a row, and probes again after the cool-down.
+   * @default { consecutiveFailures: 5, coolDownMs: 30000 }
+   */
+  circuitBreaker?: BreakerOptions;
 }
 
 /** What one `dispatchDue` call did. */
@@ -193,13 +203,12 @@ async function dispatchRun(
 ): Promise<DispatchResult> {
   const settings = { ...DEFAULTS, ...options };
   const scope = systemScope(deps, run.organizationId);
-  const provider = run.channel === 'email' ? deps.providers.email : deps.providers.sms;
+  const configured = configuredProviders(deps.providers, run.channel);
   const result: DispatchResult = { sent: 0, failed: 0, skipped: 0, unknown: 0, completed: 0 };
-  result.unknown += await recoverExpired(
-    scope,
-    run,
-    provider.capabilities.idempotent || options.resendUnknown === true,
-  );
+  result.unknown += await recoverExpired(scope, run, {
+    all: options.resendUnknown === true,
+    idempotent: configured.filter((p) => p.capabilities.idempotent).map((p) => p.id),
+  });
 
   const template = run.templateId
     ? await scope.db
@@ -209,15 +218,28 @@ async function dispatchRun(
         .where('organization_id', '=', run.organizationId)
         .executeTakeFirst()
     : undefined;
-  const organization = await scope.db
+  const { providerOrder, ...organization } = await scope.db
     .selectFrom('organizations')
     .select(['id', 'name'])
+    // The organization's provider order (migration 0018) in the same round trip.
+    .select((eb) =>
+      eb
+        .selectFrom('organization_settings as s')
+        .select(run.channel === 'email' ? 's.email_providers' : 's.sms_providers')
+        .whereRef('s.organization_id', '=', 'organizations.id')
+        .as('providerOrder'),
+    )
     .where('id', '=', run.organizationId)
     .executeTakeFirstOrThrow();
+  const chain = providerChain(configured, providerOrder);
 
-  const pace = providerPace(provider, settings.leaseMs);
-  const batchSize = Math.min(settings.batchSize, pace.batch);
-  const context: DeliverContext = { template, organization, provider, settings };
+  // A batch fits any provider of the chain: a failover moves it whole.
+  const batchSize = Math.min(
+    settings.batchSize,
+    ...chain.map((p) => providerPace(p, settings.leaseMs).batch),
+  );
+  const admitting = () =>
+    chain.find((p) => providerBreaker(p, deps.clock, settings.circuitBreaker).admits());
   // One batch's hand-off, send and record run while the next batch is claimed and rendered:
   // Node renders while Postgres writes (decision 102: a lone worker waited on the database
   // 43 % of its time). Never more than one batch in flight, so a worker holds at most two
@@ -237,8 +259,11 @@ async function dispatchRun(
   };
   try {
     for (let batch = 0; batch < settings.batchesPerRun; batch++) {
+      // Every provider cooling down: nothing is claimed, so no attempt is spent on waiting.
+      const provider = admitting();
+      if (!provider) break;
       // The provider's allowance first: nothing is claimed, let alone handed, while it waits.
-      await pace.wait(batchSize);
+      await providerPace(provider, settings.leaseMs).wait(batchSize);
       // The claim and the send-time rules (with their deferrals) in one transaction: two
       // round trips fewer per batch than as two implicit ones, and they commit together.
       const { claimed, split } = await inTransaction(scope, async (tx) => {
@@ -246,6 +271,14 @@ async function dispatchRun(
         return { claimed: rows, split: await applySendTimeRules(tx, run, rows) };
       });
       if (claimed.length === 0) break;
+      const context: DeliverContext = {
+        template,
+        organization,
+        settings,
+        chain,
+        configured,
+        provider,
+      };
       const rendered = await renderBatch(deps, run, split, context);
       await settle();
       // Settled through `settle` (a rejection is kept, not left unhandled while we render).
@@ -262,15 +295,27 @@ async function dispatchRun(
   return result;
 }
 
-/** Frees expired leases; returns how many deliveries became `unknown`. */
-async function recoverExpired(scope: Scope, run: OpenRun, resendHanded: boolean): Promise<number> {
+/**
+ * Frees expired leases; returns how many deliveries became `unknown`. A `handed` delivery is
+ * resent only when `resend.all` (the `resendUnknown` policy) or its message's provider (the
+ * one the interrupted call went to) deduplicates; the resend goes to that provider alone.
+ */
+async function recoverExpired(
+  scope: Scope,
+  run: OpenRun,
+  resend: { all: boolean; idempotent: readonly string[] },
+): Promise<number> {
+  const resendHanded =
+    resend.all || resend.idempotent.length === 0
+      ? sql<boolean>`${resend.all}`
+      : sql<boolean>`(SELECT m.provider FROM messages m WHERE m.id = message_id) IN (${sql.join(resend.idempotent)})`;
   return inTransaction(scope, async (tx) => {
     const now = tx.clock.now();
     const rows = await tx.db
       .updateTable('campaign_deliveries')
       .set({
-        state: sql`CASE WHEN state = 'claimed' THEN 'pending' ELSE ${resendHanded ? 'pending' : 'unknown'} END`,
-        reason: sql`CASE WHEN state = 'handed' AND NOT ${resendHanded} THEN 'the worker stopped during the provider call: outcome unknown' ELSE reason END`,
+        state: sql`CASE WHEN state = 'claimed' OR ${resendHanded} THEN 'pending' ELSE 'unknown' END`,
+        reason: sql`CASE WHEN state = 'handed' AND NOT coalesce(${resendHanded}, false) THEN 'the worker stopped during the provider call: outcome unknown' ELSE reason END`,
         lease_until: null,
         updated_at: now,
       })
@@ -333,20 +378,35 @@ async function claim(
 interface DeliverContext {
   template: MessageTemplate | undefined;
   organization: { id: string; name: string };
-  provider: MessagingProviders['email'] | MessagingProviders['sms'];
   settings: typeof DEFAULTS & DispatchOptions;
+  /** The providers this run tries, in order. */
+  chain: readonly ChannelProvider[];
+  /** Every provider of the channel (a pinned message's may no longer be in `chain`). */
+  configured: readonly ChannelProvider[];
+  /** The provider the hand-off records for a message not pinned to one: the first admitting. */
+  provider: ChannelProvider;
 }
 
 /** Outcome of one claimed delivery, to be recorded. */
 type Outcome =
   | { audienceId: string; state: 'sent'; messageId: string; providerMessageId: string | null }
-  | { audienceId: string; state: 'failed' | 'skipped'; messageId: string | null; reason: string }
+  | {
+      audienceId: string;
+      state: 'failed' | 'skipped';
+      messageId: string | null;
+      reason: string;
+      /** The provider said the address must get nothing more on this channel. */
+      suppress?: Suppression;
+    }
   | {
       audienceId: string;
       state: 'pending';
       messageId: string | null;
       reason: string;
       notBefore: Date;
+      /** Certainly not sent by any provider: the retry may go to any (provider cleared). */
+      free?: boolean;
+      suppress?: undefined;
     }
   | { audienceId: string; state: 'unknown'; messageId: string; reason: string };
 
@@ -432,7 +492,7 @@ async function deliver(
   // Hand off: message rows and `handed`, committed before any provider call. The call gets
   // a lease of its own (sendTimeoutMs < leaseMs), counted from now rather than the claim.
   const handedLease = new Date(scope.clock.now().getTime() + context.settings.leaseMs);
-  const messageIds = await handOff(scope, run, context, toSend, settled, {
+  const { ids: messageIds, routes } = await handOff(scope, run, context, toSend, settled, {
     // One claim, one lease: every row of the batch carries the same.
     claimed: claimed[0]?.lease_until,
     handed: handedLease,
@@ -445,46 +505,67 @@ async function deliver(
     email: 'no-reply@greentrack.invalid',
     name: context.organization.name,
   };
-  const maxBatch = context.provider.capabilities.maxBatch;
-  for (let i = 0; i < owned.length; i += maxBatch) {
-    const chunk = owned.slice(i, i + maxBatch);
-    const ids = chunk.map(({ row }) => messageIds.get(row.audience_id) ?? '');
-    const results = await send(run, context, chunk, ids, from);
-    chunk.forEach(({ row }, k) => {
-      const messageId = ids[k] ?? '';
-      const outcome = results[k];
-      if (outcome === undefined || outcome === 'unknown') {
-        const resend =
-          context.provider.capabilities.idempotent || context.settings.resendUnknown === true;
-        outcomes.push(
-          resend
-            ? {
-                audienceId: row.audience_id,
-                state: 'pending',
-                messageId,
-                reason: 'provider call interrupted; resent under the same id',
-                notBefore: scope.clock.now(),
-              }
-            : {
-                audienceId: row.audience_id,
-                state: 'unknown',
-                messageId,
-                reason: 'provider call interrupted: outcome unknown',
-              },
-        );
-      } else if (outcome.status === 'sent') {
+  // A message pinned to the provider an interrupted call may have reached goes there alone;
+  // the others follow the chain from the provider the hand-off recorded.
+  const groups = new Map<
+    string,
+    { chain: readonly ChannelProvider[]; pinned: boolean; rows: typeof owned }
+  >();
+  for (const entry of owned) {
+    const route = routes.get(entry.row.audience_id);
+    const pinned = route?.pinned === true;
+    const key = pinned ? `pin:${route?.provider}` : '';
+    let group = groups.get(key);
+    if (!group) {
+      const chain = pinned
+        ? context.configured.filter((p) => p.id === route?.provider)
+        : context.chain;
+      group = { chain, pinned, rows: [] };
+      groups.set(key, group);
+    }
+    group.rows.push(entry);
+  }
+  for (const { chain, pinned, rows } of groups.values()) {
+    if (chain.length === 0) {
+      // Its provider was removed from the configuration: no one else may send it.
+      for (const { row } of rows)
         outcomes.push({
           audienceId: row.audience_id,
-          state: 'sent',
-          messageId,
-          providerMessageId: outcome.providerMessageId,
+          state: 'unknown',
+          messageId: messageIds.get(row.audience_id) ?? '',
+          reason: 'the provider that may have accepted it is no longer configured',
         });
-      } else {
+      continue;
+    }
+    const maxBatch = Math.min(...chain.map((p) => p.capabilities.maxBatch));
+    for (let i = 0; i < rows.length; i += maxBatch) {
+      const chunk = rows.slice(i, i + maxBatch);
+      const ids = chunk.map(({ row }) => messageIds.get(row.audience_id) ?? '');
+      const sent = await sendChunk(
+        chain,
+        chunk.map(({ row, rendered }, k) => ({
+          messageId: ids[k] ?? '',
+          address: row.address,
+          name: row.customer.name,
+          rendered,
+        })),
+        {
+          run,
+          clock: scope.clock,
+          emit: deps.emit,
+          breaker: context.settings.circuitBreaker ?? {},
+          sendTimeoutMs: context.settings.sendTimeoutMs,
+          from,
+          moveTo: (provider) => moveMessages(scope, run, ids, provider.id, handedLease),
+          pace: (provider, n) => providerPace(provider, context.settings.leaseMs).wait(n),
+        },
+      );
+      chunk.forEach(({ row }, k) => {
         outcomes.push(
-          failureOutcome(scope, row, messageId, outcome.failure, context.settings.maxAttempts),
+          chunkOutcome(scope, context.settings, row, ids[k] ?? '', sent, k, pinned, run.channel),
         );
-      }
-    });
+      });
+    }
   }
   const recorded = await record(scope, run, outcomes, handedLease);
   const all = [...settled, ...recorded];
@@ -505,6 +586,76 @@ async function deliver(
     skipped: count('skipped'),
     unknown: count('unknown'),
   };
+}
+
+/**
+ * The outcome of one message of a chunk. Certainly not sent (a refusal) → retried later,
+ * free to go to any provider unless pinned; may have been accepted → resent under its id
+ * through the same provider if it deduplicates (or `resendUnknown`), else held.
+ */
+function chunkOutcome(
+  scope: Scope,
+  settings: DeliverContext['settings'],
+  row: Claimed,
+  messageId: string,
+  sent: ChunkOutcome,
+  index: number,
+  pinned: boolean,
+  channel: 'email' | 'sms',
+): Outcome {
+  const result = 'results' in sent ? sent.results[index] : 'notSent' in sent ? null : 'unknown';
+  if (result === undefined || result === 'unknown') {
+    const resend = sent.provider.capabilities.idempotent || settings.resendUnknown === true;
+    return resend
+      ? {
+          audienceId: row.audience_id,
+          state: 'pending',
+          messageId,
+          reason: 'provider call interrupted; resent under the same id',
+          notBefore: scope.clock.now(),
+        }
+      : {
+          audienceId: row.audience_id,
+          state: 'unknown',
+          messageId,
+          reason: 'provider call interrupted: outcome unknown',
+        };
+  }
+  if (result?.status === 'sent')
+    return {
+      audienceId: row.audience_id,
+      state: 'sent',
+      messageId,
+      providerMessageId: result.providerMessageId,
+    };
+  const error = 'notSent' in sent ? sent.notSent : null;
+  const failure: ProviderFailure = result
+    ? result.failure
+    : error
+      ? {
+          kind: error.kind,
+          code: error.code,
+          message: error.message,
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+        }
+      : {
+          kind: 'transient',
+          code: 'PROVIDERS_UNAVAILABLE',
+          message: 'no provider this message may go to is in service (circuit open)',
+        };
+  const outcome = failureOutcome(scope, row, messageId, failure, settings.maxAttempts);
+  if (outcome.state === 'pending') return { ...outcome, free: !pinned };
+  if (outcome.state === 'failed' && failure.kind === 'permanent' && failure.suppress)
+    return {
+      ...outcome,
+      suppress: {
+        customerId: row.customer_id,
+        channel,
+        status: failure.suppress,
+        source: `provider:${sent.provider.id}:${failure.code}`,
+      },
+    };
+  return outcome;
 }
 
 function failureOutcome(
@@ -528,7 +679,32 @@ function failureOutcome(
   return { audienceId: row.audience_id, state: 'failed', messageId, reason };
 }
 
-/** Writes the message rows and marks deliveries `handed`; returns audience id → message id. */
+/**
+ * Records that a chunk's messages move to `providerId` before it is called, where this
+ * worker still holds their deliveries; true when it holds all of them.
+ */
+async function moveMessages(
+  scope: Scope,
+  run: OpenRun,
+  messageIds: readonly string[],
+  providerId: string,
+  handedLease: Date,
+): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    UPDATE messages m SET provider = ${providerId}
+      FROM campaign_deliveries d
+     WHERE m.id IN (${sql.join(messageIds)}) AND m.organization_id = ${run.organizationId}
+       AND d.message_id = m.id AND d.organization_id = ${run.organizationId}
+       AND d.state = 'handed' AND d.lease_until = ${handedLease}
+    RETURNING m.id`.execute(scope.db);
+  return rows.length === messageIds.length;
+}
+
+/**
+ * Writes the message rows and marks deliveries `handed`; returns audience id → message id,
+ * and the provider each message is recorded with (`pinned`: an earlier call may have
+ * reached it, so it goes nowhere else).
+ */
 async function handOff(
   scope: Scope,
   run: OpenRun,
@@ -536,9 +712,13 @@ async function handOff(
   toSend: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }>,
   settled: Outcome[],
   leases: { claimed: Date | undefined; handed: Date },
-): Promise<Map<string, string>> {
+): Promise<{
+  ids: Map<string, string>;
+  routes: Map<string, { provider: string; pinned: boolean }>;
+}> {
   const { claimed: claimLease, handed: handedLease } = leases;
   const ids = new Map<string, string>();
+  const routes = new Map<string, { provider: string; pinned: boolean }>();
   await inTransaction(scope, async (tx) => {
     // The fence first: only deliveries still held under this claim's lease go on.
     const { rows: held } =
@@ -553,6 +733,30 @@ async function handOff(
         RETURNING d.audience_id`.execute(tx.db);
     const mine = new Set(held.map((r) => r.audience_id));
     const handed = toSend.filter(({ row }) => mine.has(row.audience_id));
+    // A retry keeps the provider its message row names (cleared when it certainly was not sent).
+    const retried = handed.filter(({ row }) => row.message_id !== null);
+    const pins = new Map<string, string>();
+    if (retried.length > 0) {
+      const rows = await tx.db
+        .selectFrom('messages')
+        .select(['id', 'provider'])
+        .where('organization_id', '=', run.organizationId)
+        .where(
+          'id',
+          'in',
+          retried.map(({ messageId }) => messageId),
+        )
+        .where('provider', 'is not', null)
+        .execute();
+      for (const m of rows) if (m.provider !== null) pins.set(m.id, m.provider);
+    }
+    for (const { row, messageId } of handed) {
+      const pin = pins.get(messageId);
+      routes.set(row.audience_id, {
+        provider: pin ?? context.provider.id,
+        pinned: pin !== undefined,
+      });
+    }
     if (handed.length > 0) {
       const inserted = await tx.db
         .insertInto('messages')
@@ -564,7 +768,7 @@ async function handOff(
             customer_id: row.customer_id,
             channel: run.channel,
             to_address: row.address,
-            provider: context.provider.id,
+            provider: routes.get(row.audience_id)?.provider ?? context.provider.id,
             template_id: context.template?.id ?? null,
             subject: rendered.channel === 'email' ? rendered.subject : null,
             body: rendered.channel === 'email' ? rendered.html : rendered.text,
@@ -582,6 +786,7 @@ async function handOff(
             .doUpdateSet({
               body: (eb) => eb.ref('excluded.body'),
               subject: (eb) => eb.ref('excluded.subject'),
+              provider: (eb) => eb.ref('excluded.provider'),
             }),
         )
         .returning(['id', 'customer_id'])
@@ -603,68 +808,7 @@ async function handOff(
     if (claimLease)
       await writeOutcomes(tx, run, settled, { state: 'claimed', leaseUntil: claimLease });
   });
-  return ids;
-}
-
-/** One provider call under a timeout; `'unknown'` per message when the outcome is unknown. */
-async function send(
-  run: OpenRun,
-  context: DeliverContext,
-  chunk: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }>,
-  ids: string[],
-  from: { email: string; name?: string },
-): Promise<Array<SendResult | 'unknown'>> {
-  const policy = timeout(context.settings.sendTimeoutMs, TimeoutStrategy.Cooperative);
-  const sendContext = (signal: AbortSignal) => ({
-    organizationId: run.organizationId,
-    campaignId: run.campaignId,
-    campaignRunId: run.runId,
-    signal,
-  });
-  try {
-    const results = await policy.execute(({ signal }) => {
-      if (run.channel === 'email') {
-        const messages: EmailMessage[] = chunk.map(({ row, rendered }, k) => ({
-          messageId: ids[k] ?? '',
-          to: { email: row.address, name: row.customer.name },
-          from,
-          subject: rendered.channel === 'email' ? rendered.subject : '',
-          html: rendered.channel === 'email' ? rendered.html : '',
-          text: rendered.text,
-          headers: rendered.headers ?? {},
-        }));
-        return (context.provider as MessagingProviders['email']).send(
-          messages,
-          sendContext(signal),
-        );
-      }
-      const messages: SmsMessage[] = chunk.map(({ row, rendered }, k) => ({
-        messageId: ids[k] ?? '',
-        to: row.address,
-        body: rendered.text,
-        headers: rendered.headers ?? {},
-      }));
-      return (context.provider as MessagingProviders['sms']).send(messages, sendContext(signal));
-    });
-    const byId = new Map(results.map((r) => [r.messageId, r]));
-    return ids.map((id) => byId.get(id) ?? 'unknown');
-  } catch (error) {
-    if (error instanceof ProviderError && error.outcome === 'not_sent') {
-      return ids.map((messageId) => ({
-        messageId,
-        status: 'failed' as const,
-        failure: {
-          kind: error.kind,
-          code: error.code,
-          message: error.message,
-          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-        },
-      }));
-    }
-    // A timeout (cockatiel's TaskCancelledError), an unknown outcome, or an error the
-    // adapter did not classify: the call may have been accepted.
-    return ids.map(() => 'unknown');
-  }
+  return { ids, routes };
 }
 
 /**
@@ -680,7 +824,22 @@ async function record(
   handedLease: Date,
 ): Promise<Outcome[]> {
   if (all.length === 0) return [];
-  const kept = await writeOutcomes(scope, run, all, { state: 'handed', leaseUntil: handedLease });
+  const fence = { state: 'handed', leaseUntil: handedLease } as const;
+  const suppressing = all.some((o) => o.state === 'failed' && o.suppress);
+  // A provider's suppression changes consent in the transaction that records the failure,
+  // and only for failures this worker still records (the fence).
+  const kept = suppressing
+    ? await inTransaction(scope, async (tx) => {
+        const written = await writeOutcomes(tx, run, all, fence);
+        await applySuppressions(
+          tx,
+          all.flatMap((o) =>
+            o.state === 'failed' && o.suppress && written.has(o.audienceId) ? [o.suppress] : [],
+          ),
+        );
+        return written;
+      })
+    : await writeOutcomes(scope, run, all, fence);
   return all.filter((o) => kept.has(o.audienceId));
 }
 
@@ -711,13 +870,14 @@ async function writeOutcomes(
             message_id: o.messageId,
             not_before: o.state === 'pending' ? o.notBefore.toISOString() : null,
             provider_message_id: o.state === 'sent' ? o.providerMessageId : null,
+            free: o.state === 'pending' && o.free === true,
           })),
         )}::jsonb)
              AS x(audience_id uuid, state text, reason text, message_id uuid, not_before timestamptz,
-                  provider_message_id text)
+                  provider_message_id text, free boolean)
        WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
          AND d.state = ${fence.state} AND d.lease_until = ${fence.leaseUntil}
-      RETURNING d.audience_id, d.state, d.message_id, x.provider_message_id
+      RETURNING d.audience_id, d.state, d.message_id, x.provider_message_id, x.free
     ), counts AS (
       SELECT state, count(*)::int AS n FROM written WHERE state <> 'pending' GROUP BY state
     ), stats AS (
@@ -734,6 +894,11 @@ async function writeOutcomes(
       UPDATE messages m SET status = 'failed'
         FROM written w
        WHERE w.state = 'failed' AND m.id = w.message_id AND m.organization_id = ${run.organizationId}
+    ), freed AS (
+      -- Certainly not sent: the retry may go to any provider (failover).
+      UPDATE messages m SET provider = NULL
+        FROM written w
+       WHERE w.free AND m.id = w.message_id AND m.organization_id = ${run.organizationId}
     )
     SELECT audience_id FROM written`.execute(scope.db);
   return new Set(rows.map((r) => r.audience_id));

@@ -16,6 +16,11 @@ export const CampaignErrorCode = {
   CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND: 'CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND',
   /** The message is not held (already resolved, never unknown) or a resend is under way. */
   CAMPAIGN_OUTCOME_NOT_HELD: 'CAMPAIGN_OUTCOME_NOT_HELD',
+  /**
+   * The provider a held message may have reached is no longer configured: a resend through
+   * another could deliver it twice, so it is not resent (resolve it by hand).
+   */
+  CAMPAIGN_PROVIDER_NOT_CONFIGURED: 'CAMPAIGN_PROVIDER_NOT_CONFIGURED',
 } as const;
 
 export type CampaignErrorCode = (typeof CampaignErrorCode)[keyof typeof CampaignErrorCode];

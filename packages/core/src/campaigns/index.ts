@@ -44,6 +44,7 @@ export const campaignsModule = defineModule({
     CAMPAIGN_TEST_FAILED: 502,
     CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND: 404,
     CAMPAIGN_OUTCOME_NOT_HELD: 409,
+    CAMPAIGN_PROVIDER_NOT_CONFIGURED: 409,
   } satisfies Record<Code, number>,
   routes: (app) => {
     registerCampaignRoutes(app);

@@ -33,7 +33,7 @@ const invalidTransition = conflictResponse(
 );
 
 const notHeld = conflictResponse(
-  '`CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way',
+  '`CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way; `CAMPAIGN_PROVIDER_NOT_CONFIGURED` (resend): the provider it may have reached is no longer configured',
 );
 
 /** The lifecycle actions without a body, and what each says. */

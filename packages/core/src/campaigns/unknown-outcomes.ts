@@ -18,7 +18,7 @@ import type { ModuleDeps } from '../module.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { RenderMessage } from '../providers/message-render.js';
 import type { MessagingProviders, SendResult } from '../providers/messaging.js';
-import { ProviderError } from '../providers/messaging.js';
+import { configuredProviders, ProviderError } from '../providers/messaging.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
 import { CampaignErrorCode } from './error-codes.js';
@@ -68,6 +68,13 @@ const notFound = () =>
   new GreenTrackError({
     code: CampaignErrorCode.CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND,
     message: 'No campaign message with this id',
+  });
+
+const providerGone = (provider: string) =>
+  new GreenTrackError({
+    code: CampaignErrorCode.CAMPAIGN_PROVIDER_NOT_CONFIGURED,
+    message: `The message may have reached provider '${provider}', which is no longer configured; resolve it instead`,
+    details: { provider },
   });
 
 const notHeld = (state: string) =>
@@ -221,7 +228,10 @@ export async function resolveUnknownOutcome(
  * While the call runs the delivery carries a lease, so a second resend is refused rather
  * than sent twice; if this process dies during the call, the lease runs out and the message
  * is simply held again.
- * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
+ * The resend goes to the provider the message row names (the one the interrupted call went
+ * to), never to another: with failover, another provider could deliver it a second time.
+ * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`,
+ * `CAMPAIGN_PROVIDER_NOT_CONFIGURED`
  */
 export async function resendUnknownOutcome(
   scope: Scope,
@@ -235,13 +245,14 @@ export async function resendUnknownOutcome(
     const { rows } = await sql<{
       channel: 'email' | 'sms';
       to_address: string;
+      provider: string | null;
       campaign_id: string;
       organization: { id: string; name: string };
       template: Parameters<RenderMessage>[0]['template'] | null;
       customer: Parameters<RenderMessage>[0]['customer'];
       utm: Parameters<RenderMessage>[0]['utm'];
     }>`
-      SELECT m.channel, m.to_address, r.campaign_id,
+      SELECT m.channel, m.to_address, m.provider, r.campaign_id,
              jsonb_build_object('source', c.utm_source, 'medium', c.utm_medium, 'campaign', c.utm_campaign) AS utm,
              (SELECT jsonb_build_object('id', o.id, 'name', o.name) FROM organizations o WHERE o.id = m.organization_id) AS organization,
              (SELECT jsonb_build_object('id', t.id, 'channel', t.channel, 'subject', t.subject, 'content', t.content, 'metadata', t.metadata)
@@ -254,6 +265,12 @@ export async function resendUnknownOutcome(
        WHERE m.id = ${messageId} AND m.organization_id = ${tx.organizationId}`.execute(tx.db);
     const message = rows[0];
     if (!message?.template) throw notFound();
+    // A message row without a provider predates failover: the channel's first provider.
+    const configured = configuredProviders(deps.providers, message.channel);
+    const provider = message.provider
+      ? configured.find((p) => p.id === message.provider)
+      : configured[0];
+    if (!provider) throw providerGone(message.provider ?? '');
     const rendered = await deps.render({
       template: message.template,
       customer: message.customer,
@@ -281,10 +298,10 @@ export async function resendUnknownOutcome(
       entityId: messageId,
       after: { attempts: held.attempts + 1 },
     });
-    return { held, message, rendered };
+    return { held, message, rendered, provider };
   });
 
-  const { held, message, rendered } = prepared;
+  const { held, message, rendered, provider } = prepared;
   const context = (signal: AbortSignal) => ({
     organizationId: scope.organizationId,
     campaignId: message.campaign_id,
@@ -295,8 +312,8 @@ export async function resendUnknownOutcome(
   try {
     const [first] = await timeout(sendTimeoutMs, TimeoutStrategy.Cooperative).execute(
       ({ signal }) =>
-        rendered.channel === 'email'
-          ? deps.providers.email.send(
+        rendered.channel === 'email' && provider.channel === 'email'
+          ? provider.send(
               [
                 {
                   messageId,
@@ -313,7 +330,7 @@ export async function resendUnknownOutcome(
               ],
               context(signal),
             )
-          : deps.providers.sms.send(
+          : (provider as MessagingProviders['sms']).send(
               [
                 {
                   messageId,

@@ -5936,7 +5936,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way */
+                /** @description `CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way; `CAMPAIGN_PROVIDER_NOT_CONFIGURED` (resend): the provider it may have reached is no longer configured */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6041,7 +6041,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way */
+                /** @description `CAMPAIGN_OUTCOME_NOT_HELD`: the message is not held, or a resend of it is under way; `CAMPAIGN_PROVIDER_NOT_CONFIGURED` (resend): the provider it may have reached is no longer configured */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6638,12 +6638,32 @@ export interface components {
                 email: components["schemas"]["FrequencyCap"];
                 sms: components["schemas"]["FrequencyCap"];
             };
+            providers: {
+                email: string[] | null;
+                sms: string[] | null;
+            };
             timeZone: string;
         };
         SendingSettingsUpdate: {
             frequencyCap?: {
                 email?: components["schemas"]["FrequencyCap"];
                 sms?: components["schemas"]["FrequencyCap"];
+            };
+            providers?: {
+                /**
+                 * @example [
+                 *       "postmark",
+                 *       "sendgrid"
+                 *     ]
+                 */
+                email?: string[] | null;
+                /**
+                 * @example [
+                 *       "postmark",
+                 *       "sendgrid"
+                 *     ]
+                 */
+                sms?: string[] | null;
             };
             /** @example America/New_York */
             timeZone?: string;

@@ -443,6 +443,9 @@ export interface OrganizationSettingsTable {
   frequency_cap_email_days: number | null;
   frequency_cap_sms_messages: number | null;
   frequency_cap_sms_days: number | null;
+  /** Migration 0018: provider ids in the order to try them; NULL = the host's order. */
+  email_providers: string[] | null;
+  sms_providers: string[] | null;
 }
 
 /**

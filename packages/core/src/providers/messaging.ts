@@ -112,10 +112,28 @@ export type EmailProvider = MessagingProvider<'email', EmailMessage>;
 /** Sends SMS. */
 export type SmsProvider = MessagingProvider<'sms', SmsMessage>;
 
-/** The provider of each channel, as configured (`providers` in `createGreenTrack`). */
+/** The providers of each channel, as configured (`providers` in `createGreenTrack`). */
 export interface MessagingProviders {
+  /** The first email provider (test sends go through it). */
   email: EmailProvider;
+  /** The first SMS provider. */
   sms: SmsProvider;
+  /**
+   * The providers configured after the first, in order: campaign sends fail over to them
+   * when the ones before are out of service (see `dispatch.circuitBreaker`).
+   * @default none
+   */
+  fallbacks?: { email?: readonly EmailProvider[]; sms?: readonly SmsProvider[] };
+}
+
+/** Every configured provider of `channel`, in the host's order (failover order). */
+export function configuredProviders(
+  providers: MessagingProviders,
+  channel: 'email' | 'sms',
+): readonly (EmailProvider | SmsProvider)[] {
+  return channel === 'email'
+    ? [providers.email, ...(providers.fallbacks?.email ?? [])]
+    : [providers.sms, ...(providers.fallbacks?.sms ?? [])];
 }
 
 /** True when `value` has the shape of a provider of `channel`. */

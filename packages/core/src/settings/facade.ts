@@ -3,6 +3,7 @@
  * zone, frequency caps).
  */
 import type { FacadeContext } from '../module.js';
+import { configuredProviders } from '../providers/messaging.js';
 import type { SendingSettingsUpdate } from './schema.js';
 import { getSendingSettings, type SendingSettings, setSendingSettings } from './service.js';
 
@@ -20,20 +21,28 @@ export interface SettingsFacade {
       /** The time zone and frequency caps (staff+); defaults when never set. */
       get(): Promise<SendingSettings>;
       /**
-       * Changes the fields given (admin+); audited.
+       * Changes the fields given (admin+); audited. `providers` orders the host's providers
+       * of a channel for this organization's campaign sends (ids from `createGreenTrack`'s
+       * `providers`; `null` = the host's order).
        * @example await org.settings.sending.set({ frequencyCap: { sms: { messages: 4, days: 30 } } })
+       * @example await org.settings.sending.set({ providers: { email: ['postmark', 'sendgrid'] } })
        */
       set(input: SendingSettingsUpdate): Promise<SendingSettings>;
     };
   };
 }
 
-export function settingsFacade({ on }: FacadeContext<SettingsAction>): SettingsFacade {
+export function settingsFacade({ on, deps }: FacadeContext<SettingsAction>): SettingsFacade {
+  const ids = (channel: 'email' | 'sms') =>
+    configuredProviders(deps.providers, channel).map((p) => p.id);
+  const configured = { email: ids('email'), sms: ids('sms') };
   return {
     settings: {
       sending: {
         get: on('settings.read', getSendingSettings),
-        set: on('settings.write', setSendingSettings),
+        set: on('settings.write', (scope, input: SendingSettingsUpdate) =>
+          setSendingSettings(scope, input, configured),
+        ),
       },
     },
   };

@@ -23,6 +23,17 @@ const frequencyCapSchema = z
   .strict()
   .openapi('FrequencyCap');
 
+/**
+ * Ids of providers the host configured for a channel, in the order to try them (failover):
+ * a subset, in any order. `null` = the host's order.
+ */
+const providerOrderSchema = z
+  .array(z.string().min(1).max(64))
+  .min(1)
+  .max(10)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'ids must be unique' })
+  .openapi({ example: ['postmark', 'sendgrid'] });
+
 /** The organization's sending settings. */
 export const sendingSettingsSchema = z
   .object({
@@ -32,6 +43,11 @@ export const sendingSettingsSchema = z
     frequencyCap: z.object({
       email: frequencyCapSchema.nullable(),
       sms: frequencyCapSchema.nullable(),
+    }),
+    /** Provider ids per channel in failover order; `null` = the host's order. */
+    providers: z.object({
+      email: z.array(z.string()).nullable(),
+      sms: z.array(z.string()).nullable(),
     }),
   })
   .openapi('SendingSettings');
@@ -47,6 +63,13 @@ export const sendingSettingsUpdateSchema = z
       .object({
         email: frequencyCapSchema.nullable().optional(),
         sms: frequencyCapSchema.nullable().optional(),
+      })
+      .strict()
+      .optional(),
+    providers: z
+      .object({
+        email: providerOrderSchema.nullable().optional(),
+        sms: providerOrderSchema.nullable().optional(),
       })
       .strict()
       .optional(),

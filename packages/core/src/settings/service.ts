@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import type { Channel, OrganizationSettingsTable } from '../db/types.js';
+import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type SendingSettingsUpdate, sendingSettingsUpdateSchema } from './schema.js';
@@ -29,6 +30,12 @@ export interface SendingSettings {
    * @default { email: null, sms: null }
    */
   frequencyCap: Record<Channel, FrequencyCap | null>;
+  /**
+   * Ids of the host's providers per channel, in the order campaign sends try them
+   * (failover); `null` = the host's order (`providers` in `createGreenTrack`).
+   * @default { email: null, sms: null }
+   */
+  providers: Record<Channel, string[] | null>;
 }
 
 /**
@@ -40,6 +47,7 @@ export interface SendingSettings {
 export const DEFAULT_SENDING_SETTINGS: Readonly<SendingSettings> = Object.freeze({
   timeZone: 'UTC',
   frequencyCap: Object.freeze({ email: null, sms: null }),
+  providers: Object.freeze({ email: null, sms: null }),
 });
 
 /** The columns of the settings this module owns. */
@@ -49,6 +57,8 @@ const COLUMNS = [
   'frequency_cap_email_days',
   'frequency_cap_sms_messages',
   'frequency_cap_sms_days',
+  'email_providers',
+  'sms_providers',
 ] as const;
 
 type SettingsRow = Pick<Selectable<OrganizationSettingsTable>, (typeof COLUMNS)[number]>;
@@ -57,13 +67,19 @@ const capOf = (messages: number | null, days: number | null): FrequencyCap | nul
   messages === null || days === null ? null : { messages, days };
 
 function toSettings(row: SettingsRow | undefined): SendingSettings {
-  if (!row) return { ...DEFAULT_SENDING_SETTINGS, frequencyCap: { email: null, sms: null } };
+  if (!row)
+    return {
+      ...DEFAULT_SENDING_SETTINGS,
+      frequencyCap: { email: null, sms: null },
+      providers: { email: null, sms: null },
+    };
   return {
     timeZone: row.time_zone,
     frequencyCap: {
       email: capOf(row.frequency_cap_email_messages, row.frequency_cap_email_days),
       sms: capOf(row.frequency_cap_sms_messages, row.frequency_cap_sms_days),
     },
+    providers: { email: row.email_providers, sms: row.sms_providers },
   };
 }
 
@@ -85,26 +101,55 @@ export async function getSendingSettings(scope: Scope): Promise<SendingSettings>
 const sameCap = (a: FrequencyCap | null, b: FrequencyCap | null) =>
   a === b || (a !== null && b !== null && a.messages === b.messages && a.days === b.days);
 
+const sameOrder = (a: string[] | null, b: string[] | null) =>
+  a === b || (a !== null && b !== null && a.join('\n') === b.join('\n'));
+
 const sameSettings = (a: SendingSettings, b: SendingSettings) =>
   a.timeZone === b.timeZone &&
   sameCap(a.frequencyCap.email, b.frequencyCap.email) &&
-  sameCap(a.frequencyCap.sms, b.frequencyCap.sms);
+  sameCap(a.frequencyCap.sms, b.frequencyCap.sms) &&
+  sameOrder(a.providers.email, b.providers.email) &&
+  sameOrder(a.providers.sms, b.providers.sms);
+
+/** Refuses a provider id the host did not configure for the channel, naming it. */
+function assertConfigured(
+  update: SendingSettingsUpdate,
+  configured: Readonly<Record<Channel, readonly string[]>>,
+): void {
+  for (const channel of ['email', 'sms'] as const) {
+    const ids = update.providers?.[channel] ?? [];
+    const index = ids.findIndex((id) => !configured[channel].includes(id));
+    if (index === -1) continue;
+    const message = `not a configured ${channel} provider (configured: ${configured[channel].join(', ')})`;
+    throw new GreenTrackError({
+      code: CommonErrorCode.VALIDATION_FAILED,
+      message: `Invalid sending settings: providers.${channel}.${index}: ${message}`,
+      details: { issues: [{ path: `providers.${channel}.${index}`, message }] },
+    });
+  }
+}
 
 /**
  * Changes the settings given (admin+); the others keep their value, a cap set to `null`
  * is removed. Audited with before/after in the same transaction; a call that changes
  * nothing writes nothing.
- * @throws `VALIDATION_FAILED` for an unknown time zone or a cap out of range, naming the field.
+ * `configuredProviders` lists the host's provider ids per channel: a provider order may
+ * name only those.
+ * @throws `VALIDATION_FAILED` for an unknown time zone, a cap out of range or a provider id
+ * the host did not configure, naming the field.
  * @example
  * await org.settings.sending.set({ timeZone: 'Europe/London', frequencyCap: { sms: { messages: 2, days: 7 } } });
+ * await org.settings.sending.set({ providers: { email: ['postmark', 'sendgrid'] } });
  */
 export async function setSendingSettings(
   scope: Scope,
   input: SendingSettingsUpdate,
+  configuredProviders?: Readonly<Record<Channel, readonly string[]>>,
 ): Promise<SendingSettings> {
   const update = parseInput(sendingSettingsUpdateSchema, input ?? {}, {
     what: 'sending settings',
   });
+  if (configuredProviders) assertConfigured(update, configuredProviders);
   const apply = (settings: SendingSettings): SendingSettings => ({
     timeZone:
       update.timeZone === undefined
@@ -119,6 +164,11 @@ export async function setSendingSettings(
         update.frequencyCap?.sms === undefined
           ? settings.frequencyCap.sms
           : update.frequencyCap.sms,
+    },
+    providers: {
+      email:
+        update.providers?.email === undefined ? settings.providers.email : update.providers.email,
+      sms: update.providers?.sms === undefined ? settings.providers.sms : update.providers.sms,
     },
   });
   const current = await readSettings(scope);
@@ -142,6 +192,8 @@ export async function setSendingSettings(
         frequency_cap_email_days: after.frequencyCap.email?.days ?? null,
         frequency_cap_sms_messages: after.frequencyCap.sms?.messages ?? null,
         frequency_cap_sms_days: after.frequencyCap.sms?.days ?? null,
+        email_providers: after.providers.email,
+        sms_providers: after.providers.sms,
         updated_at: now,
       })
       .where('organization_id', '=', tx.organizationId)

@@ -31,6 +31,7 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(await admin.settings.sending.get()).toEqual({
       timeZone: 'UTC',
       frequencyCap: { email: null, sms: null },
+      providers: { email: null, sms: null },
     });
     expect(DEFAULT_SENDING_SETTINGS.timeZone).toBe('UTC');
 
@@ -41,6 +42,7 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(changed).toEqual({
       timeZone: 'America/New_York',
       frequencyCap: { email: null, sms: { messages: 2, days: 7 } },
+      providers: { email: null, sms: null },
     });
     // The consent policy in the same row is untouched, and the other fields keep their value.
     expect(await admin.consent.policy.get()).toEqual({ email: 'opt_out', sms: 'opt_in' });
@@ -50,6 +52,7 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(emailCap).toEqual({
       timeZone: 'America/New_York',
       frequencyCap: { email: { messages: 5, days: 30 }, sms: { messages: 2, days: 7 } },
+      providers: { email: null, sms: null },
     });
     // The same values again: no write, no audit row.
     await admin.settings.sending.set({ timeZone: 'America/New_York' });
@@ -70,7 +73,11 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(audit).toContainEqual(
       expect.objectContaining({
         entity_id: organizationId,
-        before: { timeZone: 'UTC', frequencyCap: { email: null, sms: null } },
+        before: {
+          timeZone: 'UTC',
+          frequencyCap: { email: null, sms: null },
+          providers: { email: null, sms: null },
+        },
         after: changed,
       }),
     );
@@ -87,6 +94,11 @@ describe(`sending settings [${databaseKind}]`, () => {
       [{ frequencyCap: { email: { messages: 1, days: 366 } } }, ['frequencyCap.email.days']],
       [{ frequencyCap: { email: { messages: 1 } } }, ['frequencyCap.email.days']],
       [{ frequencyCap: { push: null } }, ['frequencyCap']],
+      // Only providers the host configured (this instance: the outbox), once each.
+      [{ providers: { email: ['sendgrid'] } }, ['providers.email.0']],
+      [{ providers: { sms: ['outbox', 'twilio'] } }, ['providers.sms.1']],
+      [{ providers: { email: [] } }, ['providers.email']],
+      [{ providers: { email: ['outbox', 'outbox'] } }, ['providers.email']],
     ] as const) {
       const error = await failure(admin.settings.sending.set(input as never));
       expect(error.code).toBe('VALIDATION_FAILED');
@@ -95,6 +107,20 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(await admin.settings.sending.get()).toEqual({
       timeZone: 'UTC',
       frequencyCap: { email: null, sms: null },
+      providers: { email: null, sms: null },
+    });
+  });
+
+  it('orders the host’s providers per channel, back to the host’s order with null', async () => {
+    const fixture = await makeOrganization(gt, 'Settings Providers');
+    const admin = gt.as({ userId: fixture.admin.id, organizationId: fixture.organization.id });
+    expect(
+      (await admin.settings.sending.set({ providers: { email: ['outbox'] } })).providers,
+    ).toEqual({ email: ['outbox'], sms: null });
+    expect((await admin.settings.sending.get()).providers.email).toEqual(['outbox']);
+    expect((await admin.settings.sending.set({ providers: { email: null } })).providers).toEqual({
+      email: null,
+      sms: null,
     });
   });
 
@@ -143,7 +169,11 @@ describe(`sending settings [${databaseKind}]`, () => {
     const staff = fixture.staff.id;
     const got = await call(staff);
     expect(got.status).toBe(200);
-    expect(await got.json()).toEqual({ timeZone: 'UTC', frequencyCap: { email: null, sms: null } });
+    expect(await got.json()).toEqual({
+      timeZone: 'UTC',
+      frequencyCap: { email: null, sms: null },
+      providers: { email: null, sms: null },
+    });
 
     const body = JSON.stringify({ timeZone: 'Europe/London' });
     expect((await call(staff, { method: 'PUT', body })).status).toBe(403);
@@ -165,6 +195,7 @@ describe(`sending settings [${databaseKind}]`, () => {
     expect(await put.json()).toEqual({
       timeZone: 'Europe/London',
       frequencyCap: { email: null, sms: null },
+      providers: { email: null, sms: null },
     });
 
     const api = createClient({
