@@ -9,7 +9,9 @@
  *
  * Each template is prepared once (`prepareTemplate`) and kept by id and content, so MJML
  * and juice run once per template shape instead of once per recipient (decision 98); only
- * Liquid, the text alternative and the link decoration run per message. An edited template
+ * Liquid, the text alternative and the link decoration run per message, the latter two
+ * without tokenizing the message's HTML when the template's shape was compiled (the shape
+ * knows where its links are). An edited template
  * has new content, hence a new entry: a run never renders with stale content.
  */
 
@@ -64,7 +66,13 @@ export function createCampaignRenderer(links: TrackingLinks | undefined): Render
     });
     const decorated = tracking.decorate(
       rendered.channel === 'email'
-        ? { channel: 'email', subject: rendered.subject, html: rendered.html, text: rendered.text }
+        ? {
+            channel: 'email',
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            ...(rendered.links === undefined ? {} : { links: rendered.links }),
+          }
         : { channel: 'sms', text: rendered.text },
     );
     return { ...decorated, headers: tracking.headers };
