@@ -334,14 +334,16 @@ export const campaignsBench: Bench = {
     if (!one) throw new Error('no worker report');
     await verifySent(db, first.runId, rows);
     const oneRate = one.sent / ((one.endedAt - one.startedAt) / 1000);
-    log(`1 worker: ${JSON.stringify(one)}`);
+    const cpuPerMessage = (report: WorkerReport) =>
+      (report.cpuMs * 1000) / Math.max(1, report.sent);
+    log(`1 worker: ${JSON.stringify(one)}; CPU ${cpuPerMessage(one).toFixed(0)} µs/msg`);
     record({
       name: 'campaigns.dispatch',
       value: oneRate,
       unit: 'msgs/s',
       baseline: bareRate,
       ratio: oneRate / bareRate,
-      note: `${one.sent} messages, 1 worker process, ${one.ticks} ticks; goal ≥ 2000 msgs/s; ratio = dispatch ÷ bare claim-and-mark`,
+      note: `${one.sent} messages, 1 worker process, ${one.ticks} ticks, worker CPU ${cpuPerMessage(one).toFixed(0)} µs/msg; goal ≥ 2000 msgs/s; ratio = dispatch ÷ bare claim-and-mark`,
     });
     const [idle] = await runWorkers(databaseUrl, 1);
     if (!idle) throw new Error('no idle worker report');
@@ -370,7 +372,9 @@ export const campaignsBench: Bench = {
     const sentByTwo = two.reduce((n, r) => n + r.sent, 0);
     const span = Math.max(...two.map((r) => r.endedAt)) - Math.min(...two.map((r) => r.startedAt));
     const twoRate = sentByTwo / (span / 1000);
-    log(`2 workers: ${two.map((r) => JSON.stringify(r)).join(' ')}`);
+    log(
+      `2 workers: ${two.map((r) => `${JSON.stringify(r)}; CPU ${cpuPerMessage(r).toFixed(0)} µs/msg`).join(' ')}`,
+    );
     record({
       name: 'campaigns.dispatch_2_workers',
       value: twoRate,
