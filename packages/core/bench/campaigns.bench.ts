@@ -20,7 +20,9 @@
  * Every sent run is checked: one outbox record and one `sent` message per audience member,
  * no duplicates. Without `DATABASE_URL` (PGlite, one process) the dispatch runs in this
  * process and the process-based figures are skipped. `GREENTRACK_BENCH_SCALE` scales the
- * audience (default 1 on Postgres, 0.01 on PGlite).
+ * audience (default 1 on Postgres, 0.01 on PGlite). `GREENTRACK_BENCH_PROFILE=<dir>` writes
+ * a V8 CPU profile of each worker process there (`node --cpu-prof`; open it in Chrome's
+ * DevTools or VS Code).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -74,8 +76,10 @@ async function runWorkers(url: string, count: number): Promise<WorkerReport[]> {
   const children: ChildProcessWithoutNullStreams[] = [];
   const reports: Array<Promise<WorkerReport>> = [];
   const ready: Array<Promise<void>> = [];
+  const profile = process.env.GREENTRACK_BENCH_PROFILE;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url], {
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', WORKER, url], {
       cwd: dirname(dirname(WORKER)),
       stdio: ['pipe', 'pipe', 'pipe'],
     });

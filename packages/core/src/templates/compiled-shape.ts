@@ -1,13 +1,14 @@
 /**
  * A compiled shape: the HTML MJML and juice made of a template's shape, cut into the static
  * pieces around its numbered placeholders, with what every recipient's message shares
- * worked out once: where its links are (`html-links.ts`) and the HTML its text alternative
- * is made from (`text-html.ts`). Filling it for a recipient is string concatenation, one
- * html-to-text conversion of the reduced HTML, and the link offsets moved by the lengths of
- * the values — no tokenizing of the recipient's HTML.
+ * worked out once: where its links are (`html-links.ts`) and the parsed document its text
+ * alternative is made from (`text-html.ts`). Filling it for a recipient is string
+ * concatenation, html-to-text's walk over that document with the values in place, and
+ * the link offsets moved by the lengths of the values — no tokenizing of the recipient's
+ * HTML.
  */
 import { decodeAttributeValue, findHtmlLinks, type HtmlLinks } from './html-links.js';
-import { textHtml } from './text-html.js';
+import { compileText, type ShapeText, type TextConverter } from './text-html.js';
 
 /** A position in the filled HTML: `offset` bytes into static piece `piece`. */
 interface Place {
@@ -35,12 +36,8 @@ export interface CompiledShape {
   edges: boolean[];
   hrefs: ShapeHref[];
   bodyEnd: Place | undefined;
-  /**
-   * The pieces of the text alternative's HTML and, per gap, which placeholder fills it; or
-   * `undefined` when the reduced HTML did not convert to the same text (then the whole
-   * HTML is converted per recipient).
-   */
-  text: { pieces: string[]; slots: number[] } | undefined;
+  /** The text alternative for a recipient's values (`text-html.ts`). */
+  text: ShapeText;
 }
 
 /** A recipient's message from a compiled shape. */
@@ -89,30 +86,14 @@ function placeOf(starts: readonly number[], at: number): Place {
 }
 
 /**
- * The text alternative's HTML cut at its placeholders, or `undefined` when the reduced HTML
- * does not convert to the text the whole HTML converts to.
- */
-function textPieces(html: string, placeholder: RegExp, toText: (html: string) => string) {
-  const reduced = textHtml(html);
-  if (toText(reduced) !== toText(html)) return undefined;
-  const found = placeholdersIn(reduced, placeholder);
-  const pieces = found.map((p, k) =>
-    reduced.slice(k === 0 ? 0 : (found[k - 1]?.end ?? 0), p.start),
-  );
-  pieces.push(reduced.slice(found.at(-1)?.end ?? 0));
-  return { pieces, slots: found.map((p) => p.number) };
-}
-
-/**
  * The compiled shape of HTML holding placeholders 0 … count-1, or `null` when they did not
- * all come out once, in order, in plain places. `toText` is the text conversion, run once
- * here to check that the reduced HTML gives the same text as the whole.
+ * all come out once, in order, in plain places. `converter` makes the text alternative.
  */
 export function compileShape(
   html: string,
   placeholder: RegExp,
   count: number,
-  toText: (html: string) => string,
+  converter: TextConverter,
 ): CompiledShape | null {
   const found = placeholdersIn(html, placeholder);
   if (found.length !== count) return null;
@@ -140,7 +121,7 @@ export function compileShape(
     edges,
     hrefs,
     bodyEnd: links.bodyEnd === undefined ? undefined : placeOf(starts, links.bodyEnd),
-    text: textPieces(html, placeholder, toText),
+    text: compileText(html, placeholder, converter),
   };
 }
 
@@ -151,11 +132,7 @@ export const trimmable = (value: string) => value === '' || /^\s|\s$/.test(value
  * A recipient's message: the shape's pieces filled with `values` (escaped HTML), its text
  * alternative, and its links at their offsets in this HTML.
  */
-export function fillShape(
-  shape: CompiledShape,
-  values: readonly string[],
-  toText: (html: string) => string,
-): FilledShape {
+export function fillShape(shape: CompiledShape, values: readonly string[]): FilledShape {
   const { pieces } = shape;
   // Where each piece starts in this recipient's HTML.
   const starts: number[] = [];
@@ -176,16 +153,9 @@ export function fillShape(
       url: href.url ?? decodeAttributeValue(html.slice(valueStart, valueEnd)),
     };
   });
-  let textSource = html;
-  if (shape.text) {
-    const { pieces: textPieces, slots } = shape.text;
-    textSource = textPieces[0] ?? '';
-    for (let k = 0; k < slots.length; k++)
-      textSource += (values[slots[k] ?? 0] ?? '') + (textPieces[k + 1] ?? '');
-  }
   return {
     html,
-    text: toText(textSource),
+    text: shape.text(values, html),
     links: { hrefs, bodyEnd: shape.bodyEnd && at(shape.bodyEnd) },
   };
 }

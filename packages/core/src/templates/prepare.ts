@@ -125,8 +125,8 @@ function prepareEmail(source: TemplateSource): PreparedTemplate {
       pieces = (async () => {
         try {
           const html = source.format === 'mjml' ? await compileMjml(shape) : shape;
-          const { juice, toText } = await loadEmailTools();
-          return compileShape(juice(html), placeholder, count, toText);
+          const tools = await loadEmailTools();
+          return compileShape(tools.juice(html), placeholder, count, tools);
         } catch {
           // Invalid MJML once rendered: `renderTemplate` reports it as it always has.
           return null;
@@ -153,7 +153,7 @@ function prepareEmail(source: TemplateSource): PreparedTemplate {
       if (values.some((v) => v.includes(nonce))) return full(context);
       const done = await compiled(shape, values.length);
       if (!done || values.some((v, k) => done.edges[k] && trimmable(v))) return full(context);
-      const { html, text, links } = fillShape(done, values, (await loadEmailTools()).toText);
+      const { html, text, links } = fillShape(done, values);
       return { channel: 'email', subject: oneLine(subjectText), html, text, links };
     },
   };
