@@ -5,14 +5,14 @@
  *
  * A customer is in when they are a member of the segment (`segmentMembersQuery`, which also
  * gives `included_reason`), the channel's consent allows it (stored status, else the
- * organization's policy: `consentAllowsSql`, which also excludes bounced and complained
+ * organization's policy: `consentJoinSql`, which also excludes bounced and complained
  * addresses — the suppression list), they have a reachable address (an email, or a phone
  * in E.164), and the frequency cap is not reached (messages actually sent in the window,
  * `frequency-cap.ts`). One row per address: two customers
  * sharing an address get one message (deterministically, the lower customer id keeps it).
  */
 import { type SqlBool, sql } from 'kysely';
-import { consentAllowsSql } from '../consent/index.js';
+import { consentJoinSql, getConsentPolicy } from '../consent/index.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { type SegmentDefinition, segmentMembersQuery } from '../segments/index.js';
 import type { FrequencyCap } from '../settings/index.js';
@@ -40,34 +40,37 @@ const addressOf = (channel: 'email' | 'sms') =>
 export async function snapshotAudience(scope: Scope, snapshot: AudienceSnapshot): Promise<number> {
   const { channel, campaignRunId, frequencyCap } = snapshot;
   const address = addressOf(channel);
-  let members = segmentMembersQuery(scope, snapshot.definition)
-    .where(consentAllowsSql(scope.organizationId, channel))
-    .select(address.as('address'));
-  if (channel === 'sms') members = members.where(sql<SqlBool>`${address} ~ ${E164}`);
-  if (frequencyCap) {
-    const since = new Date(scope.clock.now().getTime() - frequencyCap.days * 86_400_000);
-    const sent = sentSince(scope.organizationId, channel, sql.ref('customers.id'), since);
-    members = members.where(sql<SqlBool>`${sent} < ${frequencyCap.messages}`);
-  }
-  const unique = scope.db
-    .selectFrom(members.as('m'))
-    .distinctOn(sql`lower(m.address)`)
-    .select((eb) => [
-      eb.val(campaignRunId).as('campaign_run_id'),
-      'm.customer_id',
-      eb.val(channel).as('channel'),
-      'm.address',
-      'm.included_reason',
-    ])
-    .orderBy(sql`lower(m.address)`)
-    .orderBy('m.customer_id');
   const result = await inTransaction(scope, async (tx) => {
-    // No JIT for this statement (and the rest of a run start's transaction: the ledger's
-    // INSERT … SELECT is alike). The consent probe is costed per customer (~8 each), so the
-    // plan's cost passes `jit_above_cost` (830k at 100k customers, the hand-written
-    // anti-join 23k) and Postgres spent 0.15–0.5 s compiling expressions with LLVM for a
-    // statement of ~2 s that they do not speed up: most of the snapshot's gap (decision P2).
+    // No JIT for this statement (nor the rest of a run start's transaction: the ledger's
+    // INSERT … SELECT is alike). Its cost grows with the audience past `jit_above_cost`
+    // (at 100k customers when consent was a probe per customer: 830k), and Postgres then
+    // spent 0.15–0.5 s compiling expressions with LLVM for a ~2 s statement that they do
+    // not speed up (decision P2).
     await sql`SET LOCAL jit = off`.execute(tx.db);
+    // The policy is read first, in this transaction, so consent is a join (see
+    // `consentJoinSql`); a change of policy committed meanwhile counts as made just after.
+    const mode = (await getConsentPolicy(tx))[channel];
+    let members = segmentMembersQuery(tx, snapshot.definition)
+      .where(consentJoinSql(tx.organizationId, channel, mode))
+      .select(address.as('address'));
+    if (channel === 'sms') members = members.where(sql<SqlBool>`${address} ~ ${E164}`);
+    if (frequencyCap) {
+      const since = new Date(tx.clock.now().getTime() - frequencyCap.days * 86_400_000);
+      const sent = sentSince(tx.organizationId, channel, sql.ref('customers.id'), since);
+      members = members.where(sql<SqlBool>`${sent} < ${frequencyCap.messages}`);
+    }
+    const unique = tx.db
+      .selectFrom(members.as('m'))
+      .distinctOn(sql`lower(m.address)`)
+      .select((eb) => [
+        eb.val(campaignRunId).as('campaign_run_id'),
+        'm.customer_id',
+        eb.val(channel).as('channel'),
+        'm.address',
+        'm.included_reason',
+      ])
+      .orderBy(sql`lower(m.address)`)
+      .orderBy('m.customer_id');
     return tx.db
       .insertInto('campaign_audience')
       .columns(['campaign_run_id', 'customer_id', 'channel', 'address', 'included_reason'])
