@@ -4,8 +4,10 @@
  * It opens its own GreenTrack instance on the benchmark database, prints `ready`, waits for
  * `go` on stdin (so several workers start together), then calls `gt.worker.tick()` until a
  * tick sends nothing, and prints one JSON line: messages sent, wall time, database round
- * trips and peak RSS. Round trips are counted by wrapping `pg.Client#query`, under the
- * Kysely layer, so BEGIN, COMMIT and the scoped-access preambles count too.
+ * trips, CPU time and peak RSS. Round trips are counted by wrapping `pg.Client#query`, under
+ * the Kysely layer, so BEGIN, COMMIT and the scoped-access preambles count too. CPU time
+ * (`process.cpuUsage`, user + system) is this process's own: on a machine shared with other
+ * work it moves far less than messages/s does.
  */
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -22,6 +24,8 @@ export interface WorkerReport {
   endedAt: number;
   /** Round trips to the database between `go` and the end (every `pg` query call). */
   queries: number;
+  /** CPU time of this process between `go` and the end, user + system, milliseconds. */
+  cpuMs: number;
   rssMiB: number;
 }
 
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
     await go;
     lines.close();
     const before = queries;
+    const cpu = process.cpuUsage();
     const startedAt = Date.now();
     let sent = 0;
     let failed = 0;
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
       failed += tick.messagesFailed;
       if (tick.messagesSent === 0 && tick.messagesFailed === 0) break;
     }
+    const used = process.cpuUsage(cpu);
     const report: WorkerReport = {
       sent,
       failed,
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
       startedAt,
       endedAt: Date.now(),
       queries: queries - before,
+      cpuMs: (used.user + used.system) / 1000,
       rssMiB: await peakRssMiB(),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -20,7 +20,9 @@
  * Every sent run is checked: one outbox record and one `sent` message per audience member,
  * no duplicates. Without `DATABASE_URL` (PGlite, one process) the dispatch runs in this
  * process and the process-based figures are skipped. `GREENTRACK_BENCH_SCALE` scales the
- * audience (default 1 on Postgres, 0.01 on PGlite).
+ * audience (default 1 on Postgres, 0.01 on PGlite). `GREENTRACK_BENCH_PROFILE=<dir>` writes
+ * a V8 CPU profile of each worker process there (`node --cpu-prof`; open it in Chrome's
+ * DevTools or VS Code).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -74,8 +76,10 @@ async function runWorkers(url: string, count: number): Promise<WorkerReport[]> {
   const children: ChildProcessWithoutNullStreams[] = [];
   const reports: Array<Promise<WorkerReport>> = [];
   const ready: Array<Promise<void>> = [];
+  const profile = process.env.GREENTRACK_BENCH_PROFILE;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url], {
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', WORKER, url], {
       cwd: dirname(dirname(WORKER)),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -334,14 +338,16 @@ export const campaignsBench: Bench = {
     if (!one) throw new Error('no worker report');
     await verifySent(db, first.runId, rows);
     const oneRate = one.sent / ((one.endedAt - one.startedAt) / 1000);
-    log(`1 worker: ${JSON.stringify(one)}`);
+    const cpuPerMessage = (report: WorkerReport) =>
+      (report.cpuMs * 1000) / Math.max(1, report.sent);
+    log(`1 worker: ${JSON.stringify(one)}; CPU ${cpuPerMessage(one).toFixed(0)} µs/msg`);
     record({
       name: 'campaigns.dispatch',
       value: oneRate,
       unit: 'msgs/s',
       baseline: bareRate,
       ratio: oneRate / bareRate,
-      note: `${one.sent} messages, 1 worker process, ${one.ticks} ticks; goal ≥ 2000 msgs/s; ratio = dispatch ÷ bare claim-and-mark`,
+      note: `${one.sent} messages, 1 worker process, ${one.ticks} ticks, worker CPU ${cpuPerMessage(one).toFixed(0)} µs/msg; goal ≥ 2000 msgs/s; ratio = dispatch ÷ bare claim-and-mark`,
     });
     const [idle] = await runWorkers(databaseUrl, 1);
     if (!idle) throw new Error('no idle worker report');
@@ -370,7 +376,9 @@ export const campaignsBench: Bench = {
     const sentByTwo = two.reduce((n, r) => n + r.sent, 0);
     const span = Math.max(...two.map((r) => r.endedAt)) - Math.min(...two.map((r) => r.startedAt));
     const twoRate = sentByTwo / (span / 1000);
-    log(`2 workers: ${two.map((r) => JSON.stringify(r)).join(' ')}`);
+    log(
+      `2 workers: ${two.map((r) => `${JSON.stringify(r)}; CPU ${cpuPerMessage(r).toFixed(0)} µs/msg`).join(' ')}`,
+    );
     record({
       name: 'campaigns.dispatch_2_workers',
       value: twoRate,

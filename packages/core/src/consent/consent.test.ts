@@ -12,6 +12,7 @@ import type { TenantFacade } from '../tenant.js';
 import {
   consentAllowsSql,
   consentDecision,
+  consentJoinSql,
   DEFAULT_CONSENT_POLICY,
   getCustomerConsent,
   setCustomerConsent,
@@ -503,6 +504,15 @@ describe(`consent [${databaseKind}]`, () => {
             names: want,
           });
           allowedSeen += rows.length;
+          // The join form, with the organization's mode read beforehand: the same customers.
+          const joined = await gt.db
+            .selectFrom('customers as c')
+            .select('c.name')
+            .where('c.name', 'like', `${channel}|%`)
+            .where(consentJoinSql(org.id, channel, org.policy[channel], { customerTable: 'c' }))
+            .orderBy('c.name')
+            .execute();
+          expect(joined.map((r) => r.name)).toEqual(want);
         }
       }
       // Per channel and organization: opt-out lets 2 of 10 through, opt-in 1 of 10.

@@ -17,7 +17,9 @@ export type {
 export {
   consentAllowsSql,
   consentDecision,
+  consentJoinSql,
   DEFAULT_CONSENT_POLICY,
+  getConsentPolicy,
   getCustomerConsent,
   setCustomerConsent,
 } from './service.js';

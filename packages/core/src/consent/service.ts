@@ -120,6 +120,18 @@ export function consentDecision(
     : { canSend: false, reason: 'not_subscribed' };
 }
 
+/** The checked channel and the references into the customer row both SQL forms use. */
+function customerRefs(channel: Channel, options: { customerTable?: string }) {
+  const checked = parseInput(consentChangeSchema.pick({ channel: true }), { channel }).channel;
+  const table = options.customerTable ?? 'customers';
+  return {
+    checked,
+    table,
+    id: sql.ref(`${table}.id`),
+    address: sql.ref(`${table}.${ADDRESS_COLUMN[checked]}`),
+  };
+}
+
 /**
  * A boolean SQL expression over a `customers` row: true exactly when that customer may
  * receive on `channel` under the organization's policy (the same rule as
@@ -154,15 +166,48 @@ export function consentAllowsSql(
   channel: Channel,
   options: { customerTable?: string } = {},
 ): RawBuilder<SqlBool> {
-  const checked = parseInput(consentChangeSchema.pick({ channel: true }), { channel }).channel;
-  const table = options.customerTable ?? 'customers';
-  const id = sql.ref(`${table}.id`);
-  const address = sql.ref(`${table}.${ADDRESS_COLUMN[checked]}`);
+  const { checked, table, id, address } = customerRefs(channel, options);
   // The sub-select yields NULL exactly when there is no stored status, and only then does
   // the policy decide; `status` is NOT NULL, so a stored row always yields TRUE or FALSE.
   return sql<SqlBool>`(${sql.ref(`${table}.organization_id`)} = ${organizationId} AND ${address} IS NOT NULL AND coalesce(
   (SELECT s.status = 'subscribed' FROM subscriptions s WHERE s.organization_id = ${organizationId} AND s.customer_id = ${id} AND s.channel = ${checked}),
   coalesce((SELECT os.consent_policy ->> ${checked}::text FROM organization_settings os WHERE os.organization_id = ${organizationId}), ${DEFAULT_CONSENT_POLICY[checked]}) = 'opt_out'))`;
+}
+
+/**
+ * The rule of `consentAllowsSql` with the organization's `mode` for the channel already read
+ * (`getConsentPolicy`, in the same transaction): opt-out lets through customers with an
+ * address and NO blocking status, opt-in those with a `subscribed` one (a customer has at
+ * most one status per channel). Written as a top-level `NOT EXISTS` / `EXISTS`, which
+ * Postgres plans as an anti- or semi-join over `subscriptions`, as a hand-written audience
+ * query would be, instead of one correlated probe per customer (~30 % more time for a
+ * 100k snapshot, decision 120).
+ *
+ * Beyond `work_mem` a hash join splits into batches on disk and stays linear; the planner
+ * may as well pick a merge or index nested-loop join. It is the uncorrelated `IN (SELECT …)`
+ * set of decision 19 that, unhashed, rescans its list per customer; no such set here.
+ *
+ * @example
+ * const mode = (await getConsentPolicy(scope)).email;
+ * query.where(consentJoinSql(organizationId, 'email', mode));
+ * // ("customers"."organization_id" = $1 AND "customers"."email" IS NOT NULL AND NOT EXISTS
+ * //   (SELECT 1 FROM subscriptions s WHERE s.organization_id = $2
+ * //      AND s.customer_id = "customers"."id" AND s.channel = $3 AND s.status <> 'subscribed'))
+ */
+export function consentJoinSql(
+  organizationId: string,
+  channel: Channel,
+  mode: ConsentMode,
+  options: { customerTable?: string } = {},
+): RawBuilder<SqlBool> {
+  const { checked, table, id, address } = customerRefs(channel, options);
+  const status = (test: RawBuilder<unknown>) =>
+    sql`(SELECT 1 FROM subscriptions s WHERE s.organization_id = ${organizationId} AND s.customer_id = ${id} AND s.channel = ${checked} AND ${test})`;
+  const stored =
+    mode === 'opt_out'
+      ? sql`NOT EXISTS ${status(sql`s.status <> 'subscribed'`)}`
+      : sql`EXISTS ${status(sql`s.status = 'subscribed'`)}`;
+  return sql<SqlBool>`(${sql.ref(`${table}.organization_id`)} = ${organizationId} AND ${address} IS NOT NULL AND ${stored})`;
 }
 
 function customerNotFound(): GreenTrackError {

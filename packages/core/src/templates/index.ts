@@ -10,6 +10,7 @@ import { registerTemplateRoutes } from './routes.js';
 
 export { PREVIEW_URLS, SAMPLE_CUSTOMER, templateCustomer } from './context.js';
 export { TemplateErrorCode } from './error-codes.js';
+export { findHtmlLinks, type HtmlLinks } from './html-links.js';
 export { type PreparedTemplate, prepareTemplate } from './prepare.js';
 export {
   type RenderedEmail,

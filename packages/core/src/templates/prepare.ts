@@ -7,8 +7,9 @@
  * (`{{ … }}`, `{% echo %}`) replaced by a numbered placeholder. What is left, the
  * *shape*, depends only on the branches and loop counts the recipient's data took, so
  * MJML and juice run once per shape (a handful per campaign) and the result is kept. Per
- * recipient, the compiled shape's placeholders are filled with the escaped outputs, and
- * the text alternative is generated from that HTML.
+ * recipient, the compiled shape's placeholders are filled with the escaped outputs; the
+ * text alternative and the link offsets come from what the shape worked out once
+ * (`compiled-shape.ts`), so the recipient's HTML is never tokenized.
  *
  * Byte for byte what `renderTemplate` gives (prepare.test.ts checks it over the render
  * tests' templates and awkward values). A shape is used only when every placeholder came
@@ -21,6 +22,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { filters, LiquidError } from 'liquidjs';
+import { type CompiledShape, compileShape, fillShape, trimmable } from './compiled-shape.js';
+import type { HtmlLinks } from './html-links.js';
 import {
   compileMjml,
   engine,
@@ -35,10 +38,16 @@ import {
 } from './render.js';
 import type { TemplateContext } from './variables.js';
 
+/**
+ * A prepared render: what `renderTemplate` gives, and for an email rendered from a
+ * compiled shape, where the links of its HTML are (so decorating them needs no parse).
+ */
+export type PreparedRender = RenderedTemplate & { links?: HtmlLinks };
+
 /** A template ready to render for many recipients. */
 export interface PreparedTemplate {
-  /** Same result (and errors) as `renderTemplate(source, context)`. */
-  render(context: TemplateContext): Promise<RenderedTemplate>;
+  /** Same result (and errors) as `renderTemplate(source, context)`, plus `links` when known. */
+  render(context: TemplateContext): Promise<PreparedRender>;
   /** What the renders cost so far: shapes compiled, and recipients rendered in full. */
   readonly stats: { shapes: number; full: number };
 }
@@ -58,67 +67,6 @@ function unlessLiquidFails<T>(work: () => T): T | undefined {
     throw error;
   }
 }
-
-/** Index `at` is inside `open … close` (e.g. a `<style>` element or a comment). */
-const within = (html: string, at: number, open: string, close: string) =>
-  html.lastIndexOf(open, at) > html.lastIndexOf(close, at);
-
-/**
- * A placeholder at `at` sits where MJML and juice copy bytes without reading them: text
- * outside `<style>`, `<script>` and comments, or a double-quoted attribute value other
- * than `style` and `class` (juice would parse or match those).
- */
-function plainPlace(html: string, at: number): boolean {
-  const open = html.lastIndexOf('<', at);
-  if (open > html.lastIndexOf('>', at)) {
-    const attribute = /\s([^\s"'=<>/]+)="[^"]*$/.exec(html.slice(open, at));
-    return attribute !== null && !/^(style|class)$/i.test(attribute[1] ?? '');
-  }
-  return (
-    !within(html, at, '<style', '</style') &&
-    !within(html, at, '<script', '</script') &&
-    !within(html, at, '<!--', '-->')
-  );
-}
-
-/** A compiled shape: the static pieces around its placeholders. */
-interface CompiledShape {
-  pieces: string[];
-  /**
-   * Per placeholder: it touches a tag or a quote. MJML trims the content of its elements,
-   * so there a value that is empty or starts or ends with whitespace would have come out
-   * trimmed (with the static whitespace next to it): such a recipient renders in full.
-   */
-  edges: boolean[];
-}
-
-/**
- * The compiled shape of HTML holding placeholders 0 … count-1, or `null` when they did not
- * all come out once, in order, in plain places.
- */
-function piecesAround(html: string, placeholder: RegExp, count: number): CompiledShape | null {
-  const pieces: string[] = [];
-  const edges: boolean[] = [];
-  let at = 0;
-  for (const match of html.matchAll(placeholder)) {
-    if (Number(match[1]) !== pieces.length || !plainPlace(html, match.index)) return null;
-    pieces.push(html.slice(at, match.index));
-    at = match.index + match[0].length;
-    edges.push(/[>"]/.test(html[match.index - 1] ?? '>') || /[<"]/.test(html[at] ?? '<'));
-  }
-  if (pieces.length !== count) return null;
-  pieces.push(html.slice(at));
-  return { pieces, edges };
-}
-
-/** Values that would not come out of MJML as they went in at an edge (see `edges`). */
-const trimmable = (value: string) => value === '' || /^\s|\s$/.test(value);
-
-const interleave = (pieces: readonly string[], values: readonly string[]) => {
-  let html = pieces[0] ?? '';
-  for (let k = 0; k < values.length; k++) html += values[k] + (pieces[k + 1] ?? '');
-  return html;
-};
 
 /** Renders with `renderTemplate`, counted: a template (or recipient) off the fast path. */
 function inFull(source: TemplateSource, stats: PreparedTemplate['stats']) {
@@ -177,7 +125,8 @@ function prepareEmail(source: TemplateSource): PreparedTemplate {
       pieces = (async () => {
         try {
           const html = source.format === 'mjml' ? await compileMjml(shape) : shape;
-          return piecesAround((await loadEmailTools()).juice(html), placeholder, count);
+          const tools = await loadEmailTools();
+          return compileShape(tools.juice(html), placeholder, count, tools);
         } catch {
           // Invalid MJML once rendered: `renderTemplate` reports it as it always has.
           return null;
@@ -204,9 +153,8 @@ function prepareEmail(source: TemplateSource): PreparedTemplate {
       if (values.some((v) => v.includes(nonce))) return full(context);
       const done = await compiled(shape, values.length);
       if (!done || values.some((v, k) => done.edges[k] && trimmable(v))) return full(context);
-      const html = interleave(done.pieces, values);
-      const { toText } = await loadEmailTools();
-      return { channel: 'email', subject: oneLine(subjectText), html, text: toText(html) };
+      const { html, text, links } = fillShape(done, values);
+      return { channel: 'email', subject: oneLine(subjectText), html, text, links };
     },
   };
 }

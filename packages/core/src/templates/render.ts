@@ -11,11 +11,14 @@
  * Liquid runs first because MJML drops text between its elements: a `{% if %}` around an
  * `<mj-button>` would vanish if MJML compiled the source (see docs/decisions.md).
  */
+
+import type { HtmlToTextOptions } from 'html-to-text';
 import { Liquid, LiquidError, Tag, type Template } from 'liquidjs';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import type { Channel } from '../db/types.js';
 import { GreenTrackError } from '../errors.js';
 import { TemplateErrorCode } from './error-codes.js';
+import { type TextConverter, textConverter } from './text-html.js';
 import { type TemplateContext, unknownVariables } from './variables.js';
 
 /** How an email's content is written. SMS content is always `text`. */
@@ -174,7 +177,7 @@ function blankLiquid(content: string): string {
 }
 
 /** Text to mail: html-to-text's defaults, wrapped at 78 (RFC 5322's line length). */
-const TEXT_OPTIONS = {
+const TEXT_OPTIONS: HtmlToTextOptions = {
   wordwrap: 78,
   selectors: [
     // Images say nothing in text; tracking pixels would leave a bare URL.
@@ -188,19 +191,19 @@ const TEXT_OPTIONS = {
  * imports core — the CLI, a serverless cold start, an SMS-only host — would otherwise pay.
  */
 let emailTools:
-  | Promise<{
-      mjml2html: typeof import('mjml');
-      juice: typeof import('juice');
-      /** html-to-text with our options compiled once (`convert` recompiles them per call). */
-      toText: (html: string) => string;
-    }>
+  | Promise<
+      {
+        mjml2html: typeof import('mjml');
+        juice: typeof import('juice');
+      } & TextConverter
+    >
   | undefined;
 export const loadEmailTools = () => {
   emailTools ??= Promise.all([import('mjml'), import('juice'), import('html-to-text')]).then(
     ([mjml, juice, htmlToText]) => ({
       mjml2html: mjml.default,
       juice: juice.default,
-      toText: htmlToText.compile(TEXT_OPTIONS),
+      ...textConverter(htmlToText.compile, TEXT_OPTIONS),
     }),
   );
   return emailTools;

@@ -2,6 +2,7 @@
  * A message's tracking: its signed unsubscribe/preferences URLs, its decorated links and
  * open pixel, and its `List-Unsubscribe` headers (RFC 2369 + RFC 8058 one-click).
  */
+import type { HtmlLinks } from '../templates/index.js';
 import { type Decoration, decorateHtml, decorateText, type Utm } from './decorate.js';
 import type { TrackingTokens } from './tokens.js';
 
@@ -24,9 +25,12 @@ export interface TrackedMessage {
   utm: Utm;
 }
 
-/** A rendered message, before and after decoration. */
+/**
+ * A rendered message, before and after decoration. `links`: where the links of `html` are,
+ * when the renderer knows (spares a parse); never on a decorated message.
+ */
 type Rendered =
-  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'email'; subject: string; html: string; text: string; links?: HtmlLinks }
   | { channel: 'sms'; text: string };
 
 /** What the tracker gives one message. */
@@ -56,11 +60,17 @@ function decorateRendered<R extends Rendered>(
 ): R {
   if (rendered.channel === 'sms') return { ...rendered, text: decorateText(rendered.text, sms) };
   const seen = new Map<string, string>();
+  // The offsets are those of the undecorated HTML: they do not travel on.
+  const { links, ...message } = rendered;
   return {
-    ...rendered,
-    html: decorateHtml(rendered.html, email, pixel === undefined ? { seen } : { pixel, seen }),
+    ...message,
+    html: decorateHtml(rendered.html, email, {
+      seen,
+      ...(pixel === undefined ? {} : { pixel }),
+      ...(links === undefined ? {} : { links }),
+    }),
     text: decorateText(rendered.text, email, seen),
-  };
+  } as R;
 }
 
 /** Links with UTM only and placeholder unsubscribe URLs: for dry runs without tracking. */
