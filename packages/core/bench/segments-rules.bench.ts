@@ -33,6 +33,7 @@ import {
   sql,
 } from 'kysely';
 import { fixedClock } from '../src/clock.js';
+import { TENANT_PLANNER_SETTINGS } from '../src/db/planner-settings.js';
 import type { Database } from '../src/db/types.js';
 import type { Scope } from '../src/scope.js';
 import { parseRule, renderRule } from '../src/segments/index.js';
@@ -573,9 +574,11 @@ export const segmentsRulesBench: Bench = {
 
     // ---- rls.* : the same service statements with row-level security on vs off ----------
     // On: the scope's database is `gt.database.tenant(org)` — every statement in a
-    // transaction begun as greentrack_app with the organization set, so each tenant table's
-    // policy is part of the plan. Off: the login, a superuser here, which policies do not
-    // bind. Same statements, same data, alternating sides.
+    // transaction begun as greentrack_app with the organization and the tenant planner
+    // settings set, so each tenant table's policy is part of the plan. Off: the login, a
+    // superuser here, which policies do not bind, in a transaction begun with the SAME
+    // planner settings (`jit = off`, decision 121), so only the policies differ. Same
+    // statements, same data, alternating sides.
     if (!serviceWarm || !serviceInsertWarm) {
       log('rls.*: skipped, the service statements ran over budget');
       return;
@@ -584,11 +587,21 @@ export const segmentsRulesBench: Bench = {
       db,
     );
     const secured: Scope = { ...scope, db: gt.database.tenant(org) };
+    const withoutRls = <T>(work: (s: Scope) => Promise<T>) =>
+      db.transaction().execute(async (trx) => {
+        await sql.raw(`SELECT ${TENANT_PLANNER_SETTINGS}`).execute(trx);
+        return work({ ...scope, db: trx });
+      });
     const plainCount = await countSegmentMembers(secured, { rule });
     if (plainCount !== expected) throw new Error(`RLS count ${plainCount} ≠ ${expected}`);
     log(
       `plan of the service count under RLS:\n    ${planSummary(
         await secured.db.transaction().execute(async (trx) => explain(trx, serviceCountSql)),
+      )}`,
+    );
+    log(
+      `plan of the service count without RLS, same settings:\n    ${planSummary(
+        await withoutRls((s) => explain(s.db, serviceCountSql)),
       )}`,
     );
     const rlsOn: number[] = [];
@@ -601,7 +614,9 @@ export const segmentsRulesBench: Bench = {
           rlsOn.push(ms);
         },
         async () => {
-          const { ms, result } = await timed(() => countSegmentMembers(scope, { rule }));
+          const { ms, result } = await timed(() =>
+            withoutRls((s) => countSegmentMembers(s, { rule })),
+          );
           if (result !== expected) throw new Error(`count ${result} ≠ ${expected}`);
           rlsOff.push(ms);
         },
@@ -619,6 +634,21 @@ export const segmentsRulesBench: Bench = {
       note: `p50 of ${countRuns}: segments.count with RLS on (value) vs off (baseline); ${((countOn / countOff - 1) * 100).toFixed(1)} % slower; goal ≤ 10 % (ratio ≥ 0.91)`,
     });
 
+    // EXPLAIN ANALYZE of an INSERT inserts: emptied after each.
+    await truncate();
+    log(
+      `plan of the service INSERT … SELECT under RLS:\n    ${planSummary(
+        await secured.db.transaction().execute(async (trx) => explain(trx, serviceInsertSql)),
+        25,
+      )}`,
+    );
+    await truncate();
+    log(
+      `plan of the service INSERT … SELECT without RLS, same settings:\n    ${planSummary(
+        await withoutRls((s) => explain(s.db, serviceInsertSql)),
+        25,
+      )}`,
+    );
     const insertOn: number[] = [];
     const insertOff: number[] = [];
     for (let run = 0; run < memberRuns; run++) {
@@ -634,7 +664,9 @@ export const segmentsRulesBench: Bench = {
         },
         async () => {
           await truncate();
-          const { ms, result } = await timed(() => serviceInsert(scope).executeTakeFirstOrThrow());
+          const { ms, result } = await timed(() =>
+            withoutRls((s) => serviceInsert(s).executeTakeFirstOrThrow()),
+          );
           if (Number(result.numInsertedOrUpdatedRows) !== expected)
             throw new Error('members differ');
           insertOff.push(ms);

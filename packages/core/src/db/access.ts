@@ -24,6 +24,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
+import { TENANT_PLANNER_SETTINGS } from './planner-settings.js';
 import { APP_ROLE, ORGANIZATION_SETTING, SYSTEM_ROLE } from './row-level-security.js';
 import type { Database } from './types.js';
 
@@ -44,7 +45,10 @@ export interface DatabaseAccess {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The first statement of a tenant transaction. The id is checked, then inlined. */
+/**
+ * The first statement of a tenant transaction: role, organization and planner settings
+ * (`planner-settings.ts`). The id is checked, then inlined.
+ */
 function tenantPreamble(organizationId: string): string {
   if (!uuid.test(organizationId)) {
     throw new GreenTrackError({
@@ -53,7 +57,7 @@ function tenantPreamble(organizationId: string): string {
       details: { issues: [{ path: 'organizationId', message: 'must be a UUID' }] },
     });
   }
-  return `SELECT set_config('role', '${APP_ROLE}', true), set_config('${ORGANIZATION_SETTING}', '${organizationId}', true)`;
+  return `SELECT set_config('role', '${APP_ROLE}', true), set_config('${ORGANIZATION_SETTING}', '${organizationId}', true), ${TENANT_PLANNER_SETTINGS}`;
 }
 
 const systemPreamble = `SELECT set_config('role', '${SYSTEM_ROLE}', true), set_config('${ORGANIZATION_SETTING}', '', true)`;

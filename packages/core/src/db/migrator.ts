@@ -21,6 +21,7 @@ import { campaignDispatchMigration } from './migrations/0012_campaign_dispatch.j
 import { customerTagsPolicyMigration } from './migrations/0013_customer_tags_policy_via_tags.js';
 import { policiesReadSettingOnceMigration } from './migrations/0014_policies_read_setting_once.js';
 import { sendingSettingsMigration } from './migrations/0016_sending_settings.js';
+import { customerTagsPolicyTagArrayMigration } from './migrations/0017_customer_tags_policy_tag_array.js';
 import { organizationProvidersMigration } from './migrations/0018_organization_providers.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
@@ -50,6 +51,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0013_customer_tags_policy_via_tags': customerTagsPolicyMigration(context),
     '0014_policies_read_setting_once': policiesReadSettingOnceMigration(context),
     '0016_sending_settings': sendingSettingsMigration,
+    '0017_customer_tags_policy_tag_array': customerTagsPolicyTagArrayMigration(context),
     '0018_organization_providers': organizationProvidersMigration,
   };
 }

@@ -130,6 +130,20 @@ describe(`row-level security [${databaseKind}]`, () => {
     expect(rows[0]?.user).not.toBe(APP_ROLE);
   });
 
+  it('runs tenant work with JIT off, and leaves the setting inside its transaction (decision 121)', async () => {
+    const jit = sql<{ jit: string }>`SELECT current_setting('jit') AS jit`;
+    const loginBefore = (await jit.execute(gt.db)).rows[0]?.jit;
+    expect((await jit.execute(gt.database.tenant(orgA))).rows).toEqual([{ jit: 'off' }]);
+    await gt.database
+      .tenant(orgA)
+      .transaction()
+      .execute(async (trx) => {
+        expect((await jit.execute(trx)).rows).toEqual([{ jit: 'off' }]);
+      });
+    // PGlite is one session: a setting that outlived its transaction would show here.
+    expect((await jit.execute(gt.db)).rows[0]?.jit).toBe(loginBefore);
+  });
+
   it('sees every organization on the named system path', async () => {
     const system = gt.database.system('the test counts every organization');
     const { count } = await system
