@@ -51,6 +51,29 @@ describe(`migrations [${databaseKind}]`, () => {
     await gt.migrate();
     expect(await gt.embeddingDimensions()).toBe(384);
   });
+
+  it('compresses message bodies with lz4 where the server has it, else keeps the default', async () => {
+    const gt = await freshGreenTrack();
+    await gt.migrate();
+    const { rows: settings } = await sql<{ lz4: boolean }>`
+      SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(
+      gt.database.system('the test reads the catalog'),
+    );
+    const { rows } = await sql<{ column: string; compression: string }>`
+      SELECT attrelid::regclass::text || '.' || attname AS column, attcompression::text AS compression
+        FROM pg_attribute
+       WHERE (attrelid = 'messages'::regclass AND attname = 'body')
+          OR (attrelid = 'outbox_messages'::regclass AND attname IN ('body', 'text_body'))
+       ORDER BY 1`.execute(gt.database.system('the test reads the catalog'));
+    // 'l' is lz4; '' is the server's default (pglz). The Postgres of this suite has lz4.
+    const expected = settings[0]?.lz4 ? 'l' : '';
+    if (databaseKind === 'postgres') expect(expected).toBe('l');
+    expect(rows).toEqual([
+      { column: 'messages.body', compression: expected },
+      { column: 'outbox_messages.body', compression: expected },
+      { column: 'outbox_messages.text_body', compression: expected },
+    ]);
+  });
 });
 
 describe(`greentrack CLI [${databaseKind}]`, () => {
