@@ -54,6 +54,16 @@ function run(command, args, env = {}) {
   return out;
 }
 
+/** The adapters' optional peer SDKs, as `name@version` at the versions their tests use. */
+function providerSdks() {
+  const manifest = JSON.parse(
+    readFileSync(join(repoRoot, 'packages/adapters/package.json'), 'utf8'),
+  );
+  return Object.entries(manifest.peerDependenciesMeta ?? {})
+    .filter(([, meta]) => meta.optional)
+    .map(([name]) => `${name}@${manifest.devDependencies[name]}`);
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -82,6 +92,9 @@ try {
     ...packs.map((p) => p.tarball),
     `esbuild@${ESBUILD_VERSION}`,
     `@types/node@${TYPES_NODE_VERSION}`,
+    // A host installs the SDK of each provider it uses (optional peers of the adapters); the
+    // smoke test imports every adapter, so it installs them all, at the versions tested.
+    ...providerSdks(),
   ]);
 
   step('import every Node entry point (core, adapters) from its exports map');
