@@ -33,15 +33,16 @@ export interface SettingsFacade {
 }
 
 export function settingsFacade({ on, deps }: FacadeContext<SettingsAction>): SettingsFacade {
+  // Read when a change is made, not when the facade is built (once per request).
   const ids = (channel: 'email' | 'sms') =>
     configuredProviders(deps.providers, channel).map((p) => p.id);
-  const configured = { email: ids('email'), sms: ids('sms') };
+  const configured = () => ({ email: ids('email'), sms: ids('sms') });
   return {
     settings: {
       sending: {
         get: on('settings.read', getSendingSettings),
         set: on('settings.write', (scope, input: SendingSettingsUpdate) =>
-          setSendingSettings(scope, input, configured),
+          setSendingSettings(scope, input, configured()),
         ),
       },
     },
