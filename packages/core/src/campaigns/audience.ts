@@ -59,7 +59,8 @@ export async function snapshotAudience(scope: Scope, snapshot: AudienceSnapshot)
     .selectFrom(members.as('m'))
     .distinctOn(sql`lower(m.address)`)
     .select((eb) => [
-      eb.val(campaignRunId).as('campaign_run_id'),
+      // Typed: a parameter in a sub-select is text to the planner, the column is uuid.
+      sql<string>`${campaignRunId}::uuid`.as('campaign_run_id'),
       'm.customer_id',
       eb.val(channel).as('channel'),
       'm.address',
@@ -67,11 +68,27 @@ export async function snapshotAudience(scope: Scope, snapshot: AudienceSnapshot)
     ])
     .orderBy(sql`lower(m.address)`)
     .orderBy('m.customer_id');
+  // Idempotent through an anti-join rather than ON CONFLICT: DISTINCT ON already gives one
+  // row per address (so per customer), and ON CONFLICT's speculative insertion costs every
+  // row, while the anti-join against a new run's empty audience is free (decision 124).
   const result = await scope.db
     .insertInto('campaign_audience')
     .columns(['campaign_run_id', 'customer_id', 'channel', 'address', 'included_reason'])
-    .expression(unique)
-    .onConflict((oc) => oc.columns(['campaign_run_id', 'customer_id']).doNothing())
+    .expression(
+      scope.db
+        .selectFrom(unique.as('u'))
+        .selectAll('u')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('campaign_audience as a')
+                .select(sql.lit(1).as('one'))
+                .where('a.campaign_run_id', '=', campaignRunId)
+                .whereRef('a.customer_id', '=', 'u.customer_id'),
+            ),
+          ),
+        ),
+    )
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
