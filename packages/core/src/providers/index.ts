@@ -4,6 +4,14 @@ export {
   type HashingEmbedderOptions,
   hashingEmbedder,
 } from './hashing-embedder.js';
+export type {
+  InvoiceSource,
+  InvoiceSourceConnector,
+  InvoiceStatus,
+  SourceInvoice,
+  SourceInvoiceItem,
+  SourceInvoicePage,
+} from './invoices.js';
 export {
   type EmailMessage,
   type EmailProvider,
@@ -17,3 +25,11 @@ export {
   type SmsMessage,
   type SmsProvider,
 } from './messaging.js';
+export type {
+  PaymentInput,
+  PaymentLink,
+  PaymentLinkConnector,
+  PaymentLinkProvider,
+  PaymentLinkRequest,
+  PaymentStatus,
+} from './payments.js';
