@@ -35,7 +35,7 @@ export function mapStatus(status: string): InvoiceStatus {
 }
 
 /** `YYYY-MM-DD` of an ISO date or date-time, or null. */
-export function isoDate(value: string | null | undefined): string | null {
+function isoDate(value: string | null | undefined): string | null {
   if (!value) return null;
   const match = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/.exec(value.trim());
   return match?.[1] ?? null;
