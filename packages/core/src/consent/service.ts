@@ -27,6 +27,7 @@ import type {
 import { toJson } from '../db/values.js';
 import { GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
+import { changeSettingsRow } from '../settings/index.js';
 import { isUuid, parseInput } from '../validation.js';
 import {
   type ConsentPolicyUpdate,
@@ -272,38 +273,19 @@ export async function setConsentPolicy(
     sms: update.sms ?? policy.sms,
   });
   const unchanged = (a: ConsentPolicy, b: ConsentPolicy) => a.email === b.email && a.sms === b.sms;
-  const current = await readPolicy(scope);
-  if (unchanged(current, apply(current))) return current;
-  return inTransaction(scope, async (tx) => {
-    const now = tx.clock.now();
-    // Make sure there is a row to lock, then decide on the locked value.
-    await tx.db
-      .insertInto('organization_settings')
-      .values({ organization_id: tx.organizationId, updated_at: now })
-      .onConflict((oc) => oc.column('organization_id').doNothing())
-      .execute();
-    const before = await readPolicy(tx, true);
-    const after = apply(before);
-    if (unchanged(before, after)) return before;
-    await tx.db
-      .updateTable('organization_settings')
-      .set({ consent_policy: toJson({ ...after }), updated_at: now })
-      .where('organization_id', '=', tx.organizationId)
-      .execute();
-    await recordAudit(tx, {
-      action: 'consent_policy.update',
-      entity: 'consent_policy',
-      entityId: tx.organizationId,
-      before,
-      after,
-    });
-    tx.emit('consent.policy_changed', {
-      organizationId: tx.organizationId,
-      policy: after,
-      previousPolicy: before,
-      actor: tx.actor,
-    });
-    return after;
+  return changeSettingsRow(scope, {
+    read: readPolicy,
+    apply,
+    same: unchanged,
+    columns: (after) => ({ consent_policy: toJson({ ...after }) }),
+    audit: { action: 'consent_policy.update', entity: 'consent_policy' },
+    changed: (tx, before, after) =>
+      tx.emit('consent.policy_changed', {
+        organizationId: tx.organizationId,
+        policy: after,
+        previousPolicy: before,
+        actor: tx.actor,
+      }),
   });
 }
 

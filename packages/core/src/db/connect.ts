@@ -15,6 +15,7 @@ import pg from 'pg';
 import pgvector from 'pgvector/pg';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { createDatabaseAccess, type DatabaseAccess } from './access.js';
+import { copyingPool } from './copy-pool.js';
 import type { Database } from './types.js';
 
 /** Which engine a connection talks to. */
@@ -57,15 +58,17 @@ export interface DatabaseConnection {
   close(): Promise<void>;
 }
 
-/** The login's Kysely over `pool`, and the builder of the scoped ways over the same pool. */
-function overPool(pool: pg.Pool) {
-  const dialect = new PostgresDialect({ pool });
+/** The login's Kysely over `pool` (PGlite's bridge when `pglite` is given), and the builder of the scoped ways over the same pool. */
+function overPool(pool: pg.Pool, pglite?: PGlite) {
+  // Clients that can also run a COPY for `bulk-load.ts` (see `copy-pool.ts`).
+  const copying = copyingPool(pool, pglite);
+  const dialect = new PostgresDialect({ pool: copying });
   const db = new Kysely<Database>({ dialect });
   const access = (rowLevelSecurity: boolean) =>
     createDatabaseAccess({
       login: db,
       dialect,
-      driver: new PostgresDriver({ pool }),
+      driver: new PostgresDriver({ pool: copying }),
       rowLevelSecurity,
     });
   return { db, access };
@@ -171,7 +174,7 @@ async function connectPglite(options: DatabaseOptions): Promise<DatabaseConnecti
   }
   // PGlite is a single connection: one pool slot, so Kysely transactions serialize on it.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: typeParsers, onConnect });
-  const { db, access } = overPool(pool);
+  const { db, access } = overPool(pool, pglite);
   return {
     db,
     dialect: 'pglite',

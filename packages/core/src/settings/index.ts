@@ -9,6 +9,7 @@ import { registerSettingsRoutes } from './routes.js';
 export type { SendingSettingsUpdate } from './schema.js';
 export type { FrequencyCap, SendingSettings } from './service.js';
 export { DEFAULT_SENDING_SETTINGS, getSendingSettings } from './service.js';
+export { changeSettingsRow } from './settings-row.js';
 
 export const settingsModule = defineModule({
   name: 'settings',

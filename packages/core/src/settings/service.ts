@@ -4,12 +4,12 @@
  * A missing row means every default ({@link DEFAULT_SENDING_SETTINGS}).
  */
 import type { Selectable } from 'kysely';
-import { recordAudit } from '../audit/index.js';
 import type { Channel, OrganizationSettingsTable } from '../db/types.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
-import { inTransaction, type Scope } from '../scope.js';
+import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type SendingSettingsUpdate, sendingSettingsUpdateSchema } from './schema.js';
+import { changeSettingsRow } from './settings-row.js';
 import { canonicalTimeZone } from './time-zone.js';
 
 /** At most `messages` per customer on a channel within the last `days` days. */
@@ -171,40 +171,19 @@ export async function setSendingSettings(
       sms: update.providers?.sms === undefined ? settings.providers.sms : update.providers.sms,
     },
   });
-  const current = await readSettings(scope);
-  if (sameSettings(current, apply(current))) return current;
-  return inTransaction(scope, async (tx) => {
-    const now = tx.clock.now();
-    // Make sure there is a row to lock, then decide on the locked value.
-    await tx.db
-      .insertInto('organization_settings')
-      .values({ organization_id: tx.organizationId, updated_at: now })
-      .onConflict((oc) => oc.column('organization_id').doNothing())
-      .execute();
-    const before = await readSettings(tx, true);
-    const after = apply(before);
-    if (sameSettings(before, after)) return before;
-    await tx.db
-      .updateTable('organization_settings')
-      .set({
-        time_zone: after.timeZone,
-        frequency_cap_email_messages: after.frequencyCap.email?.messages ?? null,
-        frequency_cap_email_days: after.frequencyCap.email?.days ?? null,
-        frequency_cap_sms_messages: after.frequencyCap.sms?.messages ?? null,
-        frequency_cap_sms_days: after.frequencyCap.sms?.days ?? null,
-        email_providers: after.providers.email,
-        sms_providers: after.providers.sms,
-        updated_at: now,
-      })
-      .where('organization_id', '=', tx.organizationId)
-      .execute();
-    await recordAudit(tx, {
-      action: 'sending_settings.update',
-      entity: 'sending_settings',
-      entityId: tx.organizationId,
-      before,
-      after,
-    });
-    return after;
+  return changeSettingsRow(scope, {
+    read: readSettings,
+    apply,
+    same: sameSettings,
+    columns: (after) => ({
+      time_zone: after.timeZone,
+      frequency_cap_email_messages: after.frequencyCap.email?.messages ?? null,
+      frequency_cap_email_days: after.frequencyCap.email?.days ?? null,
+      frequency_cap_sms_messages: after.frequencyCap.sms?.messages ?? null,
+      frequency_cap_sms_days: after.frequencyCap.sms?.days ?? null,
+      email_providers: after.providers.email,
+      sms_providers: after.providers.sms,
+    }),
+    audit: { action: 'sending_settings.update', entity: 'sending_settings' },
   });
 }
