@@ -3,7 +3,7 @@
  *
  * 1. one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE <something differs>` of the
  *    invoices: new ones inserted, changed ones updated, unchanged ones not touched at all
- *    (no new row version, no `updated_at` bump); the written ids land in `invoice_sync_changed`;
+ *    (no new row version, no `updated_at` bump); the written ids land in a third staging table;
  * 2. the items of the updated invoices are deleted, and
  * 3. the staged items of every written invoice inserted.
  *
@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { InvoiceSyncCounts } from '../events.js';
 import { derivedStatusSql, linkedCustomerSql } from './ledger-rules.js';
-import { STAGE_INVOICES, STAGE_ITEMS } from './stage.js';
+import { STAGE_CHANGED, STAGE_INVOICES, STAGE_ITEMS } from './stage.js';
 
 /** Merges the staged page; `staged` is how many invoices were staged. */
 export async function mergeStagedPage(
@@ -56,12 +56,12 @@ WITH src AS (
          EXCLUDED.total_cents, EXCLUDED.amount_due_cents, EXCLUDED.due_date, EXCLUDED.snapshot)
   RETURNING i.id, i.external_invoice_id, (i.xmax = 0) AS inserted
 )
-INSERT INTO invoice_sync_changed (id, external_invoice_id, inserted)
+INSERT INTO ${sql.table(STAGE_CHANGED)} (id, external_invoice_id, inserted)
 SELECT id, external_invoice_id, inserted FROM written`.execute(db);
 
   await sql`
 DELETE FROM zeroinvoice_invoice_items_cache it
-USING invoice_sync_changed ch
+USING ${sql.table(STAGE_CHANGED)} ch
 WHERE it.invoice_id = ch.id AND NOT ch.inserted`.execute(db);
 
   const items = await sql`
@@ -69,12 +69,12 @@ INSERT INTO zeroinvoice_invoice_items_cache (
   invoice_id, name, description, quantity, unit_price_cents, total_cents, position)
 SELECT ch.id, si.name, si.description, si.quantity, si.unit_price_cents, si.total_cents, si.position
 FROM ${sql.table(STAGE_ITEMS)} si
-JOIN invoice_sync_changed ch ON ch.external_invoice_id = si.external_invoice_id`.execute(db);
+JOIN ${sql.table(STAGE_CHANGED)} ch ON ch.external_invoice_id = si.external_invoice_id`.execute(db);
 
   const counts = await sql<{ inserted: number; updated: number }>`
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
        count(*) FILTER (WHERE NOT inserted)::int AS updated
-FROM invoice_sync_changed`.execute(db);
+FROM ${sql.table(STAGE_CHANGED)}`.execute(db);
   const { inserted = 0, updated = 0 } = counts.rows[0] ?? {};
   return {
     inserted,
