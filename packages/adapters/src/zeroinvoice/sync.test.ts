@@ -84,7 +84,11 @@ describe(`invoices.sync from ZeroInvoice [${databaseKind}]`, () => {
 
   it('a first sync inserts every invoice with its items, cents, statuses, links and snapshot', async () => {
     const seen: number[] = [];
-    const result = await org.invoices.sync({ onProgress: (p) => seen.push(p.page) });
+    const result = await org.invoices.sync({
+      onProgress: (p) => {
+        seen.push(p.page);
+      },
+    });
     expect(result).toEqual({
       accounts: 1,
       pages: 3,
@@ -277,6 +281,59 @@ describe(`invoices.sync from ZeroInvoice [${databaseKind}]`, () => {
     expect(state.next_sync_at?.getTime()).toBe(TODAY.getTime() + 15 * 60 * 1000);
     // Not due again within the interval.
     expect(await gt.worker.tick()).toMatchObject({ invoiceAccountsSynced: 0 });
+  });
+
+  it('stops with INVOICE_SYNC_IN_PROGRESS when another sync stored a page meanwhile', async () => {
+    const racer = await gt.users.create({ email: 'race@green.example', name: 'Race' });
+    const { organization } = await gt.organizations.create({ name: 'Race', ownerUserId: racer.id });
+    const raceOrg = gt.as({ userId: racer.id, organizationId: organization.id });
+    await raceOrg.integrations.create({
+      provider: 'zeroinvoice',
+      credentials: { username: server.username, password: server.password },
+    });
+    const raceDb = gt.database.tenant(organization.id);
+    const error = await raceOrg.invoices
+      .sync({
+        // Between two pages, as a second sync of the account would.
+        onProgress: async () => {
+          await raceDb
+            .updateTable('invoice_sync_state')
+            .set({ cursor: 'moved-by-another-sync' })
+            .execute();
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((error as GreenTrackError).code).toBe('INVOICE_SYNC_IN_PROGRESS');
+    // The first page (10 invoices) is stored; the second was not.
+    const rows = await raceDb.selectFrom('zeroinvoice_invoices_cache').select('id').execute();
+    expect(rows).toHaveLength(10);
+  });
+
+  it('keeps each organization to its own cache rows (same external ids, separate rows)', async () => {
+    const other = await gt.users.create({ email: 'other@green.example', name: 'Other' });
+    const { organization } = await gt.organizations.create({
+      name: 'Other',
+      ownerUserId: other.id,
+    });
+    const otherOrg = gt.as({ userId: other.id, organizationId: organization.id });
+    await otherOrg.integrations.create({
+      provider: 'zeroinvoice',
+      credentials: { username: server.username, password: server.password },
+    });
+    const mine = await versions();
+    const result = await otherOrg.invoices.sync();
+    expect(result.inserted).toBe(server.invoices.length);
+    expect(await versions()).toEqual(mine);
+    const theirs = await gt.database
+      .tenant(organization.id)
+      .selectFrom('zeroinvoice_invoices_cache')
+      .select(['organization_id', 'external_invoice_id'])
+      .execute();
+    expect(theirs).toHaveLength(server.invoices.length);
+    expect(theirs.every((r) => r.organization_id === organization.id)).toBe(true);
   });
 
   it('refuses staff (sync is admin+) and reports an unknown account as NOT_FOUND', async () => {

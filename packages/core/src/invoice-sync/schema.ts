@@ -21,8 +21,11 @@ export interface InvoiceSyncOptions {
   full?: boolean;
   /** Sync only this integration account. @default every active `zeroinvoice` account */
   accountId?: string;
-  /** Called after each committed page (also emitted as `invoice.sync.progress`). */
-  onProgress?: (progress: InvoiceSyncProgress) => void;
+  /**
+   * Called after each committed page (also emitted as `invoice.sync.progress`); awaited
+   * before the next page is read.
+   */
+  onProgress?: (progress: InvoiceSyncProgress) => void | Promise<void>;
   /** Stops between pages (and aborts the source's request in flight). */
   signal?: AbortSignal;
 }

@@ -127,7 +127,7 @@ export async function syncAccount(
       });
     });
     expected = page.cursor;
-    options.onProgress?.({ integrationAccountId: accountId, page: pages, ...totals });
+    await options.onProgress?.({ integrationAccountId: accountId, page: pages, ...totals });
   }
   scope.emit('invoice.synced', {
     organizationId: scope.organizationId,
