@@ -12,6 +12,7 @@ import type { Authenticate, HttpOptions } from './http/app.js';
 import type { Logger } from './http/errors.js';
 import type { OutboxOptions } from './messaging/index.js';
 import type { Embedder } from './providers/embedder.js';
+import type { InvoiceSourceConnector } from './providers/invoices.js';
 import {
   type EmailProvider,
   isMessagingProvider,
@@ -149,6 +150,15 @@ const configSchema = z
       .object({
         email: providersSchema('email').optional(),
         sms: providersSchema('sms').optional(),
+        invoices: z
+          .custom<InvoiceSourceConnector>(
+            (v) =>
+              isObject(v) &&
+              (v as InvoiceSourceConnector).provider === 'zeroinvoice' &&
+              typeof (v as InvoiceSourceConnector).connect === 'function',
+            "must be an InvoiceSourceConnector: { provider: 'zeroinvoice', connect(credentials) }",
+          )
+          .optional(),
       })
       .strict()
       .optional(),
@@ -271,6 +281,13 @@ export interface GreenTrackConfig {
   providers?: {
     email?: ProviderOption<EmailProvider> | ProviderOption<EmailProvider>[];
     sms?: ProviderOption<SmsProvider> | ProviderOption<SmsProvider>[];
+    /**
+     * Where the invoice cache is synced from: each organization's `zeroinvoice` integration
+     * account is connected with its own (decrypted) credentials by `org.invoices.sync()` and
+     * the worker. Needs `secret`. Without it, syncing fails with `INVOICE_SYNC_NOT_CONFIGURED`.
+     * @example invoices: zeroInvoice({ baseUrl: 'https://invoices.shop.example' })
+     */
+    invoices?: InvoiceSourceConnector;
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the

@@ -183,6 +183,39 @@ export interface GreenTrackEventMap {
     errors: number;
     actor: ActorRef;
   };
+  /**
+   * An invoice sync (`invoices.sync`, or the worker's) committed one more page of one
+   * integration account into the cache. Counts are cumulative for that account's sync.
+   */
+  'invoice.sync.progress': InvoiceSyncCounts & {
+    organizationId: string;
+    integrationAccountId: string;
+    /** 1-based number of the page just committed. */
+    page: number;
+  };
+  /**
+   * One integration account's invoices are synced: every page up to the source's latest is
+   * in the cache. A sync that found nothing new emits it too, with zero counts.
+   */
+  'invoice.synced': InvoiceSyncCounts & {
+    organizationId: string;
+    integrationAccountId: string;
+    /** True when it read everything (`full`, or no cursor yet) rather than since the cursor. */
+    full: boolean;
+    actor: ActorRef;
+  };
+}
+
+/** What an invoice sync did to the cache. */
+export interface InvoiceSyncCounts {
+  /** Invoices new to the cache. */
+  inserted: number;
+  /** Invoices whose fields or snapshot changed (their items were replaced). */
+  updated: number;
+  /** Invoices read that were already in the cache as they are: not written. */
+  unchanged: number;
+  /** Line items written (of inserted and updated invoices). */
+  items: number;
 }
 
 export type GreenTrackEventName = keyof GreenTrackEventMap;

@@ -304,6 +304,13 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       render: renderMessage,
     },
     dispatchOptions: options.dispatch,
+    invoices: {
+      database: access,
+      clock,
+      emit,
+      source: options.providers?.invoices,
+      keyring: () => getKeyring(),
+    },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -326,6 +333,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const moduleDeps: ModuleDeps = {
     database: access,
     providers,
+    ...(options.providers?.invoices ? { invoiceSource: options.providers.invoices } : {}),
     renderMessage,
     dispatch: options.dispatch ?? {},
     clock,

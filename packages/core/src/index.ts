@@ -85,7 +85,12 @@ export {
   isGreenTrackError,
   toGreenTrackError,
 } from './errors.js';
-export type { ActorRef, GreenTrackEventMap, GreenTrackEventName } from './events.js';
+export type {
+  ActorRef,
+  GreenTrackEventMap,
+  GreenTrackEventName,
+  InvoiceSyncCounts,
+} from './events.js';
 export type { GreenTrack } from './greentrack.js';
 export { createGreenTrack, DEFAULT_EMBEDDING_DIMENSIONS } from './greentrack.js';
 export type { Authenticate, HttpOptions } from './http/app.js';
@@ -114,6 +119,13 @@ export type {
   IntegrationAccountQuery,
   IntegrationAccountUpdate,
 } from './integrations/schema.js';
+export type {
+  InvoiceSyncFacade,
+  InvoiceSyncOptions,
+  InvoiceSyncProgress,
+  InvoiceSyncResult,
+} from './invoice-sync/index.js';
+export { InvoiceSyncErrorCode } from './invoice-sync/index.js';
 export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';

@@ -17,6 +17,7 @@ import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
 import type { Embedder } from './providers/embedder.js';
+import type { InvoiceSourceConnector } from './providers/invoices.js';
 import type { RenderMessage } from './providers/message-render.js';
 import type { MessagingProviders } from './providers/messaging.js';
 import type { Scope, TenantActor } from './scope.js';
@@ -36,6 +37,8 @@ export interface ModuleDeps {
   embedder: Embedder;
   /** The email and SMS providers messages go out through (default: the outbox). */
   providers: MessagingProviders;
+  /** Where invoices are synced from (`providers.invoices`); absent: not configured. */
+  invoiceSource?: InvoiceSourceConnector;
   /**
    * The instance's renderer of campaign messages (templates, then signed tracking links when
    * `tracking` is configured): what the dispatcher and a person's resend send.

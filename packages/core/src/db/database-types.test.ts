@@ -22,6 +22,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   embedding_jobs: '0006_embedding_queue',
   outbox_messages: '0011_outbox',
   campaign_deliveries: '0012_campaign_dispatch',
+  invoice_sync_state: '0022_invoice_sync_state',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

@@ -522,6 +522,25 @@ export interface Database extends SeedTables, MaterializedViews {
   outbox_messages: OutboxMessagesTable;
   /** Migration 0012. */
   campaign_deliveries: CampaignDeliveriesTable;
+  /** Migration 0022. */
+  invoice_sync_state: InvoiceSyncStateTable;
+}
+
+/**
+ * Migration 0022: one row per invoicing integration account: where its next incremental
+ * sync resumes and when the worker syncs it next.
+ */
+export interface InvoiceSyncStateTable {
+  integration_account_id: string;
+  organization_id: string;
+  /** The source's cursor after the last stored page; NULL: the next sync is a full one. */
+  cursor: string | null;
+  /** When the worker syncs the account next; NULL: at its next tick. */
+  next_sync_at: NullableTimestamp;
+  last_synced_at: NullableTimestamp;
+  /** The last worker sync's failure (`code: message`), cleared by a sync that completes. */
+  last_error: string | null;
+  updated_at: CreatedAt;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

@@ -13,7 +13,8 @@
  * frozen audience each), sends what is due in running campaigns (`campaigns/dispatch.ts`:
  * exactly once per recipient), then runs the embedding task (`embeddings/process.ts`): claim due
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding` — and embeds
- * the templates whose embedding is missing (`embeddings/templates.ts`).
+ * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
+ * accounts that are due (`invoice-sync/schedule.ts`).
  */
 import {
   type DispatchDeps,
@@ -28,6 +29,7 @@ import {
   processEmbeddingJobs,
   processTemplateEmbeddings,
 } from '../embeddings/index.js';
+import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
 
 /** Options of one tick. */
 export interface WorkerTickOptions {
@@ -49,6 +51,10 @@ export interface WorkerTickResult {
   messagesFailed: number;
   /** Templates whose embedding was written (edited ones are embedded again). */
   templatesEmbedded: number;
+  /** Invoice integration accounts synced in this tick (`providers.invoices`). */
+  invoiceAccountsSynced: number;
+  /** Invoice integration accounts whose sync failed (see `invoice_sync_state.last_error`). */
+  invoiceAccountsFailed: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -96,6 +102,8 @@ export function createWorker(deps: {
   dispatch: DispatchDeps;
   /** The instance's `dispatch` config: leases, timeouts, the `resendUnknown` policy. */
   dispatchOptions?: DispatchOptions;
+  /** The invoice sync schedule (it does nothing without `providers.invoices`). */
+  invoices?: InvoiceSyncWorkerDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -108,7 +116,12 @@ export function createWorker(deps: {
     const messages = await dispatchDue(deps.dispatch, deps.dispatchOptions);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
     const templates = await processTemplateEmbeddings(deps.embeddings);
+    const invoices = deps.invoices
+      ? await syncDueInvoiceAccounts(deps.invoices)
+      : { synced: 0, failed: 0 };
     return {
+      invoiceAccountsSynced: invoices.synced,
+      invoiceAccountsFailed: invoices.failed,
       ...jobs,
       templatesEmbedded: templates.embedded,
       campaignsStarted: started.length,
@@ -118,9 +131,19 @@ export function createWorker(deps: {
   };
 
   const tick: Worker['tick'] = async (options) => {
-    const { embedded, failed, campaignsStarted, messagesSent, messagesFailed, templatesEmbedded } =
-      await runTick(options);
-    return { embedded, failed, campaignsStarted, messagesSent, messagesFailed, templatesEmbedded };
+    const result = await runTick(options);
+    const { embedded, failed, campaignsStarted, messagesSent, messagesFailed } = result;
+    const { templatesEmbedded, invoiceAccountsSynced, invoiceAccountsFailed } = result;
+    return {
+      embedded,
+      failed,
+      campaignsStarted,
+      messagesSent,
+      messagesFailed,
+      templatesEmbedded,
+      invoiceAccountsSynced,
+      invoiceAccountsFailed,
+    };
   };
 
   const start: Worker['start'] = (options = {}) => {
