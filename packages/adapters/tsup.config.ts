@@ -11,6 +11,7 @@ export default defineConfig({
     'dns/index': 'src/dns/index.ts',
     'smtp/index': 'src/smtp/index.ts',
     'twilio/index': 'src/twilio/index.ts',
+    'stripe/index': 'src/stripe/index.ts',
   },
   format: ['esm'],
   dts: true,
