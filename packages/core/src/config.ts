@@ -17,6 +17,7 @@ import {
   isMessagingProvider,
   type SmsProvider,
 } from './providers/messaging.js';
+import type { PaymentLinkConnector } from './providers/payments.js';
 import { parseInput } from './validation.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
@@ -133,6 +134,15 @@ const providersSchema = <C extends 'email' | 'sms'>(channel: C) =>
       ),
   ]);
 
+/** Duck-typed: core never imports an adapter. */
+const paymentLinkConnectorSchema = z.custom<PaymentLinkConnector>(
+  (v) =>
+    isObject(v) &&
+    (v as PaymentLinkConnector).provider === 'stripe' &&
+    typeof (v as PaymentLinkConnector).connect === 'function',
+  "must be a PaymentLinkConnector: { provider: 'stripe', connect(credentials) }",
+);
+
 const configSchema = z
   .object({
     database: databaseSchema.optional(),
@@ -149,6 +159,7 @@ const configSchema = z
       .object({
         email: providersSchema('email').optional(),
         sms: providersSchema('sms').optional(),
+        payments: paymentLinkConnectorSchema.optional(),
       })
       .strict()
       .optional(),
@@ -271,6 +282,15 @@ export interface GreenTrackConfig {
   providers?: {
     email?: ProviderOption<EmailProvider> | ProviderOption<EmailProvider>[];
     sms?: ProviderOption<SmsProvider> | ProviderOption<SmsProvider>[];
+    /**
+     * Makes payment links for invoices (`org.invoices.paymentLink(id)`) through each
+     * organization's own account: its active integration account of the connector's
+     * `provider` (`stripePayments()` from `@greentrack/adapters/stripe` connects `stripe`
+     * accounts whose credentials hold `secretKey`). Without it, asking for a link fails with
+     * `PAYMENT_LINKS_NOT_CONFIGURED`.
+     * @example providers: { payments: stripePayments() }
+     */
+    payments?: PaymentLinkConnector;
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the

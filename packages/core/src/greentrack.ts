@@ -326,6 +326,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
   const moduleDeps: ModuleDeps = {
     database: access,
     providers,
+    ...(options.providers?.payments !== undefined && { payments: options.providers.payments }),
     renderMessage,
     dispatch: options.dispatch ?? {},
     clock,

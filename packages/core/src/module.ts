@@ -19,6 +19,7 @@ import type { ApiApp } from './http/env.js';
 import type { Embedder } from './providers/embedder.js';
 import type { RenderMessage } from './providers/message-render.js';
 import type { MessagingProviders } from './providers/messaging.js';
+import type { PaymentLinkConnector } from './providers/payments.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
 
@@ -36,6 +37,8 @@ export interface ModuleDeps {
   embedder: Embedder;
   /** The email and SMS providers messages go out through (default: the outbox). */
   providers: MessagingProviders;
+  /** Connects an organization's payments account for payment links (`providers.payments`). */
+  payments?: PaymentLinkConnector;
   /**
    * The instance's renderer of campaign messages (templates, then signed tracking links when
    * `tracking` is configured): what the dispatcher and a person's resend send.

@@ -16,6 +16,7 @@ import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
+import { paymentLinksModule } from './payment-links/index.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
 import { settingsModule } from './settings/index.js';
@@ -40,6 +41,7 @@ export const modules = [
   messagingModule,
   campaignsModule,
   trackingModule,
+  paymentLinksModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -86,6 +86,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'template.write': (f) =>
       f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
     'template.delete': (f) => f.templates.remove(randomUUID()),
+    'invoice.payment_link': (f) => f.invoices.paymentLink(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
