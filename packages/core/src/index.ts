@@ -117,6 +117,9 @@ export type {
 export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
+export type { PaymentLinksFacade } from './payment-links/facade.js';
+export type { PaymentLinkOut } from './payment-links/index.js';
+export { PaymentLinkErrorCode } from './payment-links/index.js';
 export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';

@@ -7,6 +7,7 @@ import type { PaymentLinkErrorCode as Code } from './error-codes.js';
 import { paymentLinkPermissions, paymentLinksFacade } from './facade.js';
 import { registerPaymentLinkRoutes } from './routes.js';
 
+export { PaymentLinkErrorCode } from './error-codes.js';
 export type { PaymentLinkOut } from './schema.js';
 
 export const paymentLinksModule = defineModule({

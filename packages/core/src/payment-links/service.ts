@@ -107,7 +107,7 @@ function storedLink(
  * one, so a retried or concurrent call gets the link already made; a new amount due (a
  * partial payment) sends a new key and gets a new link.
  */
-export function paymentLinkIdempotencyKey(
+function paymentLinkIdempotencyKey(
   invoiceId: string,
   due: { amountCents: number; currency: string },
 ): string {
