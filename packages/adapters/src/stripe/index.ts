@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 export { stripeFailure } from './errors.js';
+export { sourceInvoiceFromStripe } from './invoices.js';
 export { type StripeMetadata, StripeMetadataKey } from './metadata.js';
 export type { StripePaymentsOptions } from './options.js';
 export { paymentLinkParams, stripePaymentLinks, stripePayments } from './payment-links.js';

@@ -8,6 +8,7 @@
 import type Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSpecFile } from '../../../../conformance.shared.js';
+import { sourceInvoiceFromStripe } from './invoices.js';
 import {
   paymentFromCharge,
   paymentFromCheckoutSession,
@@ -141,5 +142,21 @@ describe("the Stripe mappers on Stripe's example objects (fixtures3.json)", () =
         envelope('checkout.session.expired', example('checkout.session', { metadata: ours })),
       ),
     ).toEqual([]);
+  });
+
+  it('invoice: a Stripe Invoicing invoice as a SourceInvoice', () => {
+    const raw = example<Stripe.Invoice>('invoice');
+    expect(sourceInvoiceFromStripe(raw)).toMatchObject({
+      externalInvoiceId: raw.id,
+      externalCustomerId: 'cus_QXg1o8vcGmoR32',
+      status: 'draft',
+      currency: 'usd',
+      subtotalCents: raw.subtotal,
+      taxCents: 0,
+      totalCents: raw.total,
+      amountDueCents: raw.amount_remaining,
+      dueDate: '2009-02-13',
+      items: [{ totalCents: 1000, quantity: '1', unitPriceCents: 1000, position: 0 }],
+    });
   });
 });
