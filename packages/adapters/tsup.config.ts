@@ -12,6 +12,7 @@ export default defineConfig({
     'smtp/index': 'src/smtp/index.ts',
     'twilio/index': 'src/twilio/index.ts',
     'zeroinvoice/index': 'src/zeroinvoice/index.ts',
+    'stripe/index': 'src/stripe/index.ts',
   },
   format: ['esm'],
   dts: true,

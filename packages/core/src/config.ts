@@ -18,6 +18,7 @@ import {
   isMessagingProvider,
   type SmsProvider,
 } from './providers/messaging.js';
+import type { PaymentLinkConnector } from './providers/payments.js';
 import { parseInput } from './validation.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
@@ -134,6 +135,15 @@ const providersSchema = <C extends 'email' | 'sms'>(channel: C) =>
       ),
   ]);
 
+/** Duck-typed: core never imports an adapter. */
+const paymentLinkConnectorSchema = z.custom<PaymentLinkConnector>(
+  (v) =>
+    isObject(v) &&
+    (v as PaymentLinkConnector).provider === 'stripe' &&
+    typeof (v as PaymentLinkConnector).connect === 'function',
+  "must be a PaymentLinkConnector: { provider: 'stripe', connect(credentials) }",
+);
+
 const configSchema = z
   .object({
     database: databaseSchema.optional(),
@@ -159,6 +169,7 @@ const configSchema = z
             "must be an InvoiceSourceConnector: { provider: 'zeroinvoice', connect(credentials) }",
           )
           .optional(),
+        payments: paymentLinkConnectorSchema.optional(),
       })
       .strict()
       .optional(),
@@ -288,6 +299,15 @@ export interface GreenTrackConfig {
      * @example invoices: zeroInvoice({ baseUrl: 'https://invoices.shop.example' })
      */
     invoices?: InvoiceSourceConnector;
+    /**
+     * Makes payment links for invoices (`org.invoices.paymentLink(id)`) through each
+     * organization's own account: its active integration account of the connector's
+     * `provider` (`stripePayments()` from `@greentrack/adapters/stripe` connects `stripe`
+     * accounts whose credentials hold `secretKey`). Without it, asking for a link fails with
+     * `PAYMENT_LINKS_NOT_CONFIGURED`.
+     * @example providers: { payments: stripePayments() }
+     */
+    payments?: PaymentLinkConnector;
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the

@@ -334,6 +334,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     database: access,
     providers,
     ...(options.providers?.invoices ? { invoiceSource: options.providers.invoices } : {}),
+    ...(options.providers?.payments !== undefined && { payments: options.providers.payments }),
     renderMessage,
     dispatch: options.dispatch ?? {},
     clock,

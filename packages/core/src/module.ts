@@ -20,6 +20,7 @@ import type { Embedder } from './providers/embedder.js';
 import type { InvoiceSourceConnector } from './providers/invoices.js';
 import type { RenderMessage } from './providers/message-render.js';
 import type { MessagingProviders } from './providers/messaging.js';
+import type { PaymentLinkConnector } from './providers/payments.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
 
@@ -39,6 +40,8 @@ export interface ModuleDeps {
   providers: MessagingProviders;
   /** Where invoices are synced from (`providers.invoices`); absent: not configured. */
   invoiceSource?: InvoiceSourceConnector;
+  /** Connects an organization's payments account for payment links (`providers.payments`). */
+  payments?: PaymentLinkConnector;
   /**
    * The instance's renderer of campaign messages (templates, then signed tracking links when
    * `tracking` is configured): what the dispatcher and a person's resend send.

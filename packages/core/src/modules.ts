@@ -17,6 +17,7 @@ import { integrationsModule } from './integrations/index.js';
 import { invoiceSyncModule } from './invoice-sync/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
+import { paymentLinksModule } from './payment-links/index.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
 import { settingsModule } from './settings/index.js';
@@ -42,6 +43,7 @@ export const modules = [
   campaignsModule,
   trackingModule,
   invoiceSyncModule,
+  paymentLinksModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

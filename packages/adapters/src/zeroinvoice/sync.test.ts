@@ -284,10 +284,21 @@ describe(`invoices.sync from ZeroInvoice [${databaseKind}]`, () => {
 
     // Made due again while ZeroInvoice is down: the failure is recorded, the tick goes on.
     await tenant().updateTable('invoice_sync_state').set({ next_sync_at: null }).execute();
-    server.fail((r) => r.url.startsWith('/api/clients/'), { status: 503, body: { detail: 'Maintenance' } });
-    expect(await gt.worker.tick()).toMatchObject({ invoiceAccountsSynced: 0, invoiceAccountsFailed: 1 });
-    const failed = await tenant().selectFrom('invoice_sync_state').selectAll().executeTakeFirstOrThrow();
-    expect(failed.last_error).toBe('ZEROINVOICE_UNAVAILABLE: ZeroInvoice client list failed: Maintenance');
+    server.fail((r) => r.url.startsWith('/api/clients/'), {
+      status: 503,
+      body: { detail: 'Maintenance' },
+    });
+    expect(await gt.worker.tick()).toMatchObject({
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 1,
+    });
+    const failed = await tenant()
+      .selectFrom('invoice_sync_state')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(failed.last_error).toBe(
+      'ZEROINVOICE_UNAVAILABLE: ZeroInvoice client list failed: Maintenance',
+    );
   });
 
   it('stops with INVOICE_SYNC_IN_PROGRESS when another sync stored a page meanwhile', async () => {

@@ -25,6 +25,7 @@ import { customerTagsPolicyTagArrayMigration } from './migrations/0017_customer_
 import { organizationProvidersMigration } from './migrations/0018_organization_providers.js';
 import { messageBodiesLz4Migration } from './migrations/0019_message_bodies_lz4.js';
 import { invoiceSyncStateMigration } from './migrations/0022_invoice_sync_state.js';
+import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -57,6 +58,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0018_organization_providers': organizationProvidersMigration,
     '0019_message_bodies_lz4': messageBodiesLz4Migration,
     '0022_invoice_sync_state': invoiceSyncStateMigration(context),
+    '0026_invoice_payment_link': invoicePaymentLinkMigration,
   };
 }
 

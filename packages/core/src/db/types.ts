@@ -123,6 +123,10 @@ export interface ZeroinvoiceInvoicesCacheTable {
   due_date: Nullable<string>;
   sent_via: WithDefault<string[]>;
   stripe_payment_link: Nullable<string>;
+  /** What the link was made for (0026): the provider's id, the amount and currency it charges. */
+  stripe_payment_link_id: Nullable<string>;
+  stripe_payment_link_amount_cents: Nullable<number>;
+  stripe_payment_link_currency: Nullable<string>;
   snapshot: JsonRequired;
   created_at: CreatedAt;
   updated_at: CreatedAt;

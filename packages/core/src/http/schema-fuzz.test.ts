@@ -32,6 +32,7 @@ import {
   type Samples,
   validValue,
 } from '../../test/json-schema-arbitrary.js';
+import { makeLinkedInvoice } from '../../test/linked-invoice.js';
 import {
   type OpenApiDocument,
   type Operation,
@@ -156,6 +157,8 @@ interface Ids {
   trackingTokens: Record<string, string>;
   /** A campaign message held as `unknown`, for the routes that resolve one. */
   heldMessage: string;
+  /** An open invoice with its payment link stored. */
+  invoice: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -174,6 +177,7 @@ function requestArbitrary(
     ['/campaign-runs', ids.campaignRun],
     ['/unknown-outcomes', ids.heldMessage],
     ['/templates', ids.template],
+    ['/invoices', ids.invoice],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
@@ -435,6 +439,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
         : { campaign: '', campaignRun: '' }),
       heldMessage: operation.path.startsWith('/unknown-outcomes')
         ? (await makeHeldMessage(gt, owner.actor.organizationId, owner)).messageId
+        : '',
+      invoice: operation.path.startsWith('/invoices')
+        ? await makeLinkedInvoice(gt, owner.actor.organizationId)
         : '',
     };
   }

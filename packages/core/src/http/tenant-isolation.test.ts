@@ -24,6 +24,7 @@ import {
   startDueCampaignsOnly,
 } from '../../test/harness.js';
 import { makeHeldMessage } from '../../test/held-message.js';
+import { makeLinkedInvoice } from '../../test/linked-invoice.js';
 import { fillPath, type Operation, openApiDocument, operationsOf } from '../../test/openapi.js';
 import { databaseFingerprint, organizationRows } from '../../test/rows.js';
 import { fixedClock } from '../clock.js';
@@ -438,6 +439,10 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
   'DELETE /templates/{id}': {
     action: 'template.delete',
     request: async (org) => ({ params: { id: await newTemplate(org) } }),
+  },
+  'POST /invoices/{id}/payment-link': {
+    action: 'invoice.payment_link',
+    request: async (org) => ({ params: { id: await makeLinkedInvoice(gt, org.organizationId) } }),
   },
 });
 

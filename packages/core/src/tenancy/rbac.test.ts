@@ -87,6 +87,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
       f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
     'template.delete': (f) => f.templates.remove(randomUUID()),
     'invoice.sync': (f) => f.invoices.sync({ accountId: randomUUID() }),
+    'invoice.payment_link': (f) => f.invoices.paymentLink(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {

@@ -1,0 +1,28 @@
+/**
+ * Payment links: a hosted payment page for an invoice, made through the organization's own
+ * payments account (Stripe Payment Links via `@greentrack/adapters/stripe`).
+ */
+import { defineModule } from '../module.js';
+import type { PaymentLinkErrorCode as Code } from './error-codes.js';
+import { paymentLinkPermissions, paymentLinksFacade } from './facade.js';
+import { registerPaymentLinkRoutes } from './routes.js';
+
+export { PaymentLinkErrorCode } from './error-codes.js';
+export type { PaymentLinkOut } from './schema.js';
+
+export const paymentLinksModule = defineModule({
+  name: 'payment-links',
+  permissions: paymentLinkPermissions,
+  errorStatus: {
+    INVOICE_NOT_FOUND: 404,
+    INVOICE_NOT_PAYABLE: 409,
+    // The organization cannot get a link until someone (host or admin) sets payments up:
+    // a conflict with the current state, not a server fault.
+    PAYMENT_LINKS_NOT_CONFIGURED: 409,
+    PAYMENT_ACCOUNT_MISSING: 409,
+    PAYMENT_ACCOUNT_INVALID: 409,
+    PAYMENT_PROVIDER_FAILED: 502,
+  } satisfies Record<Code, number>,
+  routes: registerPaymentLinkRoutes,
+  facade: paymentLinksFacade,
+});
