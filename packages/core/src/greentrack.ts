@@ -304,6 +304,7 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       render: renderMessage,
     },
     dispatchOptions: options.dispatch,
+    invoices: { database: access, clock, emit },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {

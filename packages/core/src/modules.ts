@@ -14,8 +14,10 @@ import type { Role } from './db/types.js';
 import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
+import { invoicesModule } from './invoices/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
+import { paymentsModule } from './payments/index.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
 import { settingsModule } from './settings/index.js';
@@ -40,6 +42,8 @@ export const modules = [
   messagingModule,
   campaignsModule,
   trackingModule,
+  invoicesModule,
+  paymentsModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -13,7 +13,8 @@
  * frozen audience each), sends what is due in running campaigns (`campaigns/dispatch.ts`:
  * exactly once per recipient), then runs the embedding task (`embeddings/process.ts`): claim due
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding` — and embeds
- * the templates whose embedding is missing (`embeddings/templates.ts`).
+ * the templates whose embedding is missing (`embeddings/templates.ts`). Once an hour it also
+ * runs the invoice status pass (`invoices/pass.ts`): overdue status and customer links.
  */
 import {
   type DispatchDeps,
@@ -28,6 +29,10 @@ import {
   processEmbeddingJobs,
   processTemplateEmbeddings,
 } from '../embeddings/index.js';
+import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
+
+/** How often a worker process runs the invoice status pass (see `runInvoiceStatusPass`). */
+const INVOICE_PASS_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Options of one tick. */
 export interface WorkerTickOptions {
@@ -96,18 +101,33 @@ export function createWorker(deps: {
   dispatch: DispatchDeps;
   /** The instance's `dispatch` config: leases, timeouts, the `resendUnknown` policy. */
   dispatchOptions?: DispatchOptions;
+  /** The invoice status pass; run on the first tick, then hourly by `invoices.clock`. */
+  invoices?: InvoicePassDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The loop's current tick, awaited by `stop`. */
   let current: Promise<void> = Promise.resolve();
   let generations = 0;
+  /** When this process last ran the invoice pass (ms, by the instance clock). */
+  let invoicePassAt: number | undefined;
+
+  /** The invoice pass when it is due: idempotent, so a pass per process is harmless. */
+  const invoicePassIfDue = async () => {
+    const invoices = deps.invoices;
+    if (!invoices) return;
+    const now = invoices.clock.now().getTime();
+    if (invoicePassAt !== undefined && now - invoicePassAt < INVOICE_PASS_INTERVAL_MS) return;
+    await runInvoiceStatusPass(invoices);
+    invoicePassAt = now;
+  };
 
   const runTick = async (options: WorkerTickOptions = {}) => {
     const started = await startDueCampaigns(deps.scheduler);
     const messages = await dispatchDue(deps.dispatch, deps.dispatchOptions);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
     const templates = await processTemplateEmbeddings(deps.embeddings);
+    await invoicePassIfDue();
     return {
       ...jobs,
       templatesEmbedded: templates.embedded,

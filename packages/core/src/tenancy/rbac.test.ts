@@ -86,6 +86,9 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'template.write': (f) =>
       f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
     'template.delete': (f) => f.templates.remove(randomUUID()),
+    'invoice.read': (f) => f.invoices.list(),
+    'payment.read': (f) => f.payments.list(),
+    'payment.record': (f) => f.payments.recordManual(randomUUID(), { amount_cents: 100 }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
