@@ -241,7 +241,7 @@ describe(`invoices [${databaseKind}]`, () => {
     });
     for (const id of ['inv_a', 'inv_b', 'inv_c', 'inv_d'])
       await invoice({ externalInvoiceId: id, externalCustomerId: null });
-    const scope = systemScope(gt, organizationId);
+    const scope = systemScope({ database: gt.database, clock, emit: () => {} }, organizationId);
     const rows = [
       // The client id wins over an email that names someone else.
       { externalInvoiceId: 'inv_a', externalCustomerId: 'cl_1', customerEmail: 'mail@example.com' },
@@ -281,7 +281,11 @@ describe(`invoices [${databaseKind}]`, () => {
     const { organizationId, owner, invoice } = await freshOrg();
     const late = await invoice({ externalCustomerId: 'cl_late' });
     const other = await invoice({ externalCustomerId: 'cl_never' });
-    expect(await relinkUnlinkedInvoices(systemScope(gt, organizationId))).toBe(0);
+    expect(
+      await relinkUnlinkedInvoices(
+        systemScope({ database: gt.database, clock, emit: () => {} }, organizationId),
+      ),
+    ).toBe(0);
     const customer = await owner.customers.create({
       name: 'Late',
       type: 'customer',
