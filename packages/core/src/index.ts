@@ -114,9 +114,29 @@ export type {
   IntegrationAccountQuery,
   IntegrationAccountUpdate,
 } from './integrations/schema.js';
+export type {
+  AgingBuckets,
+  AgingQuery,
+  Invoice,
+  InvoiceAging,
+  InvoiceItem,
+  InvoiceListQuery,
+  InvoicePage,
+  InvoicesFacade,
+} from './invoices/index.js';
+export { InvoiceErrorCode } from './invoices/index.js';
 export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
+export type {
+  ManualPayment,
+  Payment,
+  PaymentListQuery,
+  PaymentPage,
+  PaymentsFacade,
+  RecordPaymentResult,
+} from './payments/index.js';
+export { PaymentErrorCode } from './payments/index.js';
 export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';

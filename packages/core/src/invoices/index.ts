@@ -12,22 +12,24 @@ import { registerInvoiceRoutes } from './routes.js';
 export type { AgingBuckets, InvoiceAging } from './aging.js';
 export { InvoiceErrorCode } from './error-codes.js';
 export type { InvoicesFacade } from './facade.js';
+/** @public For the invoice sync, inside its transaction. */
 export {
   type InvoiceCustomerRef,
   linkInvoiceCustomers,
   relinkUnlinkedInvoices,
 } from './linking.js';
-export { type InvoicePassDeps, type InvoicePassResult, runInvoiceStatusPass } from './pass.js';
+export { type InvoicePassDeps, runInvoiceStatusPass } from './pass.js';
 export type { AgingQuery, InvoiceListQuery } from './schema.js';
 export type { Invoice, InvoiceItem, InvoicePage } from './service.js';
-export { getInvoice, invoiceNotFound } from './service.js';
+export { getInvoice } from './service.js';
 export { isOverdue, statusAfterPayment } from './status.js';
+/** @public For the invoice sync, for the rows it wrote. */
 export {
   applyInvoiceStatusRules,
   type InvoiceStatusChanges,
   type InvoiceStatusTargets,
 } from './status-rules.js';
-export { localDate, organizationToday } from './today.js';
+export { organizationToday } from './today.js';
 
 export const invoicesModule = defineModule({
   name: 'invoices',

@@ -33,7 +33,7 @@ export const invoiceListQuerySchema = z.object({
 });
 export type InvoiceListQuery = z.input<typeof invoiceListQuerySchema>;
 
-export const invoiceOutSchema = z
+const invoiceOutSchema = z
   .object({
     id: z.uuid(),
     organization_id: z.uuid(),

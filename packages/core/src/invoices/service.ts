@@ -52,7 +52,7 @@ const invoiceColumns = [
 ] as const;
 
 /** The error for an invoice that is not the caller's (or does not exist). */
-export function invoiceNotFound(): GreenTrackError {
+function invoiceNotFound(): GreenTrackError {
   return new GreenTrackError({
     code: InvoiceErrorCode.INVOICE_NOT_FOUND,
     message: 'Invoice not found',
@@ -70,7 +70,7 @@ const cursorSchema = z.object({ v: z.string(), id: z.uuid() });
 const LIST = 'this invoice list';
 
 /** SQL of the derived overdue rule (see `isOverdue`), at `today`. */
-export const overdueSql = (today: string) =>
+const overdueSql = (today: string) =>
   sql<boolean>`(status IN ('sent', 'overdue') AND coalesce(amount_due_cents, 0) > 0 AND due_date < ${today}::date)`;
 
 /**

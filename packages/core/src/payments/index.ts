@@ -10,7 +10,7 @@ import { registerPaymentRoutes } from './routes.js';
 
 export { PaymentErrorCode } from './error-codes.js';
 export type { PaymentsFacade } from './facade.js';
-export { recordManualPayment } from './manual.js';
+/** @public For every payment source in core (Stripe webhooks, the invoice sync). */
 export { type RecordPaymentResult, recordPayment } from './record.js';
 export type { ManualPayment, PaymentListQuery } from './schema.js';
 export type { Payment, PaymentPage } from './service.js';

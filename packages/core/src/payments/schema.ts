@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 
 /** Largest amount a payment may carry: `payments.amount_cents` is a Postgres `int`. */
-export const MAX_AMOUNT_CENTS = 2_147_483_647;
+const MAX_AMOUNT_CENTS = 2_147_483_647;
 
 const amountCents = z.number().int().min(1).max(MAX_AMOUNT_CENTS);
 const currency = z
