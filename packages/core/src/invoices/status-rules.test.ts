@@ -4,6 +4,7 @@
  * invoice however often the pass runs, an audit row per change, and the sync's targeted
  * call touching only its rows.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { fixedClock } from '../clock.js';
@@ -159,6 +160,24 @@ describe(`invoice status rules [${databaseKind}]`, () => {
       overdue: 1,
       reopened: 0,
     });
+  });
+
+  // Regression: the audit rows were one multi-row INSERT of 9 parameters a row, which broke
+  // past 7,281 changes (Postgres takes at most 65,535 parameters a statement).
+  it('changes and audits more invoices at once than one statement has parameters for', async () => {
+    const { organizationId, owner } = await freshOrg();
+    const count = 8_000;
+    const db = gt.database.tenant(organizationId);
+    await sql`INSERT INTO zeroinvoice_invoices_cache (organization_id, external_invoice_id, status,
+        total_cents, amount_due_cents, due_date, snapshot)
+      SELECT ${organizationId}, 'bulk_' || g, 'sent', 100, 100, date '2026-06-01', '{}'::jsonb
+      FROM generate_series(1, ${count}) g`.execute(db);
+    const scope = systemScope({ database: gt.database, clock, emit }, organizationId);
+    expect(await applyInvoiceStatusRules(scope)).toEqual({ overdue: count, reopened: 0 });
+    const { rows } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_log
+      WHERE organization_id = ${organizationId} AND action = 'invoice.overdue'`.execute(db);
+    expect(Number(rows[0]?.n)).toBe(count);
+    expect((await owner.invoices.list({ status: 'sent' })).items).toEqual([]);
   });
 
   it('runs from the worker: on the first tick, then not again within the hour', async () => {

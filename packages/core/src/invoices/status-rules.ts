@@ -5,7 +5,6 @@
  * every open invoice of an organization, and by the invoice sync for the rows it wrote.
  */
 import { sql } from 'kysely';
-import { toJson } from '../db/values.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { organizationToday } from './today.js';
 
@@ -40,7 +39,7 @@ interface ChangedRow {
 /**
  * Applies the overdue rule to the targeted invoices in ONE `UPDATE`: only rows whose status
  * must change are touched, so a repeated call changes nothing, emits nothing and writes no
- * audit row. Each change is audited (one multi-row insert) and each new overdue invoice
+ * audit row. Each change is audited (by the same statement) and each new overdue invoice
  * emits `invoice.overdue` after the commit. Joins the caller's transaction if there is one.
  *
  * @example
@@ -66,31 +65,30 @@ export async function applyInvoiceStatusRules(
         ? sql`AND external_invoice_id = ANY(${[...targets.externalInvoiceIds]}::text[])`
         : sql``,
     ];
+    // The audit rows are written by the same statement, from the changed rows: a pass may
+    // change tens of thousands of invoices, more than one statement's parameters could carry.
     const { rows } = await sql<ChangedRow>`
-      UPDATE zeroinvoice_invoices_cache
-      SET status = CASE WHEN status = 'sent' THEN 'overdue' ELSE 'sent' END, updated_at = ${now}
-      WHERE organization_id = ${tx.organizationId} ${sql.join(only, sql` `)}
-        AND status IN ('sent', 'overdue')
-        AND ((status = 'sent' AND ${overdue}) OR (status = 'overdue' AND NOT ${overdue}))
-      RETURNING id, external_invoice_id, customer_id, status, amount_due_cents, currency,
-        due_date::text AS due_date`.execute(tx.db);
-    if (rows.length === 0) return { overdue: 0, reopened: 0 };
-    await tx.db
-      .insertInto('audit_log')
-      .values(
-        rows.map((row) => ({
-          organization_id: tx.organizationId,
-          actor_type: tx.actor.type,
-          actor_id: tx.actor.id,
-          action: row.status === 'overdue' ? 'invoice.overdue' : 'invoice.reopen',
-          entity: 'invoice',
-          entity_id: row.id,
-          before: toJson({ status: row.status === 'overdue' ? 'sent' : 'overdue' }),
-          after: toJson({ status: row.status, as_of: today }),
-          occurred_at: now,
-        })),
+      WITH changed AS (
+        UPDATE zeroinvoice_invoices_cache
+        SET status = CASE WHEN status = 'sent' THEN 'overdue' ELSE 'sent' END, updated_at = ${now}
+        WHERE organization_id = ${tx.organizationId} ${sql.join(only, sql` `)}
+          AND status IN ('sent', 'overdue')
+          AND ((status = 'sent' AND ${overdue}) OR (status = 'overdue' AND NOT ${overdue}))
+        RETURNING id, external_invoice_id, customer_id, status, amount_due_cents, currency,
+          due_date::text AS due_date
+      ), audited AS (
+        INSERT INTO audit_log (organization_id, actor_type, actor_id, action, entity, entity_id,
+          before, after, occurred_at)
+        SELECT ${tx.organizationId}, ${tx.actor.type}, ${tx.actor.id}::uuid,
+          CASE WHEN c.status = 'overdue' THEN 'invoice.overdue' ELSE 'invoice.reopen' END,
+          'invoice', c.id,
+          jsonb_build_object('status', CASE WHEN c.status = 'overdue' THEN 'sent' ELSE 'overdue' END),
+          jsonb_build_object('status', c.status, 'as_of', ${today}::text),
+          ${now}
+        FROM changed c
       )
-      .execute();
+      SELECT * FROM changed`.execute(tx.db);
+    if (rows.length === 0) return { overdue: 0, reopened: 0 };
     let overdueCount = 0;
     for (const row of rows) {
       if (row.status !== 'overdue') continue;
