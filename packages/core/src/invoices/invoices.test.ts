@@ -42,7 +42,10 @@ describe(`invoices [${databaseKind}]`, () => {
   }
 
   beforeAll(async () => {
-    ({ gt, cleanup } = await createTestGreenTrack({ clock }));
+    ({ gt, cleanup } = await createTestGreenTrack({
+      clock,
+      secret: 'invoices-test-secret-0123456789abcdef',
+    }));
   });
   afterAll(() => cleanup());
 
@@ -100,6 +103,31 @@ describe(`invoices [${databaseKind}]`, () => {
       ['Third', '1.00', 1],
     ]);
     expect(made).toHaveLength(5);
+  });
+
+  it('filters over HTTP with repeated and boolean query parameters', async () => {
+    const org = await makeOrganization(gt, 'Http');
+    const organizationId = org.organization.id;
+    for (const status of ['sent', 'paid', 'draft'] as const)
+      await insertTestInvoice(gt.database, organizationId, {
+        externalInvoiceId: `http_${status}`,
+        status,
+        dueDate: '2026-06-01',
+      });
+    const token = gt.tokens.issue({ userId: org.staff.id, organizationId, ttlSeconds: 600 });
+    const get = async (query: string) => {
+      const res = await gt.handler(
+        new Request(`http://host.test/api/greentrack/invoices?${query}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+      const body = (await res.json()) as { items?: Array<{ external_invoice_id: string }> };
+      return [res.status, body.items?.map((i) => i.external_invoice_id).sort()];
+    };
+    expect(await get('status=sent&status=paid')).toEqual([200, ['http_paid', 'http_sent']]);
+    expect(await get('overdue=true')).toEqual([200, ['http_sent']]);
+    expect(await get('overdue=false&status=draft')).toEqual([200, ['http_draft']]);
+    expect((await get('due_from=2026-02-30'))[0]).toBe(400);
   });
 
   it('answers INVOICE_NOT_FOUND for another organization’s invoice and for junk ids', async () => {
