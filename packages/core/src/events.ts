@@ -204,6 +204,63 @@ export interface GreenTrackEventMap {
     full: boolean;
     actor: ActorRef;
   };
+  /**
+   * An invoice became `overdue`: past its due date (in the organization's time zone) with
+   * an amount still due. Emitted on the change of stored status, so once per invoice for
+   * as long as it stays overdue; a repeated status pass emits nothing.
+   */
+  'invoice.overdue': {
+    organizationId: string;
+    invoiceId: string;
+    externalInvoiceId: string;
+    customerId: string | null;
+    amountDueCents: number;
+    currency: string;
+    /** `YYYY-MM-DD`. */
+    dueDate: string;
+    actor: ActorRef;
+  };
+  /** A payment brought an invoice's amount due to zero: its status became `paid`. */
+  'invoice.paid': {
+    organizationId: string;
+    invoiceId: string;
+    externalInvoiceId: string;
+    customerId: string | null;
+    totalCents: number;
+    currency: string;
+    /** The payment that settled it. */
+    paymentId: string;
+    actor: ActorRef;
+  };
+  /**
+   * A payment succeeded and was recorded (once per payment, however often its source
+   * delivers it). `invoiceId` is null when the invoice is not in the cache yet.
+   */
+  'payment.succeeded': {
+    organizationId: string;
+    paymentId: string;
+    externalPaymentId: string;
+    externalInvoiceId: string;
+    invoiceId: string | null;
+    customerId: string | null;
+    amountCents: number;
+    currency: string;
+    method: string | null;
+    processedAt: Date | null;
+    actor: ActorRef;
+  };
+  /** A refund succeeded and was recorded; `amountCents` is positive (money given back). */
+  'payment.refunded': {
+    organizationId: string;
+    paymentId: string;
+    externalPaymentId: string;
+    externalInvoiceId: string;
+    invoiceId: string | null;
+    customerId: string | null;
+    amountCents: number;
+    currency: string;
+    actor: ActorRef;
+  };
 }
 
 /** What an invoice sync did to the cache. */

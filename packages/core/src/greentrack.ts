@@ -304,13 +304,14 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       render: renderMessage,
     },
     dispatchOptions: options.dispatch,
-    invoices: {
+    invoiceSync: {
       database: access,
       clock,
       emit,
       source: options.providers?.invoices,
       keyring: () => getKeyring(),
     },
+    invoicePass: { database: access, clock, emit },
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {

@@ -126,12 +126,32 @@ export type {
   InvoiceSyncResult,
 } from './invoice-sync/index.js';
 export { InvoiceSyncErrorCode } from './invoice-sync/index.js';
+export type {
+  AgingBuckets,
+  AgingQuery,
+  Invoice,
+  InvoiceAging,
+  InvoiceItem,
+  InvoiceListQuery,
+  InvoicePage,
+  InvoicesFacade,
+} from './invoices/index.js';
+export { InvoiceErrorCode } from './invoices/index.js';
 export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';
 export type { PaymentLinksFacade } from './payment-links/facade.js';
 export type { PaymentLinkOut } from './payment-links/index.js';
 export { PaymentLinkErrorCode } from './payment-links/index.js';
+export type {
+  ManualPayment,
+  Payment,
+  PaymentListQuery,
+  PaymentPage,
+  PaymentsFacade,
+  RecordPaymentResult,
+} from './payments/index.js';
+export { PaymentErrorCode } from './payments/index.js';
 export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';

@@ -79,6 +79,7 @@ describe('composition root', () => {
         'me',
         'memberships',
         'organization',
+        'payments',
         'role',
         'segments',
         'settings',

@@ -15,9 +15,11 @@ import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
 import { invoiceSyncModule } from './invoice-sync/index.js';
+import { invoicesModule } from './invoices/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { paymentLinksModule } from './payment-links/index.js';
+import { paymentsModule } from './payments/index.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
 import { settingsModule } from './settings/index.js';
@@ -42,6 +44,8 @@ export const modules = [
   messagingModule,
   campaignsModule,
   trackingModule,
+  invoicesModule,
+  paymentsModule,
   invoiceSyncModule,
   paymentLinksModule,
 ] as const;

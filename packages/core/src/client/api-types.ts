@@ -2992,6 +2992,200 @@ export interface paths {
         };
         trace?: never;
     };
+    "/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List invoices, newest first (filters: status, customer, overdue, due range) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    customer_id?: string;
+                    /** @description Due on or after this date */
+                    due_from?: string;
+                    /** @description Due on or before this date */
+                    due_to?: string;
+                    limit?: number;
+                    /** @description Derived, not stored: due date before today (the organization's time zone), amount due > 0, status sent or overdue */
+                    overdue?: boolean | ("true" | "false");
+                    /** @description Stored status (repeat for several) */
+                    status?: ("draft" | "sent" | "paid" | "overdue" | "void") | ("draft" | "sent" | "paid" | "overdue" | "void")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePage"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice with its items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invoice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceWithItems"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invoices/{id}/payment-link": {
         parameters: {
             query?: never;
@@ -3096,6 +3290,215 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a manual payment or refund (cash, check, …) against an invoice */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ManualPayment"];
+                };
+            };
+            responses: {
+                /** @description The recorded payment and the invoice after it */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordedPayment"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description More than the amount due, a refund beyond what was paid, or an invoice that takes no payment */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The currency is not the invoice's */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Amounts due by age (current, 1–30, 31–60, 61–90, 90+ days), per currency */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this customer */
+                    customer_id?: string;
+                    /** @description Most customer rows, largest amount due first */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The aging report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceAging"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3723,6 +4126,195 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payments and refunds, newest first (filters: invoice, status, kind) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description Payments of this invoice (our id) */
+                    invoice_id?: string;
+                    kind?: "payment" | "refund";
+                    limit?: number;
+                    status?: "succeeded" | "failed" | "pending";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentPage"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The payment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/segments": {
@@ -6190,6 +6782,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgingBuckets: {
+            currency: string;
+            current: number;
+            days_1_30: number;
+            days_31_60: number;
+            days_61_90: number;
+            days_over_90: number;
+            invoices: number;
+            total: number;
+        };
         AudienceMember: {
             address: string;
             /** @enum {string} */
@@ -6653,6 +7255,85 @@ export interface components {
         IntegrationAccountList: {
             items: components["schemas"]["IntegrationAccount"][];
         };
+        Invoice: {
+            amount_due_cents: number | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string | null;
+            /** Format: uuid */
+            customer_id: string | null;
+            /** Format: date */
+            due_date: string | null;
+            external_customer_id: string | null;
+            external_invoice_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organization_id: string;
+            overdue: boolean;
+            sent_via: string[];
+            /** @enum {string|null} */
+            status: "draft" | "sent" | "paid" | "overdue" | "void" | null;
+            stripe_payment_link: string | null;
+            subtotal_cents: number | null;
+            tax_cents: number | null;
+            total_cents: number | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        InvoiceAging: {
+            /** Format: date */
+            as_of: string;
+            customers: (components["schemas"]["AgingBuckets"] & {
+                /** Format: uuid */
+                customer_id: string | null;
+            })[];
+            customers_truncated: boolean;
+            organization: components["schemas"]["AgingBuckets"][];
+            time_zone: string;
+        };
+        InvoiceItem: {
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            position: number | null;
+            /** @description Decimal, as text (numeric(12,2)) */
+            quantity: string;
+            total_cents: number;
+            unit_price_cents: number;
+        };
+        InvoicePage: {
+            items: components["schemas"]["Invoice"][];
+            nextCursor: string | null;
+        };
+        InvoiceWithItems: components["schemas"]["Invoice"] & {
+            items: components["schemas"]["InvoiceItem"][];
+        };
+        ManualPayment: {
+            /**
+             * @description Positive integer cents
+             * @example 2500
+             */
+            amount_cents: number;
+            currency?: string;
+            /**
+             * @default payment
+             * @enum {string}
+             */
+            kind?: "payment" | "refund";
+            /**
+             * @default cash
+             * @enum {string}
+             */
+            method?: "cash" | "check" | "bank_transfer" | "card" | "other";
+            note?: string;
+            /**
+             * Format: date-time
+             * @description When the money changed hands (default: now)
+             */
+            processed_at?: string;
+        };
         Me: {
             memberships: {
                 /** Format: uuid */
@@ -6726,6 +7407,26 @@ export interface components {
         OrganizationUpdate: {
             name: string;
         };
+        Payment: {
+            /** @description Signed: a refund is negative */
+            amount_cents: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string | null;
+            external_invoice_id: string;
+            external_payment_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            method: string | null;
+            /** Format: uuid */
+            organization_id: string;
+            /** Format: date-time */
+            processed_at: string | null;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "pending";
+        };
         PaymentLink: {
             amount_cents: number;
             created: boolean;
@@ -6738,6 +7439,20 @@ export interface components {
             provider_link_id: string;
             /** @example https://buy.stripe.com/test_6oE5kE0Qa */
             url: string;
+        };
+        PaymentPage: {
+            items: components["schemas"]["Payment"][];
+            nextCursor: string | null;
+        };
+        RecordedPayment: {
+            amount_due_cents: number | null;
+            applied: boolean;
+            /** @enum {string|null} */
+            invoice_status: "draft" | "sent" | "paid" | "overdue" | "void" | null;
+            /** @enum {string} */
+            outcome: "recorded" | "updated" | "duplicate";
+            overpaid_cents: number;
+            payment: components["schemas"]["Payment"];
         };
         RenderedTemplate: {
             /** @enum {string} */

@@ -14,6 +14,7 @@ import {
 } from '../../test/harness.js';
 import { makeHeldMessage } from '../../test/held-message.js';
 import type { GreenTrack } from '../greentrack.js';
+import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { createClient, type GreenTrackClient } from './index.js';
 
 const BASE = 'http://host.test/api/greentrack';
@@ -101,6 +102,8 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Hello',
       content: 'Hi {{ customer.first_name }}',
     });
+    const invoice = await insertTestInvoice(gt.database, organization.id, { totalCents: 5_000 });
+    const { payment } = await api.payments.recordManual(invoice.id, { amount_cents: 1_000 });
     const { items: memberships } = await api.memberships.list();
     const staff = memberships.find((m) => m.role === 'staff');
     const newcomer = await gt.users.create({ email: `new-${Date.now()}@example.com` });
@@ -236,6 +239,13 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
         api.templates.previewDraft({ channel: 'sms', content: 'Yo', customerId: customer.id }),
       'templates.search': () => api.templates.search({ text: 'hello', limit: 3 }),
       'templates.remove': () => api.templates.remove(template.id),
+      'invoices.list': () => api.invoices.list({ overdue: false, limit: 5 }),
+      'invoices.get': () => api.invoices.get(invoice.id),
+      'invoices.aging': () => api.invoices.aging({ limit: 5 }),
+      'payments.list': () => api.payments.list({ invoice_id: invoice.id }),
+      'payments.get': () => api.payments.get(payment.id),
+      'payments.recordManual': () =>
+        api.payments.recordManual(invoice.id, { amount_cents: 500, method: 'check' }),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

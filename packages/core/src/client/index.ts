@@ -142,6 +142,20 @@ export interface CustomerImportOptions {
   defaultCountry?: string;
 }
 
+export type Invoice = Schemas['Invoice'];
+export type InvoicePage = Schemas['InvoicePage'];
+/** An invoice with its line items. */
+export type InvoiceWithItems = Schemas['InvoiceWithItems'];
+/** Amounts due by age, per currency, for the organization and per customer. */
+export type InvoiceAging = Schemas['InvoiceAging'];
+export type InvoiceListQuery = Query<'get', '/invoices'>;
+export type Payment = Schemas['Payment'];
+export type PaymentPage = Schemas['PaymentPage'];
+export type PaymentListQuery = Query<'get', '/payments'>;
+export type ManualPayment = Body<'post', '/invoices/{id}/payments'>;
+/** What recording a payment did, with the invoice's amount due after it. */
+export type RecordedPayment = Schemas['RecordedPayment'];
+
 /** Query of `auditLog.list`. */
 export type AuditLogQuery = Query<'get', '/audit-log'>;
 
@@ -300,6 +314,8 @@ export function createClient(options: ClientOptions) {
     },
     segments: segmentsApi(request),
     campaigns: campaignsApi(request),
+    invoices: invoicesApi(request),
+    payments: paymentsApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -420,5 +436,28 @@ export function campaignsApi(request: Request) {
     /** Sends a held message again under its same id (admin+). */
     resendUnknown: (messageId: string) =>
       request('post', '/unknown-outcomes/{id}/resend', { path: { id: messageId } }),
+  };
+}
+
+/** `client.invoices`. */
+export function invoicesApi(request: Request) {
+  return {
+    list: (query: InvoiceListQuery = {}) => request('get', '/invoices', { query }),
+    /** One invoice with its items. */
+    get: (id: string) => request('get', '/invoices/{id}', { path: { id } }),
+    /** Amounts due by age at the organization's today. */
+    aging: (query: Query<'get', '/invoices/aging'> = {}) =>
+      request('get', '/invoices/aging', { query }),
+  };
+}
+
+/** `client.payments`. */
+export function paymentsApi(request: Request) {
+  return {
+    list: (query: PaymentListQuery = {}) => request('get', '/payments', { query }),
+    get: (id: string) => request('get', '/payments/{id}', { path: { id } }),
+    /** Records a cash/check/transfer payment or refund against an invoice (admin+). */
+    recordManual: (invoiceId: string, input: ManualPayment) =>
+      request('post', '/invoices/{id}/payments', { path: { id: invoiceId }, body: input }),
   };
 }

@@ -24,6 +24,8 @@ import { sendingSettingsMigration } from './migrations/0016_sending_settings.js'
 import { customerTagsPolicyTagArrayMigration } from './migrations/0017_customer_tags_policy_tag_array.js';
 import { organizationProvidersMigration } from './migrations/0018_organization_providers.js';
 import { messageBodiesLz4Migration } from './migrations/0019_message_bodies_lz4.js';
+import { invoiceLedgerIndexesMigration } from './migrations/0020_invoice_ledger_indexes.js';
+import { paymentLedgerIndexesMigration } from './migrations/0021_payment_ledger_indexes.js';
 import { invoiceSyncStateMigration } from './migrations/0022_invoice_sync_state.js';
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import type { MigrationContext } from './migrations/context.js';
@@ -59,6 +61,8 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0019_message_bodies_lz4': messageBodiesLz4Migration,
     '0022_invoice_sync_state': invoiceSyncStateMigration(context),
     '0026_invoice_payment_link': invoicePaymentLinkMigration,
+    '0020_invoice_ledger_indexes': invoiceLedgerIndexesMigration,
+    '0021_payment_ledger_indexes': paymentLedgerIndexesMigration,
   };
 }
 

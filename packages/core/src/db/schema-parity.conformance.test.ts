@@ -47,6 +47,13 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   // 0016_sending_settings: a customer's sent messages of a channel in the frequency cap's
   // window (the snapshot and the send-time re-check).
   'messages_customer_sent_idx',
+  // 0020_invoice_ledger_indexes / 0021_payment_ledger_indexes: invoice and payment lists,
+  // the open invoices the status pass and aging read, linking by ZeroInvoice client id.
+  'zeroinvoice_invoices_cache_org_created_idx',
+  'zeroinvoice_invoices_cache_open_due_idx',
+  'zeroinvoice_invoices_cache_unlinked_idx',
+  'customers_org_zeroinvoice_idx',
+  'payments_org_created_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

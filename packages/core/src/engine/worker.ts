@@ -14,7 +14,8 @@
  * exactly once per recipient), then runs the embedding task (`embeddings/process.ts`): claim due
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding` — and embeds
  * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
- * accounts that are due (`invoice-sync/schedule.ts`).
+ * accounts that are due (`invoice-sync/schedule.ts`). Once an hour it also runs the invoice
+ * status pass (`invoices/pass.ts`): overdue status and customer links.
  */
 import {
   type DispatchDeps,
@@ -30,6 +31,10 @@ import {
   processTemplateEmbeddings,
 } from '../embeddings/index.js';
 import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
+import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
+
+/** How often a worker process runs the invoice status pass (see `runInvoiceStatusPass`). */
+const INVOICE_PASS_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Options of one tick. */
 export interface WorkerTickOptions {
@@ -103,22 +108,37 @@ export function createWorker(deps: {
   /** The instance's `dispatch` config: leases, timeouts, the `resendUnknown` policy. */
   dispatchOptions?: DispatchOptions;
   /** The invoice sync schedule (it does nothing without `providers.invoices`). */
-  invoices?: InvoiceSyncWorkerDeps;
+  invoiceSync?: InvoiceSyncWorkerDeps;
+  /** The invoice status pass; run on the first tick, then hourly by `invoicePass.clock`. */
+  invoicePass?: InvoicePassDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** The loop's current tick, awaited by `stop`. */
   let current: Promise<void> = Promise.resolve();
   let generations = 0;
+  /** When this process last ran the invoice pass (ms, by the instance clock). */
+  let invoicePassAt: number | undefined;
+
+  /** The invoice pass when it is due: idempotent, so a pass per process is harmless. */
+  const invoicePassIfDue = async () => {
+    const pass = deps.invoicePass;
+    if (!pass) return;
+    const now = pass.clock.now().getTime();
+    if (invoicePassAt !== undefined && now - invoicePassAt < INVOICE_PASS_INTERVAL_MS) return;
+    await runInvoiceStatusPass(pass);
+    invoicePassAt = now;
+  };
 
   const runTick = async (options: WorkerTickOptions = {}) => {
     const started = await startDueCampaigns(deps.scheduler);
     const messages = await dispatchDue(deps.dispatch, deps.dispatchOptions);
     const jobs = await processEmbeddingJobs(deps.embeddings, { batchSize: options.batchSize });
     const templates = await processTemplateEmbeddings(deps.embeddings);
-    const invoices = deps.invoices
-      ? await syncDueInvoiceAccounts(deps.invoices)
+    const invoices = deps.invoiceSync
+      ? await syncDueInvoiceAccounts(deps.invoiceSync)
       : { synced: 0, failed: 0 };
+    await invoicePassIfDue();
     return {
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,

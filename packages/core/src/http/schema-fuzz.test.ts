@@ -42,6 +42,7 @@ import {
 import { databaseFingerprint } from '../../test/rows.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
+import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { purposeKey } from '../secrets/index.js';
 import { createTrackingTokens } from '../tracking/index.js';
 
@@ -92,6 +93,10 @@ const baseSamples: Samples = {
     '{{ customer.nmae }}',
   ],
   subject: ['Hello {{ customer.first_name }}', '{% if %}'],
+  // A manual payment: an amount the fixture invoice can take, in its currency (a random
+  // three-letter code would be refused as a mismatch every time).
+  amount_cents: [100, 2_500],
+  currency: [undefined, 'usd', 'USD'],
   // An invoice id names a row: mostly leave it out (the customer's latest is used).
   invoiceId: [undefined],
   // `to` of a test send (an address for the fuzzed email campaign) and of the audit log's
@@ -157,8 +162,9 @@ interface Ids {
   trackingTokens: Record<string, string>;
   /** A campaign message held as `unknown`, for the routes that resolve one. */
   heldMessage: string;
-  /** An open invoice with its payment link stored. */
+  /** A sent invoice with plenty due (its payment link stored for `/payment-link`), and a payment of it. */
   invoice: string;
+  payment: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -178,6 +184,7 @@ function requestArbitrary(
     ['/unknown-outcomes', ids.heldMessage],
     ['/templates', ids.template],
     ['/invoices', ids.invoice],
+    ['/payments', ids.payment],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
@@ -400,6 +407,16 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
     return { '/t/c/': click, '/t/o/': sign('open'), '/t/u/': sign('unsubscribe') };
   }
 
+  /** An invoice that can take many payments (the fuzzer's random amounts), and one payment. */
+  async function invoiceIds(): Promise<{ invoice: string; payment: string }> {
+    const { id } = await insertTestInvoice(gt.database, owner.actor.organizationId, {
+      totalCents: 2_000_000_000,
+      amountDueCents: 1_000_000_000,
+    });
+    const paid = await owner.payments.recordManual(id, { amount_cents: 100 });
+    return { invoice: id, payment: paid.payment.id };
+  }
+
   async function freshIds(operation: Operation): Promise<Ids> {
     const customer = await owner.customers.create({
       name: 'Fuzz target',
@@ -440,9 +457,10 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       heldMessage: operation.path.startsWith('/unknown-outcomes')
         ? (await makeHeldMessage(gt, owner.actor.organizationId, owner)).messageId
         : '',
-      invoice: operation.path.startsWith('/invoices')
-        ? await makeLinkedInvoice(gt, owner.actor.organizationId)
-        : '',
+      ...(await invoiceIds()),
+      ...(operation.path.endsWith('/payment-link')
+        ? { invoice: await makeLinkedInvoice(gt, owner.actor.organizationId) }
+        : {}),
     };
   }
 

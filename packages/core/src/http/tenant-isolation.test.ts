@@ -30,6 +30,7 @@ import { databaseFingerprint, organizationRows } from '../../test/rows.js';
 import { fixedClock } from '../clock.js';
 import type { Role } from '../db/types.js';
 import type { GreenTrack } from '../greentrack.js';
+import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { type Action, permissions } from '../modules.js';
 import { purposeKey } from '../secrets/index.js';
 import { roleAtLeast } from '../tenancy/index.js';
@@ -55,6 +56,9 @@ interface SeededOrg {
   /** A run of a started campaign, for its audience. */
   campaignRunId: string;
   templateId: string;
+  /** A cached invoice (sent, $100 due) and a manual payment of it. */
+  invoiceId: string;
+  paymentId: string;
 }
 
 /** A valid request: path values, query string, body. */
@@ -145,6 +149,9 @@ const newTemplate = async (org: SeededOrg) =>
       content: 'Hi {{ customer.first_name }}',
     })
   ).id;
+/** A sent invoice to pay, written as the invoice sync would. */
+const newInvoice = async (gt: GreenTrack, org: SeededOrg) =>
+  (await insertTestInvoice(gt.database, org.organizationId, { totalCents: 10_000 })).id;
 /** A staff member added for the case (never one of the callers). */
 const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
@@ -444,6 +451,24 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'invoice.payment_link',
     request: async (org) => ({ params: { id: await makeLinkedInvoice(gt, org.organizationId) } }),
   },
+  'GET /invoices': { action: 'invoice.read', request: () => ({ query: 'limit=5' }) },
+  'GET /invoices/aging': { action: 'invoice.read' },
+  'GET /invoices/{id}': {
+    action: 'invoice.read',
+    request: (org) => ({ params: { id: org.invoiceId } }),
+  },
+  'POST /invoices/{id}/payments': {
+    action: 'payment.record',
+    request: async (org) => ({
+      params: { id: await newInvoice(gt, org) },
+      json: { amount_cents: 2_500, method: 'check' },
+    }),
+  },
+  'GET /payments': { action: 'payment.read', request: () => ({ query: 'limit=5' }) },
+  'GET /payments/{id}': {
+    action: 'payment.read',
+    request: (org) => ({ params: { id: org.paymentId } }),
+  },
 });
 
 /**
@@ -547,6 +572,8 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
       campaignId: '',
       campaignRunId: '',
       templateId: '',
+      invoiceId: '',
+      paymentId: '',
     };
     seeded.integrationId = await newIntegration(seeded);
     seeded.segmentId = await newSegment(seeded);
@@ -555,6 +582,10 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     const started = await newCampaign(gt, seeded, 'running');
     const [run] = await owner.campaigns.runs(started);
     seeded.campaignRunId = run?.id ?? '';
+    seeded.invoiceId = await newInvoice(gt, seeded);
+    seeded.paymentId = (
+      await owner.payments.recordManual(seeded.invoiceId, { amount_cents: 1_000 })
+    ).payment.id;
     return seeded;
   }
 

@@ -1,6 +1,6 @@
 /**
- * Customer data in tables no module owns yet (events, invoices, payments, …): the
- * privacy module registers them until the campaigns, analytics and invoices modules land,
+ * Customer data in tables no module owns yet (events, attributions, …): the privacy
+ * module registers them until the campaigns, analytics and webhooks modules land,
  * when each entry moves to its module's descriptor unchanged.
  */
 import { sql } from 'kysely';
@@ -23,11 +23,6 @@ const messagesOf = (who: CustomerRef) =>
 /** The customer's event ids. */
 const eventsOf = (who: CustomerRef) =>
   sql`SELECT id FROM events WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
-
-/** The customer's cached invoices: `column` of each (`id` or `external_invoice_id`). */
-const invoicesOf = (who: CustomerRef, column: 'id' | 'external_invoice_id') =>
-  sql`SELECT ${sql.ref(column)} FROM zeroinvoice_invoices_cache
-    WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
 
 export const unownedCustomerData: CustomerDataTable[] = [
   {
@@ -94,56 +89,10 @@ export const unownedCustomerData: CustomerDataTable[] = [
     erase: { action: 'delete' },
     eraseStage: 33,
   },
-  {
-    // Before the invoices: their customer_id still says which payments are the customer's.
-    table: 'payments',
-    via: 'external_invoice_id → the customer’s cached invoices',
-    belongsTo: (alias, who) =>
-      inOrganization(
-        alias,
-        who,
-        sql`${col(alias, 'external_invoice_id')} IN (${invoicesOf(who, 'external_invoice_id')})`,
-      ),
-    export: { as: 'payments', orderBy: ['created_at', 'id'] },
-    erase: { action: 'redact', set: () => ({ raw_payload: toJson(REDACTED) }) },
-    eraseStage: 40,
-  },
-  {
-    table: 'zeroinvoice_invoice_items_cache',
-    via: 'invoice_id → the customer’s cached invoices',
-    belongsTo: (alias, who) =>
-      sql<boolean>`${col(alias, 'invoice_id')} IN (${invoicesOf(who, 'id')})`,
-    export: { as: 'invoice_items', orderBy: ['invoice_id', 'position', 'id'] },
-    erase: {
-      action: 'none',
-      why: 'line items stay with their invoice, which no longer names the person',
-    },
-    eraseStage: 40,
-  },
-  {
-    // Kept for revenue, unlinked from the person.
-    table: 'zeroinvoice_invoices_cache',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'invoices', orderBy: ['created_at', 'id'] },
-    erase: {
-      action: 'redact',
-      set: () => ({
-        customer_id: null,
-        external_customer_id: null,
-        stripe_payment_link: null,
-        snapshot: toJson(REDACTED),
-      }),
-    },
-    eraseStage: 41,
-  },
 ];
 
 /** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
 export const unownedTenantTables = [
-  'zeroinvoice_invoices_cache',
-  'zeroinvoice_invoice_items_cache',
-  'payments',
   'events',
   'attributions',
   'ga_sessions',

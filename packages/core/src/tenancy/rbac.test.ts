@@ -88,6 +88,9 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'template.delete': (f) => f.templates.remove(randomUUID()),
     'invoice.sync': (f) => f.invoices.sync({ accountId: randomUUID() }),
     'invoice.payment_link': (f) => f.invoices.paymentLink(randomUUID()),
+    'invoice.read': (f) => f.invoices.list(),
+    'payment.read': (f) => f.payments.list(),
+    'payment.record': (f) => f.payments.recordManual(randomUUID(), { amount_cents: 100 }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
