@@ -59,10 +59,10 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0017_customer_tags_policy_tag_array': customerTagsPolicyTagArrayMigration(context),
     '0018_organization_providers': organizationProvidersMigration,
     '0019_message_bodies_lz4': messageBodiesLz4Migration,
-    '0022_invoice_sync_state': invoiceSyncStateMigration(context),
-    '0026_invoice_payment_link': invoicePaymentLinkMigration,
     '0020_invoice_ledger_indexes': invoiceLedgerIndexesMigration,
     '0021_payment_ledger_indexes': paymentLedgerIndexesMigration,
+    '0022_invoice_sync_state': invoiceSyncStateMigration(context),
+    '0026_invoice_payment_link': invoicePaymentLinkMigration,
   };
 }
 

@@ -13,7 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { InvoiceSyncCounts } from '../events.js';
-import { derivedStatusSql, linkedCustomerSql } from './ledger-rules.js';
+import { derivedStatusSql, linkedCustomerSql } from '../invoices/index.js';
 import { STAGE_CHANGED, STAGE_INVOICES, STAGE_ITEMS } from './stage.js';
 
 /** Merges the staged page; `staged` is how many invoices were staged. */

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { InvoiceSyncCounts } from '../events.js';
 import { readIntegrationCredentials } from '../integrations/index.js';
+import { organizationToday } from '../invoices/index.js';
 import type { InvoiceSourceConnector } from '../providers/invoices.js';
 import { inTransaction, type Scope } from '../scope.js';
 import type { Keyring } from '../secrets/index.js';
@@ -60,9 +61,6 @@ async function storedCursor(scope: Scope, accountId: string): Promise<string | n
   return row.cursor;
 }
 
-/** `YYYY-MM-DD` of the scope's clock, UTC: what "past due" is measured against. */
-const todayOf = (scope: Scope) => scope.clock.now().toISOString().slice(0, 10);
-
 /**
  * Syncs one integration account (its row must be the scope organization's).
  * @throws `INVOICE_SYNC_IN_PROGRESS` when another sync of it stored a page meanwhile; the
@@ -81,6 +79,8 @@ export async function syncAccount(
   const source = connector.connect(credentials);
   let totals = emptyCounts();
   let pages = 0;
+  // Past due is measured at the organization's date, as the invoices module's reads do.
+  const today = await organizationToday(scope);
   const feed = source.invoices({
     cursor: options.full ? null : expected,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -103,7 +103,7 @@ export async function syncAccount(
           details: { integrationAccountId: accountId },
         });
       const staged = await stagePage(tx.db, page.invoices);
-      const merged = await mergeStagedPage(tx.db, scope.organizationId, todayOf(scope), staged);
+      const merged = await mergeStagedPage(tx.db, scope.organizationId, today, staged);
       if (page.cursor !== expected)
         await tx.db
           .updateTable('invoice_sync_state')

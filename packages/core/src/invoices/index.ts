@@ -22,6 +22,8 @@ export { type InvoicePassDeps, runInvoiceStatusPass } from './pass.js';
 export type { AgingQuery, InvoiceListQuery } from './schema.js';
 export type { Invoice, InvoiceItem, InvoicePage } from './service.js';
 export { getInvoice } from './service.js';
+/** @public For the invoice sync's merge statement. */
+export { derivedStatusSql, linkedCustomerSql } from './staged-rules.js';
 export { isOverdue, statusAfterPayment } from './status.js';
 /** @public For the invoice sync, for the rows it wrote. */
 export {

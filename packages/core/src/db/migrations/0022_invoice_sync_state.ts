@@ -7,8 +7,8 @@
  *   a cursor and times.
  * - `zeroinvoice_invoice_items_cache (invoice_id)`: a changed invoice's items are replaced,
  *   and the seed has no index to find them by invoice (a sequential scan per page).
- * - `customers (organization_id, external_zeroinvoice_customer_id)`: invoices are linked
- *   to customers by the source's client id first.
+ * (Linking invoices to customers by the source's client id reads through 0020's
+ * `customers_org_zeroinvoice_idx`.)
  */
 import type { MigrationContext } from './context.js';
 import { tenantTablesMigration } from './tenant-tables.js';
@@ -25,15 +25,11 @@ CREATE TABLE invoice_sync_state (
 );
 CREATE INDEX invoice_sync_state_org_idx ON invoice_sync_state (organization_id);
 CREATE INDEX invoice_sync_state_due_idx ON invoice_sync_state (next_sync_at);
-CREATE INDEX IF NOT EXISTS zeroinvoice_invoice_items_cache_invoice_idx
+CREATE INDEX zeroinvoice_invoice_items_cache_invoice_idx
   ON zeroinvoice_invoice_items_cache (invoice_id);
-CREATE INDEX IF NOT EXISTS customers_org_zeroinvoice_idx
-  ON customers (organization_id, external_zeroinvoice_customer_id)
-  WHERE external_zeroinvoice_customer_id IS NOT NULL;
 `;
 
 const down = `
-DROP INDEX IF EXISTS customers_org_zeroinvoice_idx;
 DROP INDEX IF EXISTS zeroinvoice_invoice_items_cache_invoice_idx;
 DROP TABLE IF EXISTS invoice_sync_state;
 `;

@@ -1,11 +1,10 @@
 /**
- * The two invoice rules the sync applies while it merges, as SQL over the staged row `s`.
- *
- * TO FOLD (lead): the `invoices` module (issue 12 part 1) owns these rules — linking an
- * invoice to a customer by `external_zeroinvoice_customer_id`, then by email, and the
- * `sent` ↔ `overdue` status derived from `due_date` and `amount_due_cents`. This is the
- * minimal form the sync needs until that module's service functions land; replace these
- * with theirs (the merge only needs them as SQL expressions over the staged row).
+ * The invoice rules as SQL expressions over a staged source row `s` (columns
+ * `external_customer_id`, `customer_email`, `status`, `due_date`, `amount_due_cents`), for
+ * the sync's set-based merge: it decides link and stored status in the same statement that
+ * writes the row, so an unchanged invoice is not rewritten. They are the same rules as
+ * `linkInvoiceCustomers` (client id, then email) and `isOverdue` / `applyInvoiceStatusRules`
+ * (`sent` ↔ `overdue` by due date and amount due at the organization's date).
  */
 import { type RawBuilder, sql } from 'kysely';
 
@@ -24,8 +23,8 @@ export function linkedCustomerSql(organizationId: string): RawBuilder<string | n
 
 /**
  * The status to store: a `sent` or `overdue` invoice is `overdue` exactly when its due date
- * has passed (`today` is the organization's clock date, UTC) with an amount still due;
- * every other status is the source's.
+ * has passed (`today`: `organizationToday`) with an amount still due; every other status is
+ * the source's.
  */
 export function derivedStatusSql(today: string): RawBuilder<string> {
   return sql<string>`CASE
