@@ -14,6 +14,7 @@ import type { Role } from './db/types.js';
 import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
+import { invoiceDeliveryModule } from './invoice-delivery/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { privacyModule } from './privacy/index.js';
@@ -40,6 +41,7 @@ export const modules = [
   messagingModule,
   campaignsModule,
   trackingModule,
+  invoiceDeliveryModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

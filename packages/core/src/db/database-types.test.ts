@@ -22,6 +22,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   embedding_jobs: '0006_embedding_queue',
   outbox_messages: '0011_outbox',
   campaign_deliveries: '0012_campaign_dispatch',
+  invoice_messages: '0025_invoice_messages',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

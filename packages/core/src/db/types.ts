@@ -488,6 +488,15 @@ export interface CampaignDeliveriesTable {
   updated_at: CreatedAt;
 }
 
+/** Migration 0025: the message that delivered an invoice (`invoices.send`). */
+export interface InvoiceMessagesTable {
+  message_id: string;
+  organization_id: string;
+  invoice_id: string;
+  channel: Channel;
+  created_at: CreatedAt;
+}
+
 /** Migration 0011: what the built-in `outbox` provider "sent". */
 export interface OutboxMessagesTable {
   id: Generated<string>;
@@ -522,6 +531,8 @@ export interface Database extends SeedTables, MaterializedViews {
   outbox_messages: OutboxMessagesTable;
   /** Migration 0012. */
   campaign_deliveries: CampaignDeliveriesTable;
+  /** Migration 0025. */
+  invoice_messages: InvoiceMessagesTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

@@ -86,6 +86,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'template.write': (f) =>
       f.templates.create({ channel: 'sms', name: 'Probe', content: 'Hi {{ customer.name }}' }),
     'template.delete': (f) => f.templates.remove(randomUUID()),
+    'invoice.send': (f) => f.invoices.send(randomUUID(), { via: ['email'] }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
