@@ -75,6 +75,7 @@ describe('composition root', () => {
         'consent',
         'customers',
         'integrations',
+        'invoices',
         'me',
         'memberships',
         'organization',

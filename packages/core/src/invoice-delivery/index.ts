@@ -5,6 +5,7 @@
  * per-batch re-check lives with it in `campaigns/invoice-reminders.ts`.
  */
 import { defineModule } from '../module.js';
+import { invoiceDeliveryCustomerData } from './customer-data.js';
 import type { InvoiceDeliveryErrorCode as Code } from './error-codes.js';
 import { invoiceDeliveryFacade, invoiceDeliveryPermissions } from './facade.js';
 import { registerInvoiceDeliveryRoutes } from './routes.js';
@@ -15,6 +16,7 @@ export type { InvoiceDelivery, InvoiceSend, InvoiceSendResult } from './schema.j
 export const invoiceDeliveryModule = defineModule({
   name: 'invoice-delivery',
   tenantTables: ['invoice_messages'],
+  customerData: invoiceDeliveryCustomerData,
   permissions: invoiceDeliveryPermissions,
   errorStatus: {
     INVOICE_NO_RECIPIENT: 409,
