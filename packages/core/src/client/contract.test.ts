@@ -88,6 +88,19 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Contract',
       email: 'c@example.com',
     });
+    const invoice = await gt.database
+      .tenant(organization.id)
+      .insertInto('zeroinvoice_invoices_cache')
+      .values({
+        organization_id: organization.id,
+        external_invoice_id: 'INV-CONTRACT',
+        customer_id: customer.id,
+        status: 'draft',
+        amount_due_cents: 1000,
+        snapshot: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const account = await api.integrations.create({
       provider: 'twilio',
       credentials: { authToken: 'tw-contract-token-1234' },
@@ -219,6 +232,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.sendTest': () =>
         api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),
       'campaigns.messages': () => api.campaigns.messages(started.id, { limit: 10 }),
+      'invoices.send': () => api.invoices.send(invoice.id, { via: ['email'] }),
       'templates.list': () => api.templates.list({ channel: 'sms' }),
       'templates.get': () => api.templates.get(template.id),
       'templates.create': () =>

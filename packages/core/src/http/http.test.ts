@@ -524,6 +524,7 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'PUT /api/greentrack/settings/sending',
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
+          'POST /api/greentrack/invoices/{id}/send',
           'GET /api/greentrack/integrations/{id}',
           'PATCH /api/greentrack/integrations/{id}',
           'DELETE /api/greentrack/integrations/{id}',

@@ -156,6 +156,8 @@ interface Ids {
   trackingTokens: Record<string, string>;
   /** A campaign message held as `unknown`, for the routes that resolve one. */
   heldMessage: string;
+  /** A draft invoice of `customer`, for the invoice routes. */
+  invoice: string;
 }
 
 /** A request to `operation` drawn from its documented parameters and body. */
@@ -174,6 +176,7 @@ function requestArbitrary(
     ['/campaign-runs', ids.campaignRun],
     ['/unknown-outcomes', ids.heldMessage],
     ['/templates', ids.template],
+    ['/invoices', ids.invoice],
   ];
   const idFor = stems.find(([stem]) => operation.path.startsWith(stem))?.[1] ?? ids.customer;
   const pathParams = operation.parameters.filter((p) => p.in === 'path');
@@ -396,6 +399,23 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
     return { '/t/c/': click, '/t/o/': sign('open'), '/t/u/': sign('unsubscribe') };
   }
 
+  async function invoiceOf(organizationId: string, customerId: string): Promise<string> {
+    const { id } = await gt.database
+      .tenant(organizationId)
+      .insertInto('zeroinvoice_invoices_cache')
+      .values({
+        organization_id: organizationId,
+        external_invoice_id: `INV-${customerId}`,
+        customer_id: customerId,
+        status: 'draft',
+        amount_due_cents: 1999,
+        snapshot: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
   async function freshIds(operation: Operation): Promise<Ids> {
     const customer = await owner.customers.create({
       name: 'Fuzz target',
@@ -435,6 +455,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
         : { campaign: '', campaignRun: '' }),
       heldMessage: operation.path.startsWith('/unknown-outcomes')
         ? (await makeHeldMessage(gt, owner.actor.organizationId, owner)).messageId
+        : '',
+      invoice: operation.path.startsWith('/invoices')
+        ? await invoiceOf(owner.actor.organizationId, customer.id)
         : '',
     };
   }

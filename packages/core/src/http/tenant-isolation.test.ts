@@ -144,6 +144,23 @@ const newTemplate = async (org: SeededOrg) =>
       content: 'Hi {{ customer.first_name }}',
     })
   ).id;
+/** A draft invoice of the organization's customer, to send. */
+const newInvoice = async (gt: GreenTrack, org: SeededOrg) =>
+  (
+    await gt.database
+      .tenant(org.organizationId)
+      .insertInto('zeroinvoice_invoices_cache')
+      .values({
+        organization_id: org.organizationId,
+        external_invoice_id: unique('INV'),
+        customer_id: org.customerId,
+        status: 'draft',
+        amount_due_cents: 1000,
+        snapshot: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 /** A staff member added for the case (never one of the callers). */
 const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
@@ -373,6 +390,13 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     request: (org) => ({
       params: { id: org.campaignId },
       json: { to: 'matrix@example.com', customerId: org.customerId },
+    }),
+  },
+  'POST /invoices/{id}/send': {
+    action: 'invoice.send',
+    request: async (org) => ({
+      params: { id: await newInvoice(gt, org) },
+      json: { via: ['email'] },
     }),
   },
   'GET /campaigns/{id}/messages': {
