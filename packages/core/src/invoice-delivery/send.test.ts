@@ -187,6 +187,18 @@ describe(`invoices.send [${databaseKind}]`, () => {
     expect((await outbox(db)).filter((o) => o.channel === 'email')).toHaveLength(2);
   });
 
+  it('sends once when two sends of the same invoice race (the hand-off locks the invoice)', async () => {
+    const { org, invoiceId, db } = await fixture();
+    const answers = await Promise.all([
+      org.invoices.send(invoiceId, { via: ['email'] }),
+      org.invoices.send(invoiceId, { via: ['email'] }),
+    ]);
+    expect(answers.map((a) => a.deliveries[0]?.outcome).sort()).toEqual(['already_sent', 'sent']);
+    expect(new Set(answers.map((a) => a.deliveries[0]?.message_id)).size).toBe(1);
+    expect(await outbox(db)).toHaveLength(1);
+    expect(await db.selectFrom('messages').select('id').execute()).toHaveLength(1);
+  });
+
   it('is transactional: an email unsubscribe does not block it, a bounce or an SMS STOP does', async () => {
     const { org, customer, invoiceId, db } = await fixture();
     await org.consent.set(customer.id, 'email', 'unsubscribed');
