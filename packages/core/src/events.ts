@@ -108,6 +108,17 @@ export interface GreenTrackEventMap {
   };
   /** A provider whose breaker was open answered its probe: sends go to it again. */
   'provider.recovered': { channel: Channel; providerId: string; organizationId: string };
+  /**
+   * An invoice went out (`invoices.send`): `channels` are the ones sent now, `messageIds`
+   * their messages; emitted once recorded. A repeated send answered `already_sent` emits nothing.
+   */
+  'invoice.sent': {
+    organizationId: string;
+    invoiceId: string;
+    channels: Channel[];
+    messageIds: string[];
+    actor: ActorRef;
+  };
   'campaign.paused': { organizationId: string; campaignId: string; actor: ActorRef };
   'campaign.resumed': { organizationId: string; campaignId: string; actor: ActorRef };
   /** Finished: every message of the run has an outcome, or it was cancelled. */

@@ -119,6 +119,13 @@ export type {
   IntegrationAccountQuery,
   IntegrationAccountUpdate,
 } from './integrations/schema.js';
+export type { InvoiceDeliveryFacade } from './invoice-delivery/facade.js';
+export type {
+  InvoiceDelivery,
+  InvoiceSend,
+  InvoiceSendResult,
+} from './invoice-delivery/index.js';
+export { InvoiceDeliveryErrorCode } from './invoice-delivery/index.js';
 export type {
   InvoiceSyncFacade,
   InvoiceSyncOptions,

@@ -14,6 +14,7 @@ import type { Role } from './db/types.js';
 import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
+import { invoiceDeliveryModule } from './invoice-delivery/index.js';
 import { invoiceSyncModule } from './invoice-sync/index.js';
 import { invoicesModule } from './invoices/index.js';
 import { messagingModule } from './messaging/index.js';
@@ -48,6 +49,7 @@ export const modules = [
   paymentsModule,
   invoiceSyncModule,
   paymentLinksModule,
+  invoiceDeliveryModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

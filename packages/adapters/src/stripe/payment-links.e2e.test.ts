@@ -271,4 +271,43 @@ describe(`invoice payment links through Stripe [${databaseKind}]`, () => {
     expect(missing.status).toBe(409);
     expect(await missing.json()).toMatchObject({ error: { code: 'PAYMENT_ACCOUNT_MISSING' } });
   });
+
+  it('an invoice sent by SMS offers a link made on demand, and after a partial payment a link for what is left', async () => {
+    const { org, organizationId } = await organization({ secretKey: STRIPE_TEST_KEY });
+    const customer = await org.customers.create({
+      type: 'customer',
+      name: 'Pia Payer',
+      phone: '+14155550188',
+    });
+    const { id } = await invoice(organizationId);
+    await gt.db
+      .updateTable('zeroinvoice_invoices_cache')
+      .set({ customer_id: customer.id })
+      .where('id', '=', id)
+      .execute();
+    const smsBodies = async () =>
+      (
+        await gt.db
+          .selectFrom('outbox_messages')
+          .select('body')
+          .where('organization_id', '=', organizationId)
+          .where('channel', '=', 'sms')
+          .orderBy('sent_at')
+          .execute()
+      ).map((row) => row.body);
+
+    await org.invoices.send(id, { via: ['sms'] });
+    const first = await stored(id);
+    expect(first.stripe_payment_link_amount_cents).toBe(4250);
+    expect(await smsBodies()).toEqual([
+      expect.stringContaining(`Pay: ${first.stripe_payment_link}`),
+    ]);
+
+    await org.payments.recordManual(id, { amount_cents: 1250, method: 'check' });
+    await org.invoices.send(id, { via: ['sms'], resend: true });
+    const second = await stored(id);
+    expect(second.stripe_payment_link_amount_cents).toBe(3000);
+    expect(second.stripe_payment_link).not.toBe(first.stripe_payment_link);
+    expect((await smsBodies())[1]).toContain(`Pay: ${second.stripe_payment_link}`);
+  });
 });

@@ -38,6 +38,7 @@ import { isGreenTrackError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type {
   MessageCustomer,
+  MessageInvoice,
   MessageTemplate,
   RenderedMessage,
   RenderMessage,
@@ -49,6 +50,11 @@ import {
 } from '../providers/messaging.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { CampaignErrorCode } from './error-codes.js';
+import {
+  INVOICE_SETTLED_REASON,
+  overdueInvoicesOf,
+  reminderCriteria,
+} from './invoice-reminders.js';
 import { emitMessageOutcomes } from './message-outcomes.js';
 import { type BreakerOptions, providerBreaker } from './provider-breakers.js';
 import {
@@ -232,6 +238,8 @@ async function dispatchRun(
     .where('id', '=', run.organizationId)
     .executeTakeFirstOrThrow();
   const chain = providerChain(configured, providerOrder);
+  // An overdue reminder (`invoice-reminders.ts`) re-checks its invoices per batch.
+  const reminder = await reminderCriteria(scope, run.campaignId);
 
   // A batch fits any provider of the chain: a failover moves it whole.
   const batchSize = Math.min(
@@ -271,8 +279,16 @@ async function dispatchRun(
         return { claimed: rows, split: await applySendTimeRules(tx, run, rows) };
       });
       if (claimed.length === 0) break;
+      const invoices = reminder
+        ? await overdueInvoicesOf(
+            scope,
+            reminder,
+            split.due.filter((r) => r.allowed).map((r) => r.customer_id),
+          )
+        : undefined;
       const context: DeliverContext = {
         template,
+        invoices,
         organization,
         settings,
         chain,
@@ -377,6 +393,8 @@ async function claim(
 
 interface DeliverContext {
   template: MessageTemplate | undefined;
+  /** An overdue reminder's batch: customer id → the invoice still overdue now. */
+  invoices: Map<string, MessageInvoice> | undefined;
   organization: { id: string; name: string };
   settings: typeof DEFAULTS & DispatchOptions;
   /** The providers this run tries, in order. */
@@ -447,6 +465,16 @@ async function renderBatch(
       });
       continue;
     }
+    const invoice = context.invoices?.get(row.customer_id);
+    if (context.invoices && !invoice) {
+      settled.push({
+        audienceId: row.audience_id,
+        state: 'skipped',
+        messageId: null,
+        reason: INVOICE_SETTLED_REASON,
+      });
+      continue;
+    }
     if (!context.template) {
       settled.push({
         audienceId: row.audience_id,
@@ -465,6 +493,7 @@ async function renderBatch(
         organization: context.organization,
         messageId,
         utm: run.utm,
+        invoice: invoice ?? null,
       });
       toSend.push({ row, rendered, messageId });
     } catch (error) {

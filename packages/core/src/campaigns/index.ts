@@ -17,6 +17,8 @@ export type {
   CampaignMessageEvent,
   CampaignMessagePage,
 } from './messages.js';
+export { providerChain, sendChunk } from './provider-send.js';
+export { providerPace } from './rate-limit.js';
 export { createCampaignRenderer, renderWithTemplates } from './render.js';
 export { type CampaignRun, type SchedulerDeps, startDueCampaigns } from './runs.js';
 export type {

@@ -60,7 +60,8 @@ export type ChunkOutcome =
 
 /** What sending a chunk needs from the dispatcher. */
 export interface ChunkSend {
-  run: { organizationId: string; campaignId: string; runId: string; channel: 'email' | 'sms' };
+  /** Whose send this is; a message of no campaign (an invoice) has no campaign or run. */
+  run: { organizationId: string; campaignId?: string; runId?: string; channel: 'email' | 'sms' };
   clock: Clock;
   emit: Emit;
   breaker: BreakerOptions;
@@ -148,8 +149,8 @@ function callProvider(
   return timeout(options.sendTimeoutMs, TimeoutStrategy.Cooperative).execute(({ signal }) => {
     const context = {
       organizationId: run.organizationId,
-      campaignId: run.campaignId,
-      campaignRunId: run.runId,
+      ...(run.campaignId === undefined ? {} : { campaignId: run.campaignId }),
+      ...(run.runId === undefined ? {} : { campaignRunId: run.runId }),
       signal,
     };
     if (provider.channel === 'email') {

@@ -59,7 +59,7 @@ export function createCampaignRenderer(links: TrackingLinks | undefined): Render
     return entry;
   };
 
-  return async ({ template, customer, organization, messageId, utm }) => {
+  return async ({ template, customer, organization, messageId, utm, invoice }) => {
     const message = { organizationId: organization.id, messageId, channel: template.channel, utm };
     const tracking = links
       ? links.forMessage(message)
@@ -68,7 +68,7 @@ export function createCampaignRenderer(links: TrackingLinks | undefined): Render
       customer: templateCustomer(customer as unknown as Parameters<typeof templateCustomer>[0]),
       organization,
       urls: tracking.urls,
-      invoice: null,
+      invoice: invoice ?? null,
     });
     const decorated = tracking.decorate(
       rendered.channel === 'email'

@@ -3410,6 +3410,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invoices/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the invoice to its customer by email and/or SMS (a channel it already went out on answers `already_sent` unless `resend`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceSend"];
+                };
+            };
+            responses: {
+                /** @description Sent (per channel: `deliveries`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceSendResult"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `INVOICE_NOT_SENDABLE` (void), `INVOICE_NO_RECIPIENT` (no customer), `INVOICE_RECIPIENT_UNREACHABLE` (no address, or suppressed: `details.channels`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `TEMPLATE_RENDER_FAILED`: the invoice cannot fill the template */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `INVOICE_SEND_FAILED`: every channel’s provider refused or failed (`details.deliveries`) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invoices/aging": {
         parameters: {
             query?: never;
@@ -7292,6 +7415,22 @@ export interface components {
             organization: components["schemas"]["AgingBuckets"][];
             time_zone: string;
         };
+        InvoiceDelivery: {
+            /** @enum {string} */
+            channel: "email" | "sms";
+            failure: {
+                code: string;
+                kind: string;
+                message: string;
+            } | null;
+            /** Format: uuid */
+            message_id: string;
+            /** @enum {string} */
+            outcome: "sent" | "already_sent" | "failed" | "unknown";
+            provider: string | null;
+            provider_message_id: string | null;
+            to: string;
+        };
         InvoiceItem: {
             description: string | null;
             /** Format: uuid */
@@ -7306,6 +7445,23 @@ export interface components {
         InvoicePage: {
             items: components["schemas"]["Invoice"][];
             nextCursor: string | null;
+        };
+        InvoiceSend: {
+            resend?: boolean;
+            templates?: {
+                /** Format: uuid */
+                email?: string;
+                /** Format: uuid */
+                sms?: string;
+            };
+            via: ("email" | "sms")[];
+        };
+        InvoiceSendResult: {
+            deliveries: components["schemas"]["InvoiceDelivery"][];
+            /** Format: uuid */
+            invoice_id: string;
+            sent_via: string[];
+            status: string | null;
         };
         InvoiceWithItems: components["schemas"]["Invoice"] & {
             items: components["schemas"]["InvoiceItem"][];

@@ -89,6 +89,12 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Contract',
       email: 'c@example.com',
     });
+    const draftInvoice = await insertTestInvoice(gt.database, organization.id, {
+      externalInvoiceId: 'INV-CONTRACT',
+      customerId: customer.id,
+      status: 'draft',
+      totalCents: 1000,
+    });
     const account = await api.integrations.create({
       provider: 'twilio',
       credentials: { authToken: 'tw-contract-token-1234' },
@@ -222,6 +228,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.sendTest': () =>
         api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),
       'campaigns.messages': () => api.campaigns.messages(started.id, { limit: 10 }),
+      'invoices.send': () => api.invoices.send(draftInvoice.id, { via: ['email'] }),
       'templates.list': () => api.templates.list({ channel: 'sms' }),
       'templates.get': () => api.templates.get(template.id),
       'templates.create': () =>

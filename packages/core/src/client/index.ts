@@ -87,6 +87,8 @@ export type CampaignSchedule = Schemas['CampaignSchedule'];
 export type CampaignRun = Schemas['CampaignRun'];
 export type AudienceMember = Schemas['AudienceMember'];
 export type CampaignTest = Schemas['CampaignTest'];
+export type InvoiceSend = Schemas['InvoiceSend'];
+export type InvoiceSendResult = Schemas['InvoiceSendResult'];
 export type CampaignTestResult = Schemas['CampaignTestResult'];
 export type CampaignMessage = Schemas['CampaignMessage'];
 export type CampaignMessageEvent = Schemas['CampaignMessageEvent'];
@@ -314,7 +316,7 @@ export function createClient(options: ClientOptions) {
     },
     segments: segmentsApi(request),
     campaigns: campaignsApi(request),
-    invoices: invoicesApi(request),
+    invoices: { ...invoicesApi(request), ...invoiceDeliveryApi(request) },
     payments: paymentsApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
@@ -371,6 +373,18 @@ export function customersApi(request: Request) {
     export: (id: string) => request('get', '/customers/{id}/export', { path: { id } }),
     /** Erase the customer and its history; irreversible (admin+). */
     erase: (id: string) => request('post', '/customers/{id}/erase', { path: { id } }),
+  };
+}
+
+/** `client.invoices`: sending an invoice (the invoice-delivery module). */
+export function invoiceDeliveryApi(request: Request) {
+  return {
+    /**
+     * Sends the invoice to its customer on each channel of `via`; a channel it already went
+     * out on answers `already_sent` unless `resend: true`.
+     */
+    send: (id: string, input: InvoiceSend) =>
+      request('post', '/invoices/{id}/send', { path: { id }, body: input }),
   };
 }
 
@@ -448,6 +462,8 @@ export function invoicesApi(request: Request) {
     /** Amounts due by age at the organization's today. */
     aging: (query: Query<'get', '/invoices/aging'> = {}) =>
       request('get', '/invoices/aging', { query }),
+    /** The invoice's payment link: the stored one while it charges the amount due, else a new one. */
+    paymentLink: (id: string) => request('post', '/invoices/{id}/payment-link', { path: { id } }),
   };
 }
 

@@ -23,6 +23,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   outbox_messages: '0011_outbox',
   campaign_deliveries: '0012_campaign_dispatch',
   invoice_sync_state: '0022_invoice_sync_state',
+  invoice_messages: '0025_invoice_messages',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

@@ -492,6 +492,15 @@ export interface CampaignDeliveriesTable {
   updated_at: CreatedAt;
 }
 
+/** Migration 0025: the message that delivered an invoice (`invoices.send`). */
+export interface InvoiceMessagesTable {
+  message_id: string;
+  organization_id: string;
+  invoice_id: string;
+  channel: Channel;
+  created_at: CreatedAt;
+}
+
 /** Migration 0011: what the built-in `outbox` provider "sent". */
 export interface OutboxMessagesTable {
   id: Generated<string>;
@@ -528,6 +537,8 @@ export interface Database extends SeedTables, MaterializedViews {
   campaign_deliveries: CampaignDeliveriesTable;
   /** Migration 0022. */
   invoice_sync_state: InvoiceSyncStateTable;
+  /** Migration 0025. */
+  invoice_messages: InvoiceMessagesTable;
 }
 
 /**

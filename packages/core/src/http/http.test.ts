@@ -525,6 +525,7 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
           'POST /api/greentrack/invoices/{id}/payment-link',
+          'POST /api/greentrack/invoices/{id}/send',
           'GET /api/greentrack/integrations/{id}',
           'PATCH /api/greentrack/integrations/{id}',
           'DELETE /api/greentrack/integrations/{id}',

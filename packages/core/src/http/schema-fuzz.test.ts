@@ -162,7 +162,7 @@ interface Ids {
   trackingTokens: Record<string, string>;
   /** A campaign message held as `unknown`, for the routes that resolve one. */
   heldMessage: string;
-  /** A sent invoice with plenty due (its payment link stored for `/payment-link`), and a payment of it. */
+  /** A sent invoice with plenty due (a draft of `customer` for `/send`; its payment link stored for `/payment-link`), and a payment of it. */
   invoice: string;
   payment: string;
 }
@@ -417,6 +417,12 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
     return { invoice: id, payment: paid.payment.id };
   }
 
+  /** A draft invoice of the customer, for `POST /invoices/{id}/send`. */
+  async function invoiceOf(organizationId: string, customerId: string): Promise<string> {
+    const draft = { customerId, status: 'draft', totalCents: 1999 } as const;
+    return (await insertTestInvoice(gt.database, organizationId, draft)).id;
+  }
+
   async function freshIds(operation: Operation): Promise<Ids> {
     const customer = await owner.customers.create({
       name: 'Fuzz target',
@@ -460,6 +466,9 @@ describe(`schema-driven fuzzing of openapi.json [${databaseKind}]`, () => {
       ...(await invoiceIds()),
       ...(operation.path.endsWith('/payment-link')
         ? { invoice: await makeLinkedInvoice(gt, owner.actor.organizationId) }
+        : {}),
+      ...(operation.path.endsWith('/send')
+        ? { invoice: await invoiceOf(owner.actor.organizationId, customer.id) }
         : {}),
     };
   }

@@ -152,6 +152,15 @@ const newTemplate = async (org: SeededOrg) =>
 /** A sent invoice to pay, written as the invoice sync would. */
 const newInvoice = async (gt: GreenTrack, org: SeededOrg) =>
   (await insertTestInvoice(gt.database, org.organizationId, { totalCents: 10_000 })).id;
+/** A draft invoice of the organization's customer, to send. */
+const draftInvoice = async (gt: GreenTrack, org: SeededOrg) =>
+  (
+    await insertTestInvoice(gt.database, org.organizationId, {
+      customerId: org.customerId,
+      status: 'draft',
+      totalCents: 1000,
+    })
+  ).id;
 /** A staff member added for the case (never one of the callers). */
 const newMembership = async (gt: GreenTrack, org: SeededOrg) =>
   (await org.owner.memberships.add({ userId: (await makeUser(gt, 'member')).id, role: 'staff' }))
@@ -381,6 +390,13 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     request: (org) => ({
       params: { id: org.campaignId },
       json: { to: 'matrix@example.com', customerId: org.customerId },
+    }),
+  },
+  'POST /invoices/{id}/send': {
+    action: 'invoice.send',
+    request: async (org) => ({
+      params: { id: await draftInvoice(gt, org) },
+      json: { via: ['email'] },
     }),
   },
   'GET /campaigns/{id}/messages': {

@@ -9,6 +9,7 @@ import { registerPaymentLinkRoutes } from './routes.js';
 
 export { PaymentLinkErrorCode } from './error-codes.js';
 export type { PaymentLinkOut } from './schema.js';
+export { invoicePaymentLink, type PaymentLinkDeps } from './service.js';
 
 export const paymentLinksModule = defineModule({
   name: 'payment-links',

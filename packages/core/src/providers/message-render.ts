@@ -26,6 +26,36 @@ export interface MessageCustomer {
   [column: string]: unknown;
 }
 
+/** One line of an invoice; amounts in major units as decimal text, quantity without trailing zeros. */
+export interface MessageInvoiceItem {
+  name: string;
+  description: string | null;
+  quantity: string;
+  unit_price: string;
+  total: string;
+}
+
+/**
+ * The invoice a message is about, as a template reads it (`invoice.*`); amounts in major
+ * units as decimal text (`"1234.50"`).
+ */
+export interface MessageInvoice {
+  id: string;
+  /** The invoice number as ZeroInvoice shows it (`external_invoice_id`). */
+  number: string;
+  status: string | null;
+  currency: string | null;
+  subtotal: string | null;
+  tax: string | null;
+  total: string | null;
+  amount_due: string | null;
+  /** `YYYY-MM-DD`. */
+  due_date: string | null;
+  /** The Stripe payment link, when the invoice has one. */
+  payment_url: string | null;
+  items: MessageInvoiceItem[];
+}
+
 /** One recipient's rendered message, as it will be sent. */
 export type RenderedMessage = (
   | { channel: 'email'; subject: string; html: string; text: string }
@@ -46,4 +76,6 @@ export type RenderMessage = (input: {
   organization: { id: string; name: string };
   messageId: string;
   utm: { source: string | null; medium: string | null; campaign: string | null };
+  /** The invoice the message is about (an invoice, an overdue reminder). @default null */
+  invoice?: MessageInvoice | null;
 }) => Promise<RenderedMessage>;

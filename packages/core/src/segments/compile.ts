@@ -16,6 +16,7 @@
  */
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { consentAllowsSql } from '../consent/index.js';
+import { overdueInvoiceSql } from './overdue-invoice.js';
 import type { Predicate, Rule } from './rule-schema.js';
 
 /** What a compiled rule depends on besides the tree. */
@@ -114,6 +115,14 @@ function compilePredicate(p: Predicate, options: CompileOptions): RawBuilder<Sql
       return sql<SqlBool>`EXISTS (SELECT 1 FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status = ${p.value})`;
     case 'overdue_amount':
       return sql<SqlBool>`coalesce((SELECT sum(i.amount_due_cents) FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND i.status = 'overdue'), 0) > ${p.value}`;
+    case 'overdue_invoice': {
+      const overdue = overdueInvoiceSql(
+        'i',
+        { days: p.days, amountDue: p.amount_due },
+        options.now,
+      );
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM zeroinvoice_invoices_cache i WHERE i.organization_id = ${org} AND i.customer_id = ${id} AND ${overdue})`;
+    }
     case 'paid_total': {
       const since = daysBefore(options.now, p.days);
       const total = sql`coalesce((SELECT sum(p.amount_cents) ${succeededPayments(org, id)} AND coalesce(p.processed_at, p.created_at) >= ${since}), 0)`;

@@ -20,6 +20,7 @@ export {
   segmentMembersQuery,
   type VectorCriterion,
 } from './members.js';
+export { type OverdueCriteria, overdueInvoiceSql } from './overdue-invoice.js';
 export {
   type PreviewMember,
   type PreviewOptions,

@@ -51,6 +51,10 @@ function renderPredicate(p: Predicate): string {
       return `HAS INVOICE WITH status = ${quote(p.value)}`;
     case 'overdue_amount':
       return `overdue_amount > ${cents(p.value)}`;
+    case 'overdue_invoice': {
+      const amount = p.amount_due === undefined ? '' : ` AND amount_due >= ${cents(p.amount_due)}`;
+      return `HAS INVOICE ${p.days}+ DAYS PAST DUE${amount}`;
+    }
     case 'paid_total':
       return `paid_total(last ${p.days} days) ${p.op === 'gt' ? '>' : '<'} ${cents(p.value)}`;
     case 'never_paid':

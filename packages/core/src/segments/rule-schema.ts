@@ -106,6 +106,23 @@ const overdueAmountPredicate = z
   .object({ field: z.literal('overdue_amount'), op: z.literal('gt'), value: cents })
   .strict();
 
+/**
+ * Has an unpaid invoice (status `sent` or `overdue`) due `days` or more whole days ago (by
+ * the UTC date), with at least `amount_due` cents (default 1) still due: the audience of
+ * overdue reminders, whose dispatch re-checks it per batch (`overdue-invoice.ts`).
+ *
+ * @example
+ * { field: 'overdue_invoice', op: 'at_least', days: 30, amount_due: 10_000 }
+ */
+const overdueInvoicePredicate = z
+  .object({
+    field: z.literal('overdue_invoice'),
+    op: z.literal('at_least'),
+    days,
+    amount_due: cents.min(1).optional(),
+  })
+  .strict();
+
 /** Sum of succeeded payments processed in the last `days` days, compared with `value` cents. */
 const paidTotalPredicate = z
   .object({ field: z.literal('paid_total'), op: z.enum(['gt', 'lt']), value: cents, days })
@@ -225,6 +242,7 @@ const predicateSchema = z.discriminatedUnion('field', [
   consentPredicate,
   invoiceStatusPredicate,
   overdueAmountPredicate,
+  overdueInvoicePredicate,
   paidTotalPredicate,
   neverPaidPredicate,
   invoiceCountPredicate,

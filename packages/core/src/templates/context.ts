@@ -116,16 +116,39 @@ const invoiceNotFound = () =>
     message: "Invoice not found among the customer's invoices",
   });
 
-async function templateInvoice(scope: Scope, row: InvoiceRow): Promise<TemplateInvoice> {
-  const items = await scope.db
-    .selectFrom('zeroinvoice_invoice_items_cache as i')
-    .innerJoin('zeroinvoice_invoices_cache as v', 'v.id', 'i.invoice_id')
-    .select(['i.name', 'i.description', 'i.quantity', 'i.unit_price_cents', 'i.total_cents'])
-    .where('v.organization_id', '=', scope.organizationId)
-    .where('i.invoice_id', '=', row.id)
-    .orderBy('i.position')
-    .orderBy('i.id')
-    .execute();
+/** The invoice columns a template's `invoice` is made of. */
+export type InvoiceVariablesRow = Pick<
+  InvoiceRow,
+  | 'id'
+  | 'external_invoice_id'
+  | 'status'
+  | 'currency'
+  | 'subtotal_cents'
+  | 'tax_cents'
+  | 'total_cents'
+  | 'amount_due_cents'
+  | 'due_date'
+  | 'stripe_payment_link'
+>;
+
+/** An invoice line's columns, in `position` order. */
+export interface InvoiceItemVariablesRow {
+  name: string;
+  description: string | null;
+  /** `numeric(12,2)`: a decimal string (a number when read through JSON). */
+  quantity: string | number;
+  unit_price_cents: number;
+  total_cents: number;
+}
+
+/**
+ * An invoice row and its lines as a template's `invoice` (pure: the caller reads the rows,
+ * one invoice at a time for a preview, a batch's invoices in one statement for a reminder).
+ */
+export function toTemplateInvoice(
+  row: InvoiceVariablesRow,
+  items: readonly InvoiceItemVariablesRow[],
+): TemplateInvoice {
   const money = (minor: number | null) => majorUnits(minor, row.currency);
   return {
     id: row.id,
@@ -147,6 +170,23 @@ async function templateInvoice(scope: Scope, row: InvoiceRow): Promise<TemplateI
       total: money(item.total_cents) ?? '',
     })),
   };
+}
+
+/** The invoice `row` (of the scope's organization) with its lines, as a template's `invoice`. */
+export async function templateInvoice(
+  scope: Scope,
+  row: InvoiceVariablesRow,
+): Promise<TemplateInvoice> {
+  const items = await scope.db
+    .selectFrom('zeroinvoice_invoice_items_cache as i')
+    .innerJoin('zeroinvoice_invoices_cache as v', 'v.id', 'i.invoice_id')
+    .select(['i.name', 'i.description', 'i.quantity', 'i.unit_price_cents', 'i.total_cents'])
+    .where('v.organization_id', '=', scope.organizationId)
+    .where('i.invoice_id', '=', row.id)
+    .orderBy('i.position')
+    .orderBy('i.id')
+    .execute();
+  return toTemplateInvoice(row, items);
 }
 
 /**

@@ -8,7 +8,15 @@ import type { TemplateErrorCode as Code } from './error-codes.js';
 import { templatePermissions, templatesFacade } from './facade.js';
 import { registerTemplateRoutes } from './routes.js';
 
-export { PREVIEW_URLS, SAMPLE_CUSTOMER, templateCustomer } from './context.js';
+export {
+  type InvoiceItemVariablesRow,
+  type InvoiceVariablesRow,
+  PREVIEW_URLS,
+  SAMPLE_CUSTOMER,
+  templateCustomer,
+  templateInvoice,
+  toTemplateInvoice,
+} from './context.js';
 export { TemplateErrorCode } from './error-codes.js';
 export { findHtmlLinks, type HtmlLinks } from './html-links.js';
 export { type PreparedTemplate, prepareTemplate } from './prepare.js';

@@ -21,6 +21,7 @@
  * `{% if invoice %}…{% endif %}` in templates that may be sent without one.
  */
 import type { Variable } from 'liquidjs';
+import type { MessageInvoice, MessageInvoiceItem } from '../providers/message-render.js';
 
 /** The recipient, as a template sees it. Empty contact and address fields are `null`. */
 export interface TemplateCustomer {
@@ -51,32 +52,11 @@ export interface TemplateUrls {
   preferences: string;
 }
 
-/** One line of an invoice; amounts in major units as decimal text, quantity without trailing zeros. */
-export interface TemplateInvoiceItem {
-  name: string;
-  description: string | null;
-  quantity: string;
-  unit_price: string;
-  total: string;
-}
+/** One line of an invoice (the renderer contract's type: senders build it). */
+export type TemplateInvoiceItem = MessageInvoiceItem;
 
 /** The invoice a message is about; amounts in major units as decimal text (`"1234.50"`). */
-export interface TemplateInvoice {
-  id: string;
-  /** The invoice number as ZeroInvoice shows it (`external_invoice_id`). */
-  number: string;
-  status: string | null;
-  currency: string | null;
-  subtotal: string | null;
-  tax: string | null;
-  total: string | null;
-  amount_due: string | null;
-  /** `YYYY-MM-DD`. */
-  due_date: string | null;
-  /** The Stripe payment link, when the invoice has one. */
-  payment_url: string | null;
-  items: TemplateInvoiceItem[];
-}
+export type TemplateInvoice = MessageInvoice;
 
 /** Everything a template renders from: the documented variable set. */
 export interface TemplateContext {

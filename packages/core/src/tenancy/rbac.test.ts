@@ -91,6 +91,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'invoice.read': (f) => f.invoices.list(),
     'payment.read': (f) => f.payments.list(),
     'payment.record': (f) => f.payments.recordManual(randomUUID(), { amount_cents: 100 }),
+    'invoice.send': (f) => f.invoices.send(randomUUID(), { via: ['email'] }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {

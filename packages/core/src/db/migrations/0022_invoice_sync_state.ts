@@ -5,8 +5,9 @@
  *
  * - A tenant table with its row-level-security policy from the start. No customer data:
  *   a cursor and times.
- * - `zeroinvoice_invoice_items_cache (invoice_id)`: a changed invoice's items are replaced,
- *   and the seed has no index to find them by invoice (a sequential scan per page).
+ * - `zeroinvoice_invoice_items_cache (invoice_id, position)`: a changed invoice's items are
+ *   replaced, and invoice messages read them in order; the seed has no index to find them
+ *   by invoice (a sequential scan per page).
  * (Linking invoices to customers by the source's client id reads through 0020's
  * `customers_org_zeroinvoice_idx`.)
  */
@@ -26,7 +27,7 @@ CREATE TABLE invoice_sync_state (
 CREATE INDEX invoice_sync_state_org_idx ON invoice_sync_state (organization_id);
 CREATE INDEX invoice_sync_state_due_idx ON invoice_sync_state (next_sync_at);
 CREATE INDEX zeroinvoice_invoice_items_cache_invoice_idx
-  ON zeroinvoice_invoice_items_cache (invoice_id);
+  ON zeroinvoice_invoice_items_cache (invoice_id, position);
 `;
 
 const down = `
