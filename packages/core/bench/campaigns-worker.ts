@@ -9,6 +9,7 @@
  * (`process.cpuUsage`, user + system) is this process's own: on a machine shared with other
  * work it moves far less than messages/s does.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { createGreenTrack } from '../src/greentrack.js';
@@ -26,16 +27,52 @@ export interface WorkerReport {
   queries: number;
   /** CPU time of this process between `go` and the end, user + system, milliseconds. */
   cpuMs: number;
+  /**
+   * CPU time of the Postgres backends this worker used between `go` and the end, user +
+   * system, milliseconds (Linux `/proc/<pid>/stat` of each connection's backend; 0 when the
+   * server is elsewhere). The database's share of a message, which wall time cannot give on
+   * a shared machine.
+   */
+  dbCpuMs: number;
   rssMiB: number;
 }
 
+/** utime + stime of a local process in milliseconds, or undefined when it cannot be read. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised name: state is field 3, utime 14 and stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 let queries = 0;
+let measuring = false;
+/** Backend pid → its CPU time when this worker first used it after `go`. */
+const backends = new Map<number, number>();
 const query = pg.Client.prototype.query;
 // Every statement of the pool goes through here, whatever layer sent it.
 pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   queries += 1;
+  // `processID` is set once the connection's startup is done (pg's BackendKeyData).
+  const pid = (this as pg.Client & { processID?: number | null }).processID;
+  if (measuring && pid && !backends.has(pid)) backends.set(pid, processCpuMs(pid) ?? Number.NaN);
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
+
+/** CPU the backends used since this worker first used each of them. */
+function backendsCpuMs(): number {
+  let total = 0;
+  for (const [pid, start] of backends) {
+    const now = processCpuMs(pid);
+    if (now !== undefined && Number.isFinite(start)) total += now - start;
+  }
+  return total;
+}
 
 async function main(): Promise<void> {
   const url = process.argv[2];
@@ -55,6 +92,7 @@ async function main(): Promise<void> {
     await go;
     lines.close();
     const before = queries;
+    measuring = true;
     const cpu = process.cpuUsage();
     const startedAt = Date.now();
     let sent = 0;
@@ -68,6 +106,7 @@ async function main(): Promise<void> {
       if (tick.messagesSent === 0 && tick.messagesFailed === 0) break;
     }
     const used = process.cpuUsage(cpu);
+    const dbCpuMs = backendsCpuMs();
     const report: WorkerReport = {
       sent,
       failed,
@@ -76,6 +115,7 @@ async function main(): Promise<void> {
       endedAt: Date.now(),
       queries: queries - before,
       cpuMs: (used.user + used.system) / 1000,
+      dbCpuMs,
       rssMiB: await peakRssMiB(),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);

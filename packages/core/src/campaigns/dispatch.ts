@@ -14,7 +14,7 @@
  * 3. **Render** each message (the template, per recipient).
  * 4. **Hand off**, in one transaction committed before the provider is called: the
  *    `messages` rows (body = what is sent; one per run, customer and channel by a unique
- *    index) and `handed` deliveries, with a fresh lease for the call. Only deliveries still
+ *    index) and `handed` deliveries naming them, with a fresh lease for the call. Only deliveries still
  *    held under THIS claim's lease are handed: the lease is a fencing token, so a worker
  *    that was too slow (its lease ran out and another worker re-claimed) sends nothing.
  * 5. **Send** in provider-sized batches, under a timeout, at the provider's rate
@@ -29,6 +29,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { consentAllowsSql } from '../consent/index.js';
@@ -145,6 +146,13 @@ interface Claimed {
   lease_until: Date;
   customer: MessageCustomer;
 }
+
+/**
+ * Messages rendered between two turns of the event loop. Rendering is synchronous work
+ * (~0.15 ms a message): a whole batch at once would hold back the in-flight batch's
+ * statements for its full length, so the overlap of decision 102 would mostly not happen.
+ */
+const RENDER_SLICE = 64;
 
 const DEFAULTS = {
   batchSize: 2000,
@@ -455,7 +463,12 @@ async function renderBatch(
     reason: FREQUENCY_CAP_REASON,
   }));
   const toSend: Array<{ row: Claimed; rendered: RenderedMessage; messageId: string }> = [];
+  let sinceTurn = 0;
   for (const row of due) {
+    if (++sinceTurn === RENDER_SLICE) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
     if (!row.allowed) {
       settled.push({
         audienceId: row.audience_id,
@@ -749,14 +762,17 @@ async function handOff(
   const ids = new Map<string, string>();
   const routes = new Map<string, { provider: string; pinned: boolean }>();
   await inTransaction(scope, async (tx) => {
-    // The fence first: only deliveries still held under this claim's lease go on.
+    // The fence first: only deliveries still held under this claim's lease go on. They take
+    // their message ids here, before the rows exist: the key is checked at commit (0027).
     const { rows: held } =
       toSend.length === 0
         ? { rows: [] }
         : await sql<{ audience_id: string }>`
-        UPDATE campaign_deliveries d SET state = 'handed', lease_until = ${handedLease}, updated_at = ${tx.clock.now()}
-          FROM jsonb_to_recordset(${toJson(toSend.map(({ row }) => ({ audience_id: row.audience_id, lease_until: row.lease_until })))}::jsonb)
-               AS x(audience_id uuid, lease_until timestamptz)
+        UPDATE campaign_deliveries d
+           SET state = 'handed', lease_until = ${handedLease}, message_id = x.message_id,
+               updated_at = ${tx.clock.now()}
+          FROM jsonb_to_recordset(${toJson(toSend.map(({ row, messageId }) => ({ audience_id: row.audience_id, lease_until: row.lease_until, message_id: messageId })))}::jsonb)
+               AS x(audience_id uuid, lease_until timestamptz, message_id uuid)
          WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}
            AND d.state = 'claimed' AND d.lease_until = x.lease_until
         RETURNING d.audience_id`.execute(tx.db);
@@ -820,18 +836,13 @@ async function handOff(
         )
         .returning(['id', 'customer_id'])
         .execute();
+      // A resend's row keeps its id, the one its delivery already named; were a row's id ever
+      // not the one the fence wrote, the key check at commit would undo the whole hand-off.
       const byCustomer = new Map(inserted.map((m) => [m.customer_id, m.id]));
       for (const { row } of handed) {
         const id = byCustomer.get(row.customer_id);
         if (id) ids.set(row.audience_id, id);
       }
-      await sql`
-        UPDATE campaign_deliveries d SET message_id = x.message_id
-          FROM jsonb_to_recordset(${toJson([...ids].map(([audience_id, message_id]) => ({ audience_id, message_id })))}::jsonb)
-               AS x(audience_id uuid, message_id uuid)
-         WHERE d.audience_id = x.audience_id AND d.organization_id = ${run.organizationId}`.execute(
-        tx.db,
-      );
     }
     // Skipped and unrenderable ones are final now: nothing will be sent for them.
     if (claimLease)

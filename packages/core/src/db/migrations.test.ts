@@ -74,6 +74,18 @@ describe(`migrations [${databaseKind}]`, () => {
       { column: 'outbox_messages.text_body', compression: expected },
     ]);
   });
+
+  it("checks a delivery's message link at commit, so the hand-off's fence can write it (0027)", async () => {
+    const gt = await freshGreenTrack();
+    await gt.migrate();
+    const { rows } = await sql<{ deferrable: boolean; deferred: boolean; on_delete: string }>`
+      SELECT condeferrable AS deferrable, condeferred AS deferred, confdeltype::text AS on_delete
+        FROM pg_constraint WHERE conname = 'campaign_deliveries_message_id_fkey'`.execute(
+      gt.database.system('the test reads the catalog'),
+    );
+    // 'n': ON DELETE SET NULL, still immediate (PostgreSQL never defers an action).
+    expect(rows).toEqual([{ deferrable: true, deferred: true, on_delete: 'n' }]);
+  });
 });
 
 describe(`greentrack CLI [${databaseKind}]`, () => {

@@ -29,6 +29,7 @@ import { paymentLedgerIndexesMigration } from './migrations/0021_payment_ledger_
 import { invoiceSyncStateMigration } from './migrations/0022_invoice_sync_state.js';
 import { invoiceMessagesMigration } from './migrations/0025_invoice_messages.js';
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
+import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -65,6 +66,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0022_invoice_sync_state': invoiceSyncStateMigration(context),
     '0025_invoice_messages': invoiceMessagesMigration(context),
     '0026_invoice_payment_link': invoicePaymentLinkMigration,
+    '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
   };
 }
 

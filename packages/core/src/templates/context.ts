@@ -55,12 +55,13 @@ export const SAMPLE_CUSTOMER: TemplateCustomer = {
 export function templateCustomer(
   customer: Pick<Customer, (typeof CUSTOMER_COLUMNS)[number] | 'tags'>,
 ): TemplateCustomer {
-  const columns = Object.fromEntries(CUSTOMER_COLUMNS.map((c) => [c, customer[c]]));
-  return {
-    ...(columns as Pick<TemplateCustomer, (typeof CUSTOMER_COLUMNS)[number]>),
-    first_name: customer.name.trim().split(/\s+/)[0] ?? '',
-    tags: customer.tags,
-  };
+  // Built by assignment, not `Object.fromEntries` + spread: the dispatcher makes one per
+  // message, and this way is a fraction of the allocations.
+  const columns: Record<string, unknown> = {};
+  for (const c of CUSTOMER_COLUMNS) columns[c] = customer[c];
+  columns.first_name = /\S+/.exec(customer.name)?.[0] ?? '';
+  columns.tags = customer.tags;
+  return columns as unknown as TemplateCustomer;
 }
 
 /** Digits after the decimal point of `currency` (2 when unknown; 0 for JPY, 3 for KWD). */

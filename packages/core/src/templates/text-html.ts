@@ -43,6 +43,9 @@ export function textConverter(
 ): TextConverter {
   /** The nodes of the conversion in progress (conversions are synchronous: no overlap). */
   let given: DomNode[] | undefined;
+  // A pick reads an element's name, attributes and surroundings; per recipient only values
+  // change, and a selector could read a value only through an attribute condition.
+  const memoizable = !(options.selectors ?? []).some((s) => s.selector.includes('['));
   const convert = compile({
     ...options,
     formatters: {
@@ -50,6 +53,7 @@ export function textConverter(
       // Once: an element of that name in a template's own HTML is walked like any inline one.
       [PARSED]: (element, walk, builder) => {
         const nodes = given ?? element.children;
+        if (given && memoizable) rememberPicks(builder);
         given = undefined;
         walk(nodes, builder);
       },
@@ -68,6 +72,38 @@ export function textConverter(
       }
     },
   };
+}
+
+/** html-to-text's selector picker (selderee's `Picker`), as its builder holds it. */
+interface Picker {
+  pick1(element: DomNode, preferFirst?: boolean): unknown;
+}
+
+/** Pickers whose `pick1` remembers its answer per element. */
+const remembering = new WeakSet<Picker>();
+
+/**
+ * Makes the picker of html-to-text's `builder` remember its answer per element. A shape's
+ * DOM is walked once per recipient with the same elements, and choosing each element's
+ * formatter through the selector decision tree was ~5 % of a dispatching worker's CPU
+ * (decision P3). The picker is the builder's undocumented `picker` field (html-to-text
+ * 10): without one, conversions go on unremembered. Only `textOf` turns this on, and only
+ * for options without attribute selectors: every element it walks is a shape's, whose
+ * name, attribute names and place never change.
+ */
+function rememberPicks(builder: unknown): void {
+  const picker = (builder as { picker?: Picker }).picker;
+  if (!picker || typeof picker.pick1 !== 'function' || remembering.has(picker)) return;
+  const pick = picker.pick1.bind(picker);
+  const picks = new WeakMap<DomNode, unknown>();
+  picker.pick1 = (element, preferFirst) => {
+    if (preferFirst) return pick(element, preferFirst);
+    if (picks.has(element)) return picks.get(element);
+    const picked = pick(element, preferFirst);
+    picks.set(element, picked);
+    return picked;
+  };
+  remembering.add(picker);
 }
 
 /** A shape's text for a recipient's values, given the recipient's filled HTML. */
