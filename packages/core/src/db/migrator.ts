@@ -24,6 +24,7 @@ import { sendingSettingsMigration } from './migrations/0016_sending_settings.js'
 import { customerTagsPolicyTagArrayMigration } from './migrations/0017_customer_tags_policy_tag_array.js';
 import { organizationProvidersMigration } from './migrations/0018_organization_providers.js';
 import { messageBodiesLz4Migration } from './migrations/0019_message_bodies_lz4.js';
+import { tagMirrorByIdMigration } from './migrations/0024_tag_mirror_by_id.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -55,6 +56,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0017_customer_tags_policy_tag_array': customerTagsPolicyTagArrayMigration(context),
     '0018_organization_providers': organizationProvidersMigration,
     '0019_message_bodies_lz4': messageBodiesLz4Migration,
+    '0024_tag_mirror_by_id': tagMirrorByIdMigration,
   };
 }
 
