@@ -69,9 +69,13 @@ export async function findMatches(
   const lookups = [
     ...(emails.size
       ? [
-          sql`SELECT ${columns} FROM unnest(${[...emails.values()]}::citext[]) AS k(email)
-            JOIN customers c ON c.email = k.email
+          // Not a join on `unnest(…)`: `citext =` is not leakproof, so under row-level
+          // security it can never be an index condition, and as a join the planner built a
+          // hash table of the organization's whole customer rows for every batch. As a
+          // filter, the array is hashed once and the organization's rows are probed.
+          sql`SELECT ${columns} FROM customers c
             WHERE c.organization_id = ${tx.organizationId}
+              AND c.email = ANY(${[...emails.values()]}::citext[])
             FOR UPDATE OF c`,
         ]
       : []),

@@ -7,21 +7,10 @@
  * that write (async iteration pulls, so a slow database pauses the parser, which pauses
  * the source). Memory is bounded by two batches plus stream buffers, not the file size.
  *
- * Per batch, whatever its size, the writes are a fixed handful of set-based statements:
- *
- * ```sql
- * SELECT … FROM unnest($1::citext[]) k(email) JOIN customers c … FOR UPDATE  -- email matches
- * SELECT … FROM customers WHERE … phone = ANY($2::text[]) FOR UPDATE         -- phone matches
- * INSERT INTO customers (…) SELECT … FROM unnest($1::uuid[], $2::text[], …)    -- new ones
- * UPDATE customers c SET … FROM unnest($1::uuid[], …) v(…) WHERE c.id = v.id   -- changed ones
- * INSERT INTO tags … ON CONFLICT DO NOTHING; SELECT id, name FROM tags …        -- tag ids
- * INSERT INTO customer_tags … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING   -- tag links
- * INSERT INTO audit_log …                                                      -- one row
- * ```
- *
- * Arrays bound as parameters (`unnest`) keep each statement at a fixed number of
- * parameters, far below Postgres' 65,535 limit at any batch size, and let the server parse
- * one short statement instead of a thousand-row VALUES list.
+ * Per batch, whatever its size, the database work is a fixed handful of round trips:
+ * the matches are looked up set-based, the rows are applied to them in memory, in file
+ * order (`targets.ts`), and the new and changed customers are COPYed into a staging table
+ * and merged out of it in one multi-statement round trip (`merge.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
