@@ -27,6 +27,7 @@ import { messageBodiesLz4Migration } from './migrations/0019_message_bodies_lz4.
 import { invoiceLedgerIndexesMigration } from './migrations/0020_invoice_ledger_indexes.js';
 import { paymentLedgerIndexesMigration } from './migrations/0021_payment_ledger_indexes.js';
 import { invoiceSyncStateMigration } from './migrations/0022_invoice_sync_state.js';
+import { tagMirrorByIdMigration } from './migrations/0024_tag_mirror_by_id.js';
 import { invoiceMessagesMigration } from './migrations/0025_invoice_messages.js';
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
@@ -64,6 +65,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0020_invoice_ledger_indexes': invoiceLedgerIndexesMigration,
     '0021_payment_ledger_indexes': paymentLedgerIndexesMigration,
     '0022_invoice_sync_state': invoiceSyncStateMigration(context),
+    '0024_tag_mirror_by_id': tagMirrorByIdMigration,
     '0025_invoice_messages': invoiceMessagesMigration(context),
     '0026_invoice_payment_link': invoicePaymentLinkMigration,
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,

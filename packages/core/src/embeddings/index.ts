@@ -27,6 +27,7 @@ export {
 export {
   enqueueEmbedding,
   enqueueEmbeddings,
+  enqueueEmbeddingsSql,
 } from './queue.js';
 export { processTemplateEmbeddings } from './templates.js';
 

@@ -68,6 +68,30 @@ export async function enqueueEmbeddings(
 }
 
 /**
+ * {@link enqueueEmbeddings} as SQL text without parameters, for the customer ids a query
+ * returns: for bulk paths that send a whole merge in one round trip (`imports/merge.ts`).
+ * `organizationId` must already be a checked UUID and `customerIdsQuery` trusted SQL: both
+ * are inlined. With `created`, the customers were created in this same transaction, so
+ * none can be queued yet: a plain INSERT, without the per-row speculative insertion of
+ * `ON CONFLICT`.
+ */
+export function enqueueEmbeddingsSql(
+  organizationId: string,
+  customerIdsQuery: string,
+  options: { created?: boolean } = {},
+): string {
+  if (options.created) {
+    return `INSERT INTO embedding_jobs (organization_id, customer_id)
+    SELECT '${organizationId}'::uuid, q.id FROM (${customerIdsQuery}) AS q(id)`;
+  }
+  // `= ANY (ARRAY(…))`: probes the primary key whatever the planner guesses of the query.
+  return `INSERT INTO embedding_jobs (organization_id, customer_id)
+    SELECT organization_id, id FROM customers
+    WHERE organization_id = '${organizationId}'::uuid AND id = ANY (ARRAY(${customerIdsQuery}))
+    ON CONFLICT (customer_id) DO UPDATE SET enqueued_at = excluded.enqueued_at`;
+}
+
+/**
  * Queues every customer (of one organization, or of all) for a backfill, in one
  * `INSERT … SELECT`. Unlike an edit, a backfill is an operator asking for "now": jobs that
  * were backing off after failures are made due again with their attempts reset.

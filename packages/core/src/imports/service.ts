@@ -7,34 +7,23 @@
  * that write (async iteration pulls, so a slow database pauses the parser, which pauses
  * the source). Memory is bounded by two batches plus stream buffers, not the file size.
  *
- * Per batch, whatever its size, the writes are a fixed handful of set-based statements:
- *
- * ```sql
- * SELECT … FROM unnest($1::citext[]) k(email) JOIN customers c … FOR UPDATE  -- email matches
- * SELECT … FROM customers WHERE … phone = ANY($2::text[]) FOR UPDATE         -- phone matches
- * INSERT INTO customers (…) SELECT … FROM unnest($1::uuid[], $2::text[], …)    -- new ones
- * UPDATE customers c SET … FROM unnest($1::uuid[], …) v(…) WHERE c.id = v.id   -- changed ones
- * INSERT INTO tags … ON CONFLICT DO NOTHING; SELECT id, name FROM tags …        -- tag ids
- * INSERT INTO customer_tags … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING   -- tag links
- * INSERT INTO audit_log …                                                      -- one row
- * ```
- *
- * Arrays bound as parameters (`unnest`) keep each statement at a fixed number of
- * parameters, far below Postgres' 65,535 limit at any batch size, and let the server parse
- * one short statement instead of a thousand-row VALUES list.
+ * Per batch, whatever its size, the database work is a fixed handful of round trips:
+ * the matches are looked up set-based, the rows are applied to them in memory, in file
+ * order (`targets.ts`), and the new and changed customers are COPYed into a staging table
+ * and merged out of it in one multi-statement round trip (`merge.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
-import { enqueueEmbeddings } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { ImportErrorCode } from './error-codes.js';
 import { type ColumnPlan, planColumns } from './mapping.js';
-import { type ParsedRow, parseRow, type RowOutcome, type ValueField, valueFields } from './rows.js';
+import { findMatches, writeTargets } from './merge.js';
+import { type ParsedRow, parseRow, type RowOutcome } from './rows.js';
 import {
   type ImportOptions,
   type ImportProgress,
@@ -42,6 +31,7 @@ import {
   type ImportRowError,
   importOptionsSchema,
 } from './schema.js';
+import { applyRows, isChanged } from './targets.js';
 
 /**
  * Where the CSV comes from: a string, a Node `Readable`, a Web `ReadableStream` (e.g.
@@ -58,32 +48,6 @@ export type ImportSource =
  * memory even for a file whose quote never closes (it fails instead of swallowing the rest).
  */
 const MAX_RECORD_BYTES = 1024 * 1024;
-
-/** A customer's stored fields, as the import compares and writes them. */
-type Values = Record<ValueField, string | null>;
-
-/** One customer a batch touches: an existing one (matched) or one it creates. */
-interface Target {
-  id: string;
-  isNew: boolean;
-  /** Stored values when the batch started (`null` for new ones). */
-  original: Values | null;
-  /** Values after the rows of this batch were applied, in file order. */
-  current: Values;
-  /** Linked tag names when the batch started, by lowercase name. */
-  storedTags: Set<string>;
-  /** Tags after the rows were applied: lowercase → spelling to create it with. */
-  tags: Map<string, string>;
-  /** The rows applied to it, in order, and whether each changed anything when applied. */
-  rows: Array<{ row: number; changed: boolean }>;
-}
-
-/** What the database holds for a matched customer. */
-interface StoredCustomer extends Values {
-  id: string;
-  tags: string[];
-  created_at: Date;
-}
 
 /** Counters of the whole import so far. */
 interface Totals {
@@ -102,14 +66,6 @@ function toReadable(source: ImportSource): Readable {
     return Readable.fromWeb(source as Parameters<typeof Readable.fromWeb>[0]);
   }
   return Readable.from(source as AsyncIterable<Uint8Array | string>);
-}
-
-/** Email keys compare like the `citext` column does. */
-const emailKey = (email: string) => email.toLowerCase();
-
-function sameValue(field: ValueField, a: string | null, b: string | null): boolean {
-  if (field === 'email' && a !== null && b !== null) return emailKey(a) === emailKey(b);
-  return a === b;
 }
 
 /**
@@ -322,8 +278,6 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
     counts.failed = rejected.length;
     batchErrors.push(...rejected);
 
-    const inserts = targets.filter((t) => t.isNew);
-    const updates = targets.filter((t) => !t.isNew && isChanged(t));
     for (const target of targets) {
       const changed = target.isNew || isChanged(target);
       target.rows.forEach(({ changed: rowChanged }, i) => {
@@ -332,16 +286,7 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
         else counts.skipped += 1;
       });
     }
-
-    const now = tx.clock.now();
-    await insertCustomers(tx, inserts, now);
-    await updateCustomers(tx, updates, now);
-    await linkTags(tx, targets);
-    // New and changed customers get (re)embedded by the worker, like API writes.
-    await enqueueEmbeddings(
-      tx,
-      [...inserts, ...updates].map((t) => t.id),
-    );
+    const written = await writeTargets(tx, targets, tx.clock.now());
 
     next.batches += 1;
     next.processed += rows.length;
@@ -360,8 +305,8 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
         rows: { from, to },
         processed: rows.length,
         ...counts,
-        createdIds: inserts.map((t) => t.id),
-        updatedIds: updates.map((t) => t.id),
+        createdIds: written.inserted,
+        updatedIds: written.updated,
       },
     });
     const progress: ImportProgress = {
@@ -390,221 +335,4 @@ async function writeBatch(scope: Scope, input: BatchInput): Promise<ImportProgre
   Object.assign(totals, next);
   for (const errors of batchErrors) input.addErrors(errors);
   return progress;
-}
-
-/**
- * The stored customers any row of the batch could match, oldest first, locked against
- * concurrent writes until the batch commits. Two statements, each led by its index:
- *
- * ```sql
- * SELECT c.… FROM unnest($emails::citext[]) AS k(email)
- *   JOIN customers c ON c.email = k.email                 -- customers_email_idx, per email
- *   WHERE c.organization_id = $org FOR UPDATE OF c
- * SELECT … FROM customers
- *   WHERE organization_id = $org AND phone = ANY($phones)  -- customers_org_phone_idx
- *   FOR UPDATE
- * ```
- *
- * (One `email = ANY(…) OR phone = ANY(…)` statement lets the planner fall back to scanning
- * the whole organization once the lists are long — ~70 ms per batch at 100k customers.)
- */
-async function findMatches(tx: Scope, rows: readonly ParsedRow[]): Promise<StoredCustomer[]> {
-  const emails = new Map<string, string>();
-  const phones = new Set<string>();
-  for (const { fields } of rows) {
-    if (fields.email) emails.set(emailKey(fields.email), fields.email);
-    if (fields.phone) phones.add(fields.phone);
-  }
-  const columns = sql.join([
-    sql.ref('c.id'),
-    ...valueFields.map((f) => sql.ref(`c.${f}`)),
-    sql.ref('c.tags'),
-    sql.ref('c.created_at'),
-  ]);
-  const byEmail = emails.size
-    ? await sql<StoredCustomer>`
-        SELECT ${columns} FROM unnest(${[...emails.values()]}::citext[]) AS k(email)
-        JOIN customers c ON c.email = k.email
-        WHERE c.organization_id = ${tx.organizationId}
-        FOR UPDATE OF c`.execute(tx.db)
-    : { rows: [] };
-  const byPhone = phones.size
-    ? await sql<StoredCustomer>`
-        SELECT ${columns} FROM customers c
-        WHERE c.organization_id = ${tx.organizationId} AND c.phone = ANY(${[...phones]}::text[])
-        FOR UPDATE OF c`.execute(tx.db)
-    : { rows: [] };
-  const found = new Map<string, StoredCustomer>();
-  for (const customer of [...byEmail.rows, ...byPhone.rows]) found.set(customer.id, customer);
-  // Oldest first (then by id, as Postgres orders uuids): the oldest match wins a key.
-  return [...found.values()].sort(
-    (a, b) =>
-      a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}
-
-/**
- * Applies the batch's rows, in file order, to the stored matches and to the customers the
- * batch creates. Indexes follow the values as they change, exactly as if each row had been
- * written before the next was matched.
- */
-function applyRows(
-  stored: readonly StoredCustomer[],
-  rows: readonly ParsedRow[],
-  opts: BatchInput['opts'],
-): { targets: Target[]; rowErrors: ImportRowError[][] } {
-  const byEmail = new Map<string, Target>();
-  const byPhone = new Map<string, Target>();
-  const targets: Target[] = [];
-  const index = (target: Target) => {
-    const { email, phone } = target.current;
-    // First come keeps a key: stored rows arrive oldest first.
-    if (email && !byEmail.has(emailKey(email))) byEmail.set(emailKey(email), target);
-    if (phone && !byPhone.has(phone)) byPhone.set(phone, target);
-  };
-  for (const customer of stored) {
-    const values = Object.fromEntries(valueFields.map((f) => [f, customer[f]])) as Values;
-    const tagNames = Array.isArray(customer.tags) ? customer.tags : [];
-    const target: Target = {
-      id: customer.id,
-      isNew: false,
-      original: values,
-      current: { ...values },
-      storedTags: new Set(tagNames.map((t) => t.toLowerCase())),
-      tags: new Map(tagNames.map((t) => [t.toLowerCase(), t])),
-      rows: [],
-    };
-    index(target);
-  }
-
-  const rowErrors: ImportRowError[][] = [];
-  for (const parsed of rows) {
-    const { email, phone } = parsed.fields;
-    let target = (email && byEmail.get(emailKey(email))) || (phone && byPhone.get(phone)) || null;
-    if (!target) {
-      if (!parsed.fields.name) {
-        rowErrors.push([
-          {
-            row: parsed.row,
-            field: 'name',
-            message: 'required to create a customer (no customer has this email or phone)',
-          },
-        ]);
-        continue;
-      }
-      const blank = Object.fromEntries(valueFields.map((f) => [f, null])) as Values;
-      target = {
-        id: randomUUID(),
-        isNew: true,
-        original: null,
-        current: { ...blank, type: opts.defaultType, country: opts.defaultCountry },
-        storedTags: new Set(),
-        tags: new Map(),
-        rows: [],
-      };
-      targets.push(target);
-    } else if (target.rows.length === 0 && !target.isNew) {
-      targets.push(target);
-    }
-
-    let changed = false;
-    const before = { email: target.current.email, phone: target.current.phone };
-    for (const field of valueFields) {
-      const value = parsed.fields[field];
-      if (value === undefined || sameValue(field, target.current[field], value)) continue;
-      target.current[field] = value;
-      changed = true;
-    }
-    for (const tag of [...parsed.tags, ...opts.tags]) {
-      const key = tag.toLowerCase();
-      if (target.tags.has(key)) continue;
-      target.tags.set(key, tag);
-      changed = true;
-    }
-    // Keys the customer no longer holds stop matching it; its new ones start to.
-    if (before.email && !sameValue('email', before.email, target.current.email)) {
-      if (byEmail.get(emailKey(before.email)) === target) byEmail.delete(emailKey(before.email));
-    }
-    if (before.phone && before.phone !== target.current.phone) {
-      if (byPhone.get(before.phone) === target) byPhone.delete(before.phone);
-    }
-    index(target);
-    target.rows.push({ row: parsed.row, changed });
-  }
-  return { targets, rowErrors };
-}
-
-/** True when the batch leaves the stored customer different (values or tags). */
-function isChanged(target: Target): boolean {
-  if (target.isNew || !target.original) return true;
-  const original = target.original;
-  if (valueFields.some((f) => !sameValue(f, original[f], target.current[f]))) return true;
-  return [...target.tags.keys()].some((key) => !target.storedTags.has(key));
-}
-
-/** The column arrays of `unnest(...)`, one per value field, in `valueFields` order. */
-function columnArrays(targets: readonly Target[]) {
-  return valueFields.map((field) => targets.map((t) => t.current[field]));
-}
-
-async function insertCustomers(tx: Scope, targets: readonly Target[], now: Date): Promise<void> {
-  if (targets.length === 0) return;
-  const columns = columnArrays(targets);
-  await sql`
-    INSERT INTO customers (id, organization_id, ${sql.join(valueFields.map((f) => sql.ref(f)))}, created_at, updated_at)
-    SELECT v.id, ${tx.organizationId}, ${sql.join(valueFields.map((f) => sql.ref(`v.${f}`)))}, ${now}, ${now}
-    FROM unnest(${targets.map((t) => t.id)}::uuid[], ${sql.join(
-      columns.map((values, i) => sql`${values}::${sql.raw(columnType(valueFields[i]))}[]`),
-    )}) AS v(id, ${sql.join(valueFields.map((f) => sql.ref(f)))})`.execute(tx.db);
-}
-
-async function updateCustomers(tx: Scope, targets: readonly Target[], now: Date): Promise<void> {
-  if (targets.length === 0) return;
-  const columns = columnArrays(targets);
-  await sql`
-    UPDATE customers AS c
-    SET ${sql.join(valueFields.map((f) => sql`${sql.ref(f)} = ${sql.ref(`v.${f}`)}`))}, updated_at = ${now}
-    FROM unnest(${targets.map((t) => t.id)}::uuid[], ${sql.join(
-      columns.map((values, i) => sql`${values}::${sql.raw(columnType(valueFields[i]))}[]`),
-    )}) AS v(id, ${sql.join(valueFields.map((f) => sql.ref(f)))})
-    WHERE c.id = v.id AND c.organization_id = ${tx.organizationId}`.execute(tx.db);
-}
-
-function columnType(field: ValueField | undefined): string {
-  return field === 'email' ? 'citext' : 'text';
-}
-
-/**
- * Links every tag the batch added: creates missing tags (first spelling kept, as the API
- * does), then inserts the links. The `customers.tags` mirror follows by trigger, once per
- * statement.
- */
-async function linkTags(tx: Scope, targets: readonly Target[]): Promise<void> {
-  const wanted = new Map<string, string>();
-  const links: Array<{ customerId: string; key: string }> = [];
-  for (const target of targets) {
-    for (const [key, name] of target.tags) {
-      if (target.storedTags.has(key)) continue;
-      if (!wanted.has(key)) wanted.set(key, name);
-      links.push({ customerId: target.id, key });
-    }
-  }
-  if (links.length === 0) return;
-  const names = [...wanted.values()];
-  await sql`
-    INSERT INTO tags (organization_id, name)
-    SELECT ${tx.organizationId}, n FROM unnest(${names}::citext[]) AS n
-    ON CONFLICT (organization_id, name) DO NOTHING`.execute(tx.db);
-  const { rows: tags } = await sql<{ id: string; name: string }>`
-    SELECT id, name FROM tags
-    WHERE organization_id = ${tx.organizationId} AND name = ANY(${names}::citext[])`.execute(tx.db);
-  const idByKey = new Map(tags.map((t) => [t.name.toLowerCase(), t.id]));
-  const pairs = links.flatMap(({ customerId, key }) => {
-    const tagId = idByKey.get(key);
-    return tagId ? [{ customerId, tagId }] : [];
-  });
-  await sql`
-    INSERT INTO customer_tags (customer_id, tag_id)
-    SELECT * FROM unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.tagId)}::uuid[])
-    ON CONFLICT DO NOTHING`.execute(tx.db);
 }
