@@ -21,16 +21,60 @@ import {
 } from '../test/harness.js';
 import { makeHeldMessage } from '../test/held-message.js';
 import { seedCustomerHistory } from '../test/history-fixture.js';
+import { makeLinkedInvoice } from '../test/linked-invoice.js';
 import { organizationRows } from '../test/rows.js';
 import { renderWithTemplates } from './campaigns/index.js';
 import type { DatabaseAccess } from './db/access.js';
 import type { GreenTrack } from './greentrack.js';
 import { customerData } from './modules.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
+import type { InvoiceSourceConnector } from './providers/invoices.js';
 import { createKeyring } from './secrets/index.js';
 import { createTenantFacade, type TenantFacade } from './tenant.js';
 
 const SECRET = 'leak-probe-secret-0123456789abcdef012345';
+const SHARED_INVOICE = 'INV-SHARED-1';
+
+/**
+ * A ZeroInvoice account in memory (the real adapter is tested in `@greentrack/adapters`):
+ * one invoice for the email both organizations' shared customers have, so a link that
+ * crossed over would show.
+ */
+const probeInvoiceSource: InvoiceSourceConnector = {
+  provider: 'zeroinvoice',
+  connect: () => ({
+    async *invoices() {
+      yield {
+        cursor: 'c1',
+        invoices: [
+          {
+            externalInvoiceId: 'INV-SYNCED-1',
+            externalCustomerId: null,
+            customerEmail: 'shared@example.com',
+            status: 'sent',
+            currency: 'usd',
+            subtotalCents: 900,
+            taxCents: 100,
+            totalCents: 1000,
+            amountDueCents: 1000,
+            dueDate: '2026-01-31',
+            items: [
+              {
+                name: 'Probe',
+                description: null,
+                quantity: '1',
+                unitPriceCents: 900,
+                totalCents: 900,
+                position: 0,
+              },
+            ],
+            raw: { id: 'INV-SYNCED-1' },
+          },
+        ],
+      };
+    },
+  }),
+};
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** What a call may use: A's facade and ids of A's rows it can consume. */
@@ -41,7 +85,13 @@ interface Fixture {
   segmentId: string;
   integrationId: string;
   templateId: string;
+  /** A's paid invoice, whose ZeroInvoice id B's invoice has too. */
+  invoiceId: string;
+  /** A's ZeroInvoice integration account (the probe's in-memory source). */
+  invoiceAccountId: string;
   newCustomer(): Promise<string>;
+  /** An open invoice of A's shared customer, its payment link stored. */
+  newOpenInvoice(): Promise<string>;
   /** A campaign of A in `status` (email, A's template and segment). */
   newCampaign(status?: 'draft' | 'scheduled' | 'running' | 'paused'): Promise<string>;
   /** The message id of a held (`unknown`) campaign message of A. */
@@ -178,6 +228,35 @@ const calls: Record<string, Call> = {
     f.org.templates.remove(
       (await f.org.templates.create({ channel: 'sms', name: 'Gone', content: 'x' })).id,
     ),
+  'invoices.list': (f) => f.org.invoices.list({ limit: 50 }),
+  'invoices.get': (f) => f.org.invoices.get(f.invoiceId),
+  'invoices.aging': (f) => f.org.invoices.aging(),
+  'invoices.paymentLink': async (f) => f.org.invoices.paymentLink(await f.newOpenInvoice()),
+  'invoices.send': async (f) => f.org.invoices.send(await f.newOpenInvoice(), { via: ['email'] }),
+  // The source names the email both organizations' customers have.
+  'invoices.sync': (f) => f.org.invoices.sync({ accountId: f.invoiceAccountId, full: true }),
+  'payments.list': (f) => f.org.payments.list({ limit: 50 }),
+  'payments.get': async (f) => {
+    const { payment } = await f.org.payments.recordManual(await f.newOpenInvoice(), {
+      amount_cents: 100,
+    });
+    return f.org.payments.get(payment.id);
+  },
+  // By the ZeroInvoice id B's invoice has too: only A's invoice may change.
+  'payments.record': (f) =>
+    f.org.payments.record({
+      externalPaymentId: 'pi_probe_shared',
+      externalInvoiceId: SHARED_INVOICE,
+      kind: 'refund',
+      amountCents: 500,
+      currency: 'usd',
+      status: 'succeeded',
+      method: 'card',
+      processedAt: null,
+      rawPayload: { id: 'pi_probe_shared' },
+    }),
+  'payments.recordManual': async (f) =>
+    f.org.payments.recordManual(await f.newOpenInvoice(), { amount_cents: 250, method: 'cash' }),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>
@@ -269,8 +348,34 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
   await gt.worker.tick();
   // And a held message (outcome unknown), which only its own organization may list.
   await makeHeldMessage(gt, organization.id, org);
+  // An invoice message, a manual payment and a synced account: rows in the invoice tables.
+  const open = await makeLinkedInvoice(gt, organization.id);
+  await gt.db
+    .updateTable('zeroinvoice_invoices_cache')
+    .set({ customer_id: shared.id })
+    .where('id', '=', open)
+    .execute();
+  await org.invoices.send(open, { via: ['email'] });
+  await org.payments.recordManual(open, { amount_cents: 50, method: 'cash' });
+  const invoiceAccount = await org.integrations.create({
+    provider: 'zeroinvoice',
+    name: `${name} invoices`,
+    credentials: { token: `zi-${key}` },
+  });
+  await org.invoices.sync({ accountId: invoiceAccount.id });
   const templateId = greeting.id;
-  return { organization, owner, org, history, segment, integration, template, templateId };
+  return {
+    organization,
+    owner,
+    org,
+    history,
+    segment,
+    integration,
+    invoiceAccount,
+    shared,
+    template,
+    templateId,
+  };
 }
 
 describe(`leak probe: every facade method in A, with B's rows in every table [${databaseKind}]`, () => {
@@ -281,7 +386,10 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
   const exits: string[] = [];
 
   beforeAll(async () => {
-    ({ gt, cleanup } = await createTestGreenTrack({ secret: SECRET }));
+    ({ gt, cleanup } = await createTestGreenTrack({
+      secret: SECRET,
+      providers: { invoices: probeInvoiceSource },
+    }));
     const a = await seedOrganization(gt, 'Alpha', 'ALPHA');
     const b = await seedOrganization(gt, 'Bravo', 'BRAVO');
     bystander = b.organization.id;
@@ -296,6 +404,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         customerData,
         providers: gt.providers,
         renderMessage: renderWithTemplates,
+        invoiceSource: probeInvoiceSource,
       },
       actor,
     );
@@ -306,6 +415,17 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
       segmentId: a.segment.id,
       integrationId: a.integration.id,
       templateId: a.template.id,
+      invoiceId: a.history.ids.invoices[0] ?? '',
+      invoiceAccountId: a.invoiceAccount.id,
+      newOpenInvoice: async () => {
+        const id = await makeLinkedInvoice(gt, a.organization.id);
+        await gt.db
+          .updateTable('zeroinvoice_invoices_cache')
+          .set({ customer_id: a.shared.id })
+          .where('id', '=', id)
+          .execute();
+        return id;
+      },
       newCustomer: async () => (await org.customers.create({ type: 'lead', name: 'Temp' })).id,
       newHeldMessage: async () => (await makeHeldMessage(gt, a.organization.id, a.org)).messageId,
       newCampaign: async (status = 'draft') => {

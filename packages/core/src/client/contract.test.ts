@@ -13,6 +13,7 @@ import {
   startDueCampaignsOnly,
 } from '../../test/harness.js';
 import { makeHeldMessage } from '../../test/held-message.js';
+import { makeLinkedInvoice } from '../../test/linked-invoice.js';
 import type { GreenTrack } from '../greentrack.js';
 import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { createClient, type GreenTrackClient } from './index.js';
@@ -89,6 +90,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       name: 'Contract',
       email: 'c@example.com',
     });
+    const linkedInvoice = await makeLinkedInvoice(gt, organization.id);
     const draftInvoice = await insertTestInvoice(gt.database, organization.id, {
       externalInvoiceId: 'INV-CONTRACT',
       customerId: customer.id,
@@ -249,6 +251,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'invoices.list': () => api.invoices.list({ overdue: false, limit: 5 }),
       'invoices.get': () => api.invoices.get(invoice.id),
       'invoices.aging': () => api.invoices.aging({ limit: 5 }),
+      'invoices.paymentLink': () => api.invoices.paymentLink(linkedInvoice),
       'payments.list': () => api.payments.list({ invoice_id: invoice.id }),
       'payments.get': () => api.payments.get(payment.id),
       'payments.recordManual': () =>

@@ -218,6 +218,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(double.state.calls.map((c) => c.length)).toEqual([3, 3, 1]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -245,6 +247,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(double.state.calls).toHaveLength(callsBefore);
   });
@@ -260,6 +264,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     let [job] = await jobsOf(gt.db);
     expect(job).toMatchObject({ customer_id: customer.id, attempts: 1 });
@@ -274,6 +280,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_RETRY_BASE_MS);
     expect(await gt.worker.tick()).toEqual({
@@ -283,6 +291,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(2);
@@ -300,6 +310,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(3);
@@ -315,6 +327,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(await jobsOf(gt.db)).toEqual([]);
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
@@ -342,6 +356,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_LEASE_MS - 1);
     expect(await gt.worker.tick()).toEqual({
@@ -351,6 +367,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     clock.advance(1);
     expect(await gt.worker.tick()).toEqual({
@@ -360,6 +378,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -383,6 +403,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(await jobsOf(gt.db)).toMatchObject([
       { customer_id: customer.id, locked_until: null, attempts: 0 },
@@ -395,6 +417,8 @@ describe(`embeddings [${databaseKind}]`, () => {
       messagesSent: 0,
       messagesFailed: 0,
       templatesEmbedded: 0,
+      invoiceAccountsSynced: 0,
+      invoiceAccountsFailed: 0,
     });
     expect(double.state.calls).toEqual([[customerProfileText(renamed)]]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -421,6 +445,8 @@ describe(`embeddings [${databaseKind}]`, () => {
         messagesSent: 0,
         messagesFailed: 0,
         templatesEmbedded: 0,
+        invoiceAccountsSynced: 0,
+        invoiceAccountsFailed: 0,
       })),
     );
     const texts = double.state.calls.flat();
