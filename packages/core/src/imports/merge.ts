@@ -17,7 +17,7 @@
  *
  * Per batch that is 8 round trips (begin, lock, match, create, COPY, merge, audit, commit)
  * where it was 14; on a busy database server each costs a scheduling wait on top of its
- * work (decision B2).
+ * work (decision 145).
  *
  * New customers are inserted with their `customers.tags` mirror already computed — with
  * the very expression of the mirror's trigger (migrations 0003/0009) — so that trigger,

@@ -9,7 +9,7 @@
  *    the templates, the rendering. A 4xx never sends anything.
  * 2. **Hand off** (one transaction, the invoice row locked so two sends of one invoice
  *    queue up): per channel, an earlier message of the invoice that was not `failed`
- *    answers `already_sent` unless `resend` is asked (decision D2); else a `queued`
+ *    answers `already_sent` unless `resend` is asked (decision 139); else a `queued`
  *    message and its `invoice_messages` link.
  * 3. **Send** each message once. A call that may have reached the provider (timeout)
  *    leaves the message `queued`: its outcome is unknown, and the next send of the invoice
@@ -17,7 +17,7 @@
  * 4. **Record** (one transaction): messages `sent`/`failed`, the channels appended to
  *    `sent_via` once, a `draft` invoice marked `sent`, the audit row, `invoice.sent`.
  *
- * Consent (decision D1): an invoice is transactional, so marketing consent (opt-in mode,
+ * Consent (decision 138): an invoice is transactional, so marketing consent (opt-in mode,
  * an email unsubscribe) does not apply; what makes an address unable or unwilling to
  * receive anything does — a hard bounce or complaint on either channel, and STOP
  * (`unsubscribed`) on SMS, which carriers enforce for every message.
@@ -66,7 +66,7 @@ export interface InvoiceDeliveryDeps {
   paymentLinks: PaymentLinkDeps;
 }
 
-/** Statuses that stop even a transactional message on the channel (decision D1). */
+/** Statuses that stop even a transactional message on the channel (decision 138). */
 const BLOCKING: Readonly<Record<Channel, readonly SubscriptionStatus[]>> = {
   email: ['bounced', 'complained'],
   sms: ['unsubscribed', 'bounced', 'complained'],

@@ -1,6 +1,6 @@
 /**
  * Payments: the organization's `payments` rows, read with filters and keyset pagination.
- * A refund is stored as a row with a negative `amount_cents` (decision L2), so sums over
+ * A refund is stored as a row with a negative `amount_cents` (decision 134), so sums over
  * succeeded rows are net of refunds; `kind` is derived from the sign.
  */
 import { type Selectable, sql } from 'kysely';

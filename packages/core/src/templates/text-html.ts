@@ -86,7 +86,7 @@ const remembering = new WeakSet<Picker>();
  * Makes the picker of html-to-text's `builder` remember its answer per element. A shape's
  * DOM is walked once per recipient with the same elements, and choosing each element's
  * formatter through the selector decision tree was ~5 % of a dispatching worker's CPU
- * (decision P3). The picker is the builder's undocumented `picker` field (html-to-text
+ * (decision 144). The picker is the builder's undocumented `picker` field (html-to-text
  * 10): without one, conversions go on unremembered. Only `textOf` turns this on, and only
  * for options without attribute selectors: every element it walks is a shape's, whose
  * name, attribute names and place never change.
