@@ -20,12 +20,21 @@ export async function makeLinkedInvoice(gt: GreenTrack, organizationId: string):
       total_cents: 4250,
       amount_due_cents: 4250,
       stripe_payment_link: `https://buy.stripe.com/test_${suffix}`,
-      stripe_payment_link_id: `plink_${suffix}`,
-      stripe_payment_link_amount_cents: 4250,
-      stripe_payment_link_currency: 'usd',
       snapshot: JSON.stringify({ id: `INV-${suffix}` }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await gt.db
+    .insertInto('invoice_payment_links')
+    .values({
+      invoice_id: id,
+      organization_id: organizationId,
+      provider: 'stripe',
+      provider_link_id: `plink_${suffix}`,
+      url: `https://buy.stripe.com/test_${suffix}`,
+      amount_cents: 4250,
+      currency: 'usd',
+    })
+    .execute();
   return id;
 }

@@ -65,14 +65,15 @@ describe(`invoice payment links through Stripe [${databaseKind}]`, () => {
 
   const stored = (id: string) =>
     gt.db
-      .selectFrom('zeroinvoice_invoices_cache')
+      .selectFrom('zeroinvoice_invoices_cache as i')
+      .leftJoin('invoice_payment_links as l', 'l.invoice_id', 'i.id')
       .select([
-        'stripe_payment_link',
-        'stripe_payment_link_id',
-        'stripe_payment_link_amount_cents',
-        'stripe_payment_link_currency',
+        'i.stripe_payment_link',
+        'l.provider_link_id as stripe_payment_link_id',
+        'l.amount_cents as stripe_payment_link_amount_cents',
+        'l.currency as stripe_payment_link_currency',
       ])
-      .where('id', '=', id)
+      .where('i.id', '=', id)
       .executeTakeFirstOrThrow();
 
   beforeAll(async () => {

@@ -24,6 +24,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   campaign_deliveries: '0012_campaign_dispatch',
   invoice_sync_state: '0022_invoice_sync_state',
   invoice_messages: '0025_invoice_messages',
+  invoice_payment_links: '0026_invoice_payment_link',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

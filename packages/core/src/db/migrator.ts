@@ -67,7 +67,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0022_invoice_sync_state': invoiceSyncStateMigration(context),
     '0024_tag_mirror_by_id': tagMirrorByIdMigration,
     '0025_invoice_messages': invoiceMessagesMigration(context),
-    '0026_invoice_payment_link': invoicePaymentLinkMigration,
+    '0026_invoice_payment_link': invoicePaymentLinkMigration(context),
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
   };
 }

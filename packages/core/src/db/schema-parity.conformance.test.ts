@@ -54,6 +54,9 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   'zeroinvoice_invoices_cache_unlinked_idx',
   'customers_org_zeroinvoice_idx',
   'payments_org_created_idx',
+  // 0022_invoice_sync_state: an invoice's items by invoice (the sync replaces them; invoice
+  // messages and reminders read them in order).
+  'zeroinvoice_invoice_items_cache_invoice_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

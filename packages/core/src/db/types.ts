@@ -123,10 +123,6 @@ export interface ZeroinvoiceInvoicesCacheTable {
   due_date: Nullable<string>;
   sent_via: WithDefault<string[]>;
   stripe_payment_link: Nullable<string>;
-  /** What the link was made for (0026): the provider's id, the amount and currency it charges. */
-  stripe_payment_link_id: Nullable<string>;
-  stripe_payment_link_amount_cents: Nullable<number>;
-  stripe_payment_link_currency: Nullable<string>;
   snapshot: JsonRequired;
   created_at: CreatedAt;
   updated_at: CreatedAt;
@@ -539,6 +535,20 @@ export interface Database extends SeedTables, MaterializedViews {
   invoice_sync_state: InvoiceSyncStateTable;
   /** Migration 0025. */
   invoice_messages: InvoiceMessagesTable;
+  /** Migration 0026. */
+  invoice_payment_links: InvoicePaymentLinksTable;
+}
+
+/** Migration 0026: what an invoice's stored payment link charges (one row per invoice). */
+export interface InvoicePaymentLinksTable {
+  invoice_id: string;
+  organization_id: string;
+  provider: string;
+  provider_link_id: string;
+  url: string;
+  amount_cents: number;
+  currency: string;
+  created_at: CreatedAt;
 }
 
 /**

@@ -16,14 +16,7 @@ import { isOverdue } from './status.js';
 import { organizationToday } from './today.js';
 
 /** A cached invoice without its source payload, plus whether it is overdue today. */
-export type Invoice = Omit<
-  Selectable<ZeroinvoiceInvoicesCacheTable>,
-  // The payment-links module's bookkeeping of what the stored link charges stays inside.
-  | 'snapshot'
-  | 'stripe_payment_link_id'
-  | 'stripe_payment_link_amount_cents'
-  | 'stripe_payment_link_currency'
-> & {
+export type Invoice = Omit<Selectable<ZeroinvoiceInvoicesCacheTable>, 'snapshot'> & {
   overdue: boolean;
 };
 

@@ -3,6 +3,7 @@
  * payments account (Stripe Payment Links via `@greentrack/adapters/stripe`).
  */
 import { defineModule } from '../module.js';
+import { paymentLinksCustomerData } from './customer-data.js';
 import type { PaymentLinkErrorCode as Code } from './error-codes.js';
 import { paymentLinkPermissions, paymentLinksFacade } from './facade.js';
 import { registerPaymentLinkRoutes } from './routes.js';
@@ -13,6 +14,8 @@ export { invoicePaymentLink, type PaymentLinkDeps } from './service.js';
 
 export const paymentLinksModule = defineModule({
   name: 'payment-links',
+  tenantTables: ['invoice_payment_links'],
+  customerData: paymentLinksCustomerData,
   permissions: paymentLinkPermissions,
   errorStatus: {
     INVOICE_NOT_FOUND: 404,

@@ -82,14 +82,16 @@ describe(`invoices.paymentLink without a provider call [${databaseKind}]`, () =>
     }
   });
 
-  it('keeps a link’s details all set or all empty (migration 0026)', async () => {
+  it('keeps what a link charges beside its invoice, and drops it with the invoice (migration 0026)', async () => {
     const id = await makeLinkedInvoice(gt, organizationId);
-    await expect(
+    const charges = () =>
       gt.db
-        .updateTable('zeroinvoice_invoices_cache')
-        .set({ stripe_payment_link_amount_cents: null })
-        .where('id', '=', id)
-        .execute(),
-    ).rejects.toThrow(/zeroinvoice_invoices_cache_payment_link_check/);
+        .selectFrom('invoice_payment_links')
+        .select('amount_cents')
+        .where('invoice_id', '=', id)
+        .execute();
+    expect(await charges()).toEqual([{ amount_cents: 4250 }]);
+    await gt.db.deleteFrom('zeroinvoice_invoices_cache').where('id', '=', id).execute();
+    expect(await charges()).toEqual([]);
   });
 });

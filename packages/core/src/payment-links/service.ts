@@ -20,7 +20,12 @@ import type { Keyring } from '../secrets/index.js';
 import { PaymentLinkErrorCode } from './error-codes.js';
 import type { PaymentLinkOut } from './schema.js';
 
-type InvoiceRow = Selectable<ZeroinvoiceInvoicesCacheTable>;
+/** The invoice with what its stored link charges (`invoice_payment_links`, migration 0026). */
+type InvoiceRow = Selectable<ZeroinvoiceInvoicesCacheTable> & {
+  link_id: string | null;
+  link_amount_cents: number | null;
+  link_currency: string | null;
+};
 
 /** What making a link needs from the instance. */
 export interface PaymentLinkDeps {
@@ -48,11 +53,17 @@ async function findInvoice(
   const id = idSchema.safeParse(invoiceId);
   if (!id.success) throw invoiceNotFound();
   let query = scope.db
-    .selectFrom('zeroinvoice_invoices_cache')
-    .selectAll()
-    .where('id', '=', id.data)
-    .where('organization_id', '=', scope.organizationId);
-  if (forUpdate) query = query.forUpdate();
+    .selectFrom('zeroinvoice_invoices_cache as i')
+    .leftJoin('invoice_payment_links as l', 'l.invoice_id', 'i.id')
+    .selectAll('i')
+    .select([
+      'l.provider_link_id as link_id',
+      'l.amount_cents as link_amount_cents',
+      'l.currency as link_currency',
+    ])
+    .where('i.id', '=', id.data)
+    .where('i.organization_id', '=', scope.organizationId);
+  if (forUpdate) query = query.forUpdate('i');
   const row = await query.executeTakeFirst();
   if (!row) throw invoiceNotFound();
   return row;
@@ -85,9 +96,9 @@ function storedLink(
 ): PaymentLinkOut | null {
   if (
     invoice.stripe_payment_link === null ||
-    invoice.stripe_payment_link_id === null ||
-    invoice.stripe_payment_link_amount_cents !== due.amountCents ||
-    invoice.stripe_payment_link_currency !== due.currency
+    invoice.link_id === null ||
+    invoice.link_amount_cents !== due.amountCents ||
+    invoice.link_currency !== due.currency
   ) {
     return null;
   }
@@ -95,7 +106,7 @@ function storedLink(
     invoice_id: invoice.id,
     url: invoice.stripe_payment_link,
     provider: 'stripe',
-    provider_link_id: invoice.stripe_payment_link_id,
+    provider_link_id: invoice.link_id,
     amount_cents: due.amountCents,
     currency: due.currency,
     created: false,
@@ -219,20 +230,26 @@ export async function invoicePaymentLink(
       created: true,
     };
     // A concurrent call stored this very link (same key, same link): nothing to change.
-    if (current.stripe_payment_link_id === link.id) return made;
+    if (current.link_id === link.id) return made;
     await tx.db
       .updateTable('zeroinvoice_invoices_cache')
-      .set({
-        stripe_payment_link: link.url,
-        stripe_payment_link_id: link.id,
-        // What the link charges, even if the amount due moved meanwhile: the next call
-        // then sees the mismatch and makes a link for the new amount.
-        stripe_payment_link_amount_cents: due.amountCents,
-        stripe_payment_link_currency: due.currency,
-        updated_at: tx.clock.now(),
-      })
+      .set({ stripe_payment_link: link.url, updated_at: tx.clock.now() })
       .where('id', '=', current.id)
       .where('organization_id', '=', tx.organizationId)
+      .execute();
+    // What the link charges, even if the amount due moved meanwhile: the next call then
+    // sees the mismatch and makes a link for the new amount.
+    const charges = {
+      provider: providerName,
+      provider_link_id: link.id,
+      url: link.url,
+      amount_cents: due.amountCents,
+      currency: due.currency,
+    };
+    await tx.db
+      .insertInto('invoice_payment_links')
+      .values({ invoice_id: current.id, organization_id: tx.organizationId, ...charges })
+      .onConflict((oc) => oc.column('invoice_id').doUpdateSet(charges))
       .execute();
     await recordAudit(tx, {
       action: 'invoice.payment_link',
@@ -240,7 +257,7 @@ export async function invoicePaymentLink(
       entityId: current.id,
       before: {
         stripe_payment_link: current.stripe_payment_link,
-        amount_cents: current.stripe_payment_link_amount_cents,
+        amount_cents: current.link_amount_cents,
       },
       after: {
         stripe_payment_link: link.url,

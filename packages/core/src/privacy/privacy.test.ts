@@ -316,6 +316,7 @@ describe(`customer export and erase [${databaseKind}]`, () => {
           ga_sessions: 1,
           // The fixture's messages delivered no invoice.
           invoice_messages: 0,
+          invoice_payment_links: 0,
           outbox_messages: 1,
         },
         detached: { attributions: 1 },
