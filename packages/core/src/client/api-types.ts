@@ -2387,7 +2387,7 @@ export interface paths {
         put?: never;
         /**
          * Import customers from CSV (streamed; upsert by email, then phone; admin+)
-         * @description Streams the CSV into the organization in batches of 1000 rows, each committed with one audit row. Rows match an existing customer by email (case-insensitive), else by phone (E.164); matches get their non-empty cells written (empty cells never erase), others are created. Bad rows are reported in `errors` with their 1-based data row number (header excluded) and field; good rows still import. Re-importing the same file changes nothing. The body is capped by `http.maxImportBytes` (50 MiB default), not by `http.maxBodyBytes`.
+         * @description Streams the CSV into the organization in batches of 10,000 rows, each committed with one audit row. Rows match an existing customer by email (case-insensitive), else by phone (E.164); matches get their non-empty cells written (empty cells never erase), others are created. Bad rows are reported in `errors` with their 1-based data row number (header excluded) and field; good rows still import. Re-importing the same file changes nothing. The body is capped by `http.maxImportBytes` (50 MiB default), not by `http.maxBodyBytes`.
          */
         post: {
             parameters: {

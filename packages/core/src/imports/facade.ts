@@ -12,7 +12,7 @@ type ImportAction = keyof typeof importPermissions;
 export interface ImportsFacade {
   customers: {
     /**
-     * Streams a CSV in (admin+): upsert by email, then phone; batches of 1000 rows, each
+     * Streams a CSV in (admin+): upsert by email, then phone; batches of 10,000 rows (`batchSize`), each
      * committed with one audit row; bad rows come back in `errors` with their row number
      * and field; re-importing the same file changes nothing.
      * @example await org.customers.import(fs.createReadStream('customers.csv'), { tags: ['fair'] })

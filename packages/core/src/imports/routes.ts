@@ -65,7 +65,7 @@ export function registerImportRoutes(app: ApiApp<ImportsFacade>, context: RouteC
       tags: ['Customers'],
       summary: 'Import customers from CSV (streamed; upsert by email, then phone; admin+)',
       description: [
-        'Streams the CSV into the organization in batches of 1000 rows, each committed with one audit row.',
+        'Streams the CSV into the organization in batches of 10,000 rows, each committed with one audit row.',
         'Rows match an existing customer by email (case-insensitive), else by phone (E.164); matches get',
         'their non-empty cells written (empty cells never erase), others are created. Bad rows are reported',
         'in `errors` with their 1-based data row number (header excluded) and field; good rows still import.',
