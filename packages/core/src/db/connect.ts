@@ -103,6 +103,23 @@ export async function connectDatabase(options: DatabaseOptions = {}): Promise<Da
   return connectPglite(options);
 }
 
+/**
+ * The pool GreenTrack opens for a `url`. An idle client the server drops (a restart, a
+ * failover, `pg_terminate_backend`, a `DROP DATABASE … WITH (FORCE)`) makes `pg` emit
+ * `error` on the pool; unheard, that event would crash the host's process. The pool has
+ * already discarded the client, and the next query opens a new one, so nothing else is due.
+ */
+function ownedPool(options: DatabaseOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types: typeParsers,
+    onConnect,
+  });
+  pool.on('error', () => {});
+  return pool;
+}
+
 async function connectPostgres(options: DatabaseOptions): Promise<DatabaseConnection> {
   const ownsPool = options.pool === undefined;
   try {
@@ -128,14 +145,7 @@ async function connectPostgres(options: DatabaseOptions): Promise<DatabaseConnec
       cause,
     });
   }
-  const pool =
-    options.pool ??
-    new pg.Pool({
-      connectionString: options.url,
-      max: options.maxConnections ?? 10,
-      types: typeParsers,
-      onConnect,
-    });
+  const pool = options.pool ?? ownedPool(options);
   const { db, access } = overPool(pool);
   return {
     db,
