@@ -167,10 +167,15 @@ export type {
   EmailProvider,
   Embedder,
   HashingEmbedderOptions,
+  InboundSmsEffect,
+  InboundWebhookRequest,
+  InvoiceEffect,
   InvoiceSource,
   InvoiceSourceConnector,
   InvoiceStatus,
+  MessageEventEffect,
   MessagingProviders,
+  PaymentEffect,
   PaymentInput,
   PaymentLink,
   PaymentLinkConnector,
@@ -186,12 +191,22 @@ export type {
   SourceInvoice,
   SourceInvoiceItem,
   SourceInvoicePage,
+  StoredWebhook,
+  VerifiedWebhook,
+  WebhookAcknowledgement,
+  WebhookCredentials,
+  WebhookEffect,
+  WebhookEffectKind,
+  WebhookOutcome,
+  WebhookProvider,
+  WebhookSource,
 } from './providers/index.js';
 export {
   DEFAULT_EMBEDDER_MAX_BATCH,
   hashingEmbedder,
   ProviderError,
   retryAfterMs,
+  WebhookSignatureError,
 } from './providers/index.js';
 export type { TenantActor } from './scope.js';
 export { SecretErrorCode } from './secrets/index.js';

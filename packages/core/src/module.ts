@@ -21,6 +21,12 @@ import type { InvoiceSourceConnector } from './providers/invoices.js';
 import type { RenderMessage } from './providers/message-render.js';
 import type { MessagingProviders } from './providers/messaging.js';
 import type { PaymentLinkConnector } from './providers/payments.js';
+import type {
+  StoredWebhook,
+  WebhookEffect,
+  WebhookEffectKind,
+  WebhookProvider,
+} from './providers/webhooks.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
 
@@ -69,6 +75,29 @@ export type Binder<A extends string = string> = <Args extends unknown[], Result>
   action: A,
   service: (scope: Scope, ...args: Args) => Promise<Result>,
 ) => (...args: Args) => Promise<Result>;
+
+/** What a webhook handler is told besides its effects. */
+interface WebhookHandlerContext {
+  deps: ModuleDeps;
+  /** The stored request the effects were read from. */
+  webhook: StoredWebhook & { provider: WebhookProvider; integrationAccountId: string };
+}
+
+/**
+ * Applies every effect of one kind from one stored webhook, inside the transaction that
+ * processes it (`tx`, acting as the `webhook` actor). Must be idempotent and independent of
+ * order: the same webhook may be processed again (provider retries, replay, reprocess), and
+ * a provider's events arrive in any order. Set-based where it can be: a SendGrid batch
+ * carries up to a thousand events.
+ */
+type WebhookHandler<K extends WebhookEffectKind> = (
+  tx: Scope,
+  effects: readonly Extract<WebhookEffect, { kind: K }>[],
+  context: WebhookHandlerContext,
+) => Promise<{ replies?: readonly string[] } | undefined>;
+
+/** A module's webhook handlers, by effect kind; each kind is handled by exactly one module. */
+type WebhookHandlers = { readonly [K in WebhookEffectKind]?: WebhookHandler<K> };
 
 /** What a module's facade builder receives. */
 export interface FacadeContext<A extends string = string> {
@@ -122,6 +151,12 @@ export interface ModuleDefinition<
    * signed token in the path: the API's authentication is skipped for them.
    */
   readonly publicPathPrefixes?: readonly string[];
+  /**
+   * How the module applies webhook effects of the kinds it owns (`message.event` →
+   * messages and consent, `payment` → payments, …). The webhooks module looks the handler
+   * up by kind; a kind no module handles fails the webhook with `error` saying so.
+   */
+  readonly webhookHandlers?: WebhookHandlers;
   /** Registers the module's HTTP routes; they reach data through `c.get('tenant')`. */
   readonly routes?: (app: ApiApp<Facade>, context: RouteContext) => void;
   /**

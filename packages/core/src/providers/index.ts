@@ -33,3 +33,20 @@ export type {
   PaymentLinkRequest,
   PaymentStatus,
 } from './payments.js';
+export {
+  type InboundSmsEffect,
+  type InboundWebhookRequest,
+  type InvoiceEffect,
+  type MessageEventEffect,
+  type PaymentEffect,
+  type StoredWebhook,
+  type VerifiedWebhook,
+  type WebhookAcknowledgement,
+  type WebhookCredentials,
+  type WebhookEffect,
+  type WebhookEffectKind,
+  type WebhookOutcome,
+  type WebhookProvider,
+  WebhookSignatureError,
+  type WebhookSource,
+} from './webhooks.js';
