@@ -361,6 +361,22 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     expect(await tags(home.id)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('processes each pending row once when two worker passes run at the same time', async () => {
+    for (const batch of [
+      ['w1', 'w2', 'w3', 'w4'],
+      ['w5', 'w6', 'w7', 'w8'],
+    ])
+      await signed(home.account, { tags: batch });
+    expect((await rows(home.id)).map((r) => r.status)).toEqual(['pending', 'pending']);
+    await Promise.all([gt.worker.tick(), gt.worker.tick()]);
+    const page = await home.admin.webhooks.list();
+    expect(page.items.map((w) => [w.status, w.attempts])).toEqual([
+      ['processed', 1],
+      ['processed', 1],
+    ]);
+    expect(await tags(home.id)).toHaveLength(8);
+  });
+
   it('replays a processed row idempotently', async () => {
     await signed(home.account, { tags: ['once'] });
     const [row] = await rows(home.id);
