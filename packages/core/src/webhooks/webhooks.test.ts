@@ -37,8 +37,19 @@ const tagHandler: WebhookHandler<'sms.inbound'> = async (tx, effects) => {
     .insertInto('tags')
     .values(effects.map((e) => ({ organization_id: tx.organizationId, name: e.body })))
     .onConflict((oc) => oc.columns(['organization_id', 'name']).doNothing())
-    .returning('name')
+    .returning(['id', 'name'])
     .execute();
+  // An event of the handler's own (any name would do): it must wait for the handler's success.
+  for (const tag of inserted)
+    tx.emit('consent.changed', {
+      organizationId: tx.organizationId,
+      customerId: tag.id,
+      channel: 'sms',
+      status: 'subscribed',
+      previousStatus: null,
+      source: 'test-webhook',
+      actor: tx.actor,
+    });
   if (control.mode === 'throw') throw new Error('the handler broke');
   await recordAudit(tx, { action: 'test.tagged', entity: 'tag', after: { count: effects.length } });
   return { replies: inserted.map((t) => `tagged ${t.name}`) };
@@ -116,7 +127,7 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
       },
       { ...webhookHandlers, 'sms.inbound': tagHandler },
     );
-    for (const name of ['webhook.received', 'webhook.failed'] as const)
+    for (const name of ['webhook.received', 'webhook.failed', 'consent.changed'] as const)
       gt.on(name, (payload: GreenTrackEventMap[typeof name]) => events.push({ name, payload }));
     const setUp = async (label: string) => {
       const { organization, owner, admin, staff } = await makeOrganization(gt, label);
@@ -180,7 +191,13 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     expect(Buffer.from(verified[0]?.rawBody ?? []).toString()).toBe(
       JSON.stringify({ type: 'inbound', tags: ['vip', 'gold'] }),
     );
-    expect(events.map((e) => e.name)).toEqual(['webhook.received']);
+    // The handler's events come after the commit, naming the webhook as their actor.
+    expect(events.map((e) => e.name)).toEqual([
+      'webhook.received',
+      'consent.changed',
+      'consent.changed',
+    ]);
+    expect(events[1]?.payload).toMatchObject({ actor: { type: 'webhook', id: row?.id } });
     expect(events[0]?.payload).toEqual({
       organizationId: home.id,
       webhookId: row?.id,
