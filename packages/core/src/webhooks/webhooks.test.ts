@@ -447,3 +447,45 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     expect(stats.byStatus).toEqual({ pending: 0, processed: 1, failed: 1 });
   });
 });
+
+describe(`webhooks without a handler for an effect kind (${databaseKind})`, () => {
+  it('fails the row with an error naming the kind, and still acknowledges', async () => {
+    const database = await createTestDatabase();
+    // No module handles anything here: the registry is empty.
+    const gt = await createInstance(
+      {
+        database: database.options,
+        secret: SECRET,
+        providers: { webhooks: [testWebhookSource('twilio')] },
+      },
+      {},
+    );
+    try {
+      const { organization, owner } = await makeOrganization(gt, 'bare');
+      const org = gt.as({ userId: owner.id, organizationId: organization.id });
+      const account = await org.integrations.create({
+        provider: 'twilio',
+        credentials: { webhookSecret: SECRET },
+      });
+      const body = JSON.stringify({ tags: ['orphan'] });
+      const response = await gt.handler(
+        new Request(`${BASE}/webhooks/twilio/${account.id}`, {
+          method: 'POST',
+          headers: { [TEST_SIGNATURE_HEADER]: signTestWebhook(SECRET, body) },
+          body,
+        }),
+      );
+      expect(response.status).toBe(200);
+      const { items } = await org.webhooks.list();
+      expect(items).toEqual([
+        expect.objectContaining({
+          status: 'failed',
+          error: "Error: no module handles webhook effects of kind 'sms.inbound'",
+        }),
+      ]);
+    } finally {
+      await gt.close();
+      await database.drop();
+    }
+  });
+});
