@@ -3,22 +3,18 @@
  * items), read with filters and keyset pagination. The cache is written by the invoice
  * sync and by payments; this module owns the rules they share (status, linking).
  */
-import { type Selectable, sql } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import type { ZeroinvoiceInvoicesCacheTable } from '../db/types.js';
-import { GreenTrackError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import type { Scope } from '../scope.js';
-import { isUuid, parseInput } from '../validation.js';
-import { InvoiceErrorCode } from './error-codes.js';
+import { parseInput } from '../validation.js';
+import { type CachedInvoice, invoiceColumns, requireInvoice } from './lookup.js';
 import { type InvoiceListQuery, invoiceListQuerySchema } from './schema.js';
 import { isOverdue } from './status.js';
 import { organizationToday } from './today.js';
 
-/** A cached invoice without its source payload, plus whether it is overdue today. */
-export type Invoice = Omit<Selectable<ZeroinvoiceInvoicesCacheTable>, 'snapshot'> & {
-  overdue: boolean;
-};
+/** A cached invoice, plus whether it is overdue today. */
+export type Invoice = CachedInvoice & { overdue: boolean };
 
 /** One line of an invoice. */
 export interface InvoiceItem {
@@ -29,34 +25,6 @@ export interface InvoiceItem {
   unit_price_cents: number;
   total_cents: number;
   position: number | null;
-}
-
-/** Every column but `snapshot`: the source's raw payload is for export, not lists. */
-const invoiceColumns = [
-  'id',
-  'organization_id',
-  'external_invoice_id',
-  'external_customer_id',
-  'customer_id',
-  'status',
-  'currency',
-  'subtotal_cents',
-  'tax_cents',
-  'total_cents',
-  'amount_due_cents',
-  'due_date',
-  'sent_via',
-  'stripe_payment_link',
-  'created_at',
-  'updated_at',
-] as const;
-
-/** The error for an invoice that is not the caller's (or does not exist). */
-function invoiceNotFound(): GreenTrackError {
-  return new GreenTrackError({
-    code: InvoiceErrorCode.INVOICE_NOT_FOUND,
-    message: 'Invoice not found',
-  });
 }
 
 /** One page of invoices. */
@@ -121,15 +89,7 @@ export async function getInvoice(
   scope: Scope,
   invoiceId: string,
 ): Promise<Invoice & { items: InvoiceItem[] }> {
-  // A malformed id cannot exist; NOT_FOUND (not 400) keeps ids opaque.
-  if (!isUuid(invoiceId)) throw invoiceNotFound();
-  const row = await scope.db
-    .selectFrom('zeroinvoice_invoices_cache')
-    .select(invoiceColumns)
-    .where('id', '=', invoiceId)
-    .where('organization_id', '=', scope.organizationId)
-    .executeTakeFirst();
-  if (!row) throw invoiceNotFound();
+  const row = await requireInvoice(scope, invoiceId);
   const items = await scope.db
     .selectFrom('zeroinvoice_invoice_items_cache')
     .select([
