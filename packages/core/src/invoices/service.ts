@@ -4,8 +4,7 @@
  * sync and by payments; this module owns the rules they share (status, linking).
  */
 import { sql } from 'kysely';
-import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { newestFirstPage } from '../pagination/newest-first.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type CachedInvoice, invoiceColumns, requireInvoice } from './lookup.js';
@@ -34,7 +33,6 @@ export interface InvoicePage {
   nextCursor: string | null;
 }
 
-const cursorSchema = z.object({ v: z.string(), id: z.uuid() });
 const LIST = 'this invoice list';
 
 /** SQL of the derived overdue rule (see `isOverdue`), at `today`. */
@@ -52,11 +50,9 @@ export async function listInvoices(
 ): Promise<InvoicePage> {
   const q = parseInput(invoiceListQuerySchema, query, { what: 'invoice query' });
   const today = await organizationToday(scope);
-  const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema, LIST) : undefined;
   let select = scope.db
     .selectFrom('zeroinvoice_invoices_cache')
     .select(invoiceColumns)
-    .select(sql<string>`created_at::text`.as('sort_key'))
     .where('organization_id', '=', scope.organizationId);
   if (q.status?.length) select = select.where('status', 'in', q.status);
   if (q.customer_id) select = select.where('customer_id', '=', q.customer_id);
@@ -64,24 +60,11 @@ export async function listInvoices(
     select = select.where(q.overdue ? overdueSql(today) : sql<boolean>`NOT ${overdueSql(today)}`);
   if (q.due_from) select = select.where('due_date', '>=', q.due_from);
   if (q.due_to) select = select.where('due_date', '<=', q.due_to);
-  if (cursor) {
-    // Printed by Postgres, so microseconds survive the round trip through the cursor.
-    select = select.where(
-      sql<boolean>`(created_at, id) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)`,
-    );
-  }
-  const rows = await select
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .execute();
-  const items = rows
-    .slice(0, q.limit)
-    .map(({ sort_key: _, ...row }) => ({ ...row, overdue: isOverdue(row, today) }));
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
-  return { items, nextCursor };
+  const page = await newestFirstPage(select, { cursor: q.cursor, limit: q.limit, list: LIST });
+  return {
+    items: page.items.map((row) => ({ ...row, overdue: isOverdue(row, today) })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** One invoice of the organization with its items in order. @throws `INVOICE_NOT_FOUND` */
