@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
 import { GreenTrackError } from '../errors.js';
 import type { ModuleDeps } from '../module.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { WebhookErrorCode } from './error-codes.js';
@@ -24,8 +25,14 @@ import {
 } from './schema.js';
 
 const idSchema = z.uuid();
-/** Sort key of the list: (received_at, id), newest first. */
-const cursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
+/**
+ * Sort key of the list: (received_at, id), newest first, `received_at` as Postgres prints it
+ * so microseconds survive (rows written by SQL's `now()` have them; a JS `Date` has not).
+ */
+const cursorSchema = z.object({
+  v: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/),
+  id: z.uuid(),
+});
 
 function notFound(): GreenTrackError {
   return new GreenTrackError({
@@ -67,27 +74,23 @@ export async function listWebhooks(
   if (filters.since !== undefined) q = q.where('w.received_at', '>=', filters.since);
   if (filters.cursor !== undefined) {
     const cursor = decodeCursor(filters.cursor, cursorSchema, 'webhooks.list');
-    const at = new Date(cursor.at);
-    q = q.where((eb) =>
-      eb.or([
-        eb('w.received_at', '<', at),
-        eb.and([eb('w.received_at', '=', at), eb('w.id', '<', cursor.id)]),
+    q = q.where(
+      keysetAfter('desc', [
+        ['w.received_at', cursor.v, 'timestamptz'],
+        ['w.id', cursor.id, 'uuid'],
       ]),
     );
   }
   const rows = await q
+    .select(sql<string>`w.received_at::text`.as('sort_key'))
     .orderBy('w.received_at', 'desc')
     .orderBy('w.id', 'desc')
-    .limit(limit + 1)
+    .limit(keysetFetchSize(limit))
     .execute();
-  const items = rows.slice(0, limit) as WebhookSummary[];
-  const last = items.at(-1);
+  const page = keysetPage(rows, limit, (last) => ({ v: last.sort_key, id: last.id }));
   return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ at: last.received_at.toISOString(), id: last.id })
-        : null,
+    items: page.items.map(({ sort_key: _, ...row }) => row as WebhookSummary),
+    nextCursor: page.nextCursor,
   };
 }
 

@@ -18,7 +18,12 @@ import type { WebhookHandler } from '../module.js';
 import { webhookHandlers } from '../modules.js';
 import type { InboundWebhookRequest } from '../providers/webhooks.js';
 import type { TenantFacade } from '../tenant.js';
-import { signTestWebhook, TEST_SIGNATURE_HEADER, testWebhookSource } from './test-source.js';
+import {
+  insertTestWebhook,
+  signTestWebhook,
+  TEST_SIGNATURE_HEADER,
+  testWebhookSource,
+} from './test-source.js';
 
 const SECRET = 'webhooks-test-secret-0123456789abcdef-xyz';
 const BASE = 'http://host.test/api/greentrack';
@@ -428,6 +433,21 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     expect(got.payload).toEqual({ tags: ['p3'] });
     const response = await gt.handler(new Request(`${BASE}/webhooks/inbound`, { method: 'GET' }));
     expect(response.status).toBe(401);
+  });
+
+  it('pages rows stamped with microseconds without skipping or repeating one', async () => {
+    // SQL's now() keeps microseconds, which a JS Date would round away in a cursor.
+    const ids = [];
+    for (let i = 0; i < 4; i++)
+      ids.push(await insertTestWebhook(gt.database, home.id, home.account));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await home.admin.webhooks.list({ limit: 1, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((w) => w.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
   });
 
   it('deletes processed rows past retention and keeps failed ones', async () => {
