@@ -12,6 +12,7 @@ import { dispatchDue, renderWithTemplates, startDueCampaigns } from '../campaign
 import { fixedClock } from '../clock.js';
 import type { GreenTrackEventMap } from '../events.js';
 import type { GreenTrack } from '../greentrack.js';
+import type { EmailProvider } from '../providers/messaging.js';
 import type { MessageEventEffect, WebhookProvider } from '../providers/webhooks.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { applyMessageEvents } from './apply.js';
@@ -393,9 +394,8 @@ describe(`delivery events: the message.event handler [${databaseKind}]`, () => {
     expect((await org.consent.get(c2)).email.status).toBe('complained');
   });
 
-  it("blocks a queued message at the dispatcher's claim once a spam report arrives", async () => {
-    const { organizationId, org, customers, messages } = await organizationWithMessages(2);
-    const [reporter, other] = customers as [(typeof customers)[0], (typeof customers)[0]];
+  /** A running email campaign to every customer of `org` (all tagged vip), nothing sent yet. */
+  async function startCampaign(org: ReturnType<GreenTrack['as']>) {
     const template = await org.templates.create({
       channel: 'email',
       name: 'Next',
@@ -414,6 +414,12 @@ describe(`delivery events: the message.event handler [${databaseKind}]`, () => {
     });
     await org.campaigns.schedule(campaign.id);
     await startDueCampaigns({ database: gt.database, clock, emit: () => {} });
+  }
+
+  it("blocks a queued message at the dispatcher's claim once a spam report arrives", async () => {
+    const { organizationId, org, customers, messages } = await organizationWithMessages(2);
+    const [reporter, other] = customers as [(typeof customers)[0], (typeof customers)[0]];
+    await startCampaign(org);
     // Both queued in the running campaign; then the reporter marks the first email as spam.
     const reported = messages.find((m) => m.customer_id === reporter.id)?.id ?? '';
     await apply(organizationId, [event(reported, 'spam', 100)]);
@@ -435,5 +441,36 @@ describe(`delivery events: the message.event handler [${databaseKind}]`, () => {
         [other.id, 'sent'],
       ]),
     );
+  });
+
+  it('keeps the status a webhook set while the provider call was still under way', async () => {
+    const { organizationId, org } = await organizationWithMessages(1);
+    await startCampaign(org);
+    // The provider's delivery webhook is processed before the dispatcher records the send.
+    const racing: EmailProvider = {
+      ...gt.providers.email,
+      send: async (batch, context) => {
+        const results = await gt.providers.email.send(batch, context);
+        await apply(
+          organizationId,
+          batch.map((m) => event(m.messageId, 'delivered', 3600)),
+        );
+        return results;
+      },
+    };
+    await dispatchDue({
+      database: gt.database,
+      clock,
+      emit: () => {},
+      providers: { email: racing, sms: gt.providers.sms },
+      render: renderWithTemplates,
+    });
+    const sent = await gt.database
+      .tenant(organizationId)
+      .selectFrom('messages')
+      .select(['status', 'sent_at'])
+      .where('campaign_run_id', 'is not', null)
+      .execute();
+    expect(sent).toEqual([{ status: 'delivered', sent_at: clock.now() }]);
   });
 });
