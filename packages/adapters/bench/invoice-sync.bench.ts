@@ -19,48 +19,24 @@
  *
  * Run: `DATABASE_URL=postgres://… pnpm --filter @greentrack/adapters bench`
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createGreenTrack, type SourceInvoice } from '@greentrack/core';
+import type { SourceInvoice } from '@greentrack/core';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { zeroInvoice } from '../src/zeroinvoice/index.js';
 import { startZeroInvoiceServer } from '../test/zeroinvoice-server.js';
+import {
+  type BenchFigure,
+  benchGreenTrack,
+  printFigure,
+  selected,
+  timed,
+  writeFigures,
+} from './results.js';
 
 const NAME = 'invoices.sync';
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-interface BenchFigure {
-  name: string;
-  db: 'postgres' | 'pglite';
-  value: number;
-  unit: string;
-  baseline: number;
-  ratio: number;
-  note?: string;
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const start = process.hrtime.bigint();
-  const result = await work();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
-}
-
-async function main(): Promise<void> {
-  const filters = process.argv.slice(2);
-  if (filters.length > 0 && !filters.some((f) => NAME.startsWith(f) || f.startsWith(NAME))) return;
+/** The `invoices.sync` benchmark (run by `bench/run.ts`). */
+export async function invoiceSyncBench(): Promise<void> {
+  if (!selected(NAME)) return;
   const url = process.env.DATABASE_URL;
   const scale = Number(process.env.GREENTRACK_BENCH_SCALE ?? (url ? 1 : 0.05));
   const invoiceCount = Math.round(50_000 * scale);
@@ -78,23 +54,10 @@ async function main(): Promise<void> {
   );
   console.log(`  generated in ${generated.ms.toFixed(0)} ms`);
 
-  const database = `gt_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = url
-    ? Object.assign(new URL(url), { pathname: `/${database}` }).toString()
-    : undefined;
-  if (url) await admin(url, `CREATE DATABASE ${database}`);
   const connector = zeroInvoice({ baseUrl: server.url, pageSize: 1000 });
-  const gt = await createGreenTrack({
-    database: databaseUrl ? { url: databaseUrl, maxConnections: 4 } : { inMemory: true },
-    secret: 'benchmark-secret-benchmark-secret-0123',
-    providers: { invoices: connector },
-  });
+  const { gt, owner, makeOrg, close } = await benchGreenTrack({ invoices: connector });
   const figures: BenchFigure[] = [];
   try {
-    await gt.migrate();
-    const owner = await gt.users.create({ email: 'owner@bench.example', name: 'Owner' });
-    const makeOrg = async (name: string) =>
-      (await gt.organizations.create({ name, ownerUserId: owner.id })).organization.id;
     const syncOrg = await makeOrg('Sync');
     const rawOrg = await makeOrg('Raw');
     const org = gt.as({ userId: owner.id, organizationId: syncOrg });
@@ -193,28 +156,11 @@ async function main(): Promise<void> {
       ratio: rows / (full.ms / 1000) / baseline,
       note: 'full re-read that writes nothing (every invoice unchanged) vs the raw INSERT',
     });
-    for (const f of figures)
-      console.log(
-        `  ${f.name.padEnd(32)} ${f.value.toFixed(2).padStart(12)} ${f.unit.padEnd(8)} baseline ${f.baseline.toFixed(2).padStart(12)}  ratio ${f.ratio.toFixed(3)}`,
-      );
+    for (const f of figures) printFigure(f);
   } finally {
-    await gt.close();
+    await close();
     await server.close();
-    if (url) await admin(url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 
-  // Same merge as core's bench runner: a figure measured now replaces its earlier value.
-  const out = join(repoRoot, 'bench-results.json');
-  const earlier = await readFile(out, 'utf8')
-    .then((text) => JSON.parse(text) as BenchFigure[])
-    .catch(() => [] as BenchFigure[]);
-  const fresh = new Set(figures.map((f) => `${f.db}:${f.name}`));
-  const merged = [...earlier.filter((f) => !fresh.has(`${f.db}:${f.name}`)), ...figures];
-  await writeFile(out, `${JSON.stringify(merged, null, 2)}\n`);
-  console.log(`\nWrote ${figures.length} figure(s) to ${out} (${merged.length} in all)`);
+  await writeFigures(figures);
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
