@@ -111,6 +111,17 @@ export async function applyMessageEvents(
       SELECT * FROM jsonb_to_recordset(${toJson(rows as unknown as Record<string, unknown>[])}::jsonb)
         AS x(type text, message_id uuid, provider_message_id text, occurred_at timestamptz,
              metadata jsonb, status_rank int, consent text)
+    ), locked AS (
+      -- Every message the batch may touch, locked in id order before anything is written:
+      -- webhooks processed at once (SendGrid posts in parallel) then wait for each other
+      -- instead of deadlocking over messages they share.
+      SELECT m.id FROM messages m
+       WHERE m.organization_id = ${org}
+         AND (m.id IN (SELECT message_id FROM input WHERE message_id IS NOT NULL)
+              OR (m.provider = ${context.webhook.provider}
+                  AND m.provider_message_id IN (SELECT provider_message_id FROM input WHERE provider_message_id IS NOT NULL)))
+       ORDER BY m.id
+       FOR NO KEY UPDATE
     ), matched AS (
       SELECT coalesce(a.id, b.id) AS message_id, coalesce(a.customer_id, b.customer_id) AS customer_id,
              coalesce(a.channel, b.channel) AS channel, x.type, x.occurred_at, x.metadata,
@@ -124,7 +135,8 @@ export async function applyMessageEvents(
              AND m.provider_message_id = x.provider_message_id
            ORDER BY m.id LIMIT 1
         ) b ON true
-       WHERE coalesce(a.id, b.id) IS NOT NULL
+        -- Through locked: each lock is taken, in id order, before anything is written.
+        JOIN locked l ON l.id = coalesce(a.id, b.id)
     ), events AS (
       -- One row per seed key: an INSERT may not propose the same key twice for the tie-break
       -- below, and the smallest metadata is the winner whatever the order.

@@ -67,6 +67,8 @@ export async function applyConsentCandidates(
     .selectAll()
     .where('organization_id', '=', tx.organizationId)
     .where('customer_id', 'in', customerIds)
+    // In id order, like the upsert below: concurrent webhooks wait, never deadlock.
+    .orderBy('id')
     .forUpdate()
     .execute();
   const key = (customerId: string, channel: Channel) => `${customerId}:${channel}`;
@@ -76,10 +78,12 @@ export async function applyConsentCandidates(
     const k = key(c.customerId, c.channel);
     asked.set(k, [...(asked.get(k) ?? []), c]);
   }
-  const changes = [...asked.entries()].flatMap(([k, list]) => {
-    const chosen = decide(before.get(k), list);
-    return chosen ? [chosen] : [];
-  });
+  const changes = [...asked.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([k, list]) => {
+      const chosen = decide(before.get(k), list);
+      return chosen ? [chosen] : [];
+    });
   if (changes.length === 0) return 0;
 
   const now = tx.clock.now();
