@@ -31,13 +31,14 @@ import {
   withBenchDatabase,
 } from '../../core/bench/harness.js';
 import { zeroInvoice } from '../src/zeroinvoice/index.js';
+import { selected } from './results.js';
 import { startZeroInvoiceServer, type ZeroInvoiceServer } from '../test/zeroinvoice-server.js';
 
 const NAME = 'invoices.sync';
 
-async function main(): Promise<void> {
-  const filters = process.argv.slice(2);
-  if (filters.length > 0 && !filters.some((f) => NAME.startsWith(f) || f.startsWith(NAME))) return;
+/** The `invoices.sync` benchmark (run by `bench/run.ts`). */
+export async function invoiceSyncBench(): Promise<void> {
+  if (!selected(NAME)) return;
   const url = process.env.DATABASE_URL;
   const scale = Number(process.env.GREENTRACK_BENCH_SCALE ?? (url ? 1 : 0.05));
   const invoiceCount = Math.round(50_000 * scale);
@@ -185,8 +186,3 @@ async function measure(
     },
   ];
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

@@ -52,14 +52,28 @@ export async function withBenchDatabase<T>(
   work: (databaseUrl: string | undefined) => Promise<T>,
 ): Promise<T> {
   if (!url) return work(undefined);
+  const database = await openBenchDatabase(url);
+  try {
+    return await work(database.url);
+  } finally {
+    await database.drop();
+  }
+}
+
+/**
+ * A new `gt_bench_…` database on the server of `url`, for a benchmark whose instance outlives
+ * one callback; `drop()` removes it (`WITH (FORCE)`: a pool the benchmark failed to close
+ * must not keep it alive).
+ */
+export async function openBenchDatabase(
+  url: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const database = `gt_bench_${randomBytes(4).toString('hex')}`;
   await adminStatement(url, `CREATE DATABASE ${database}`);
-  try {
-    return await work(withDatabase(url, database));
-  } finally {
-    // FORCE: a pool the benchmark failed to close must not keep the database alive.
-    await adminStatement(url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  }
+  return {
+    url: withDatabase(url, database),
+    drop: () => adminStatement(url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+  };
 }
 
 /** The `createGreenTrack` options of a benchmark instance on `databaseUrl` (or PGlite). */

@@ -83,7 +83,7 @@ export type Binder<A extends string = string> = <Args extends unknown[], Result>
 ) => (...args: Args) => Promise<Result>;
 
 /** What a webhook handler is told besides its effects. */
-interface WebhookHandlerContext {
+export interface WebhookHandlerContext {
   deps: ModuleDeps;
   /** The stored request the effects were read from. */
   webhook: StoredWebhook & { provider: WebhookProvider; integrationAccountId: string };

@@ -11,6 +11,7 @@ import { consentModule } from './consent/index.js';
 import { customerDataRegistry } from './customer-data.js';
 import { customersModule } from './customers/index.js';
 import type { Role } from './db/types.js';
+import { deliveryEventsModule } from './delivery-events/index.js';
 import { embeddingsModule } from './embeddings/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
@@ -51,6 +52,7 @@ export const modules = [
   invoiceSyncModule,
   paymentLinksModule,
   invoiceDeliveryModule,
+  deliveryEventsModule,
   webhooksModule,
 ] as const;
 

@@ -1,5 +1,6 @@
 /**
- * Postmark (`postmark`) as a GreenTrack `EmailProvider`.
+ * Postmark (`postmark`) as a GreenTrack `EmailProvider`, and its webhooks (basic-auth
+ * credentials in the URL, optional IP allowlist) as a `WebhookSource`.
  *
  * @example
  * import { postmark } from '@greentrack/adapters/postmark';
@@ -9,3 +10,4 @@
  */
 export type { PostmarkOptions } from './options.js';
 export { postmark } from './provider.js';
+export { postmarkWebhooks } from './webhooks.js';

@@ -1,5 +1,6 @@
 /**
- * SendGrid (`@sendgrid/mail`) as a GreenTrack `EmailProvider`.
+ * SendGrid (`@sendgrid/mail`) as a GreenTrack `EmailProvider`, and its Signed Event Webhook
+ * (`@sendgrid/eventwebhook`) as a `WebhookSource`.
  *
  * @example
  * import { sendgrid } from '@greentrack/adapters/sendgrid';
@@ -9,3 +10,4 @@
  */
 export type { SendGridOptions } from './options.js';
 export { sendgrid } from './provider.js';
+export { type SendGridWebhookOptions, sendgridWebhooks } from './webhooks.js';

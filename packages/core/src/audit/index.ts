@@ -7,7 +7,7 @@ import { auditFacade, auditPermissions } from './facade.js';
 import { registerAuditRoutes } from './routes.js';
 
 export type { AuditLogPage, AuditLogQuery } from './service.js';
-export { recordAudit } from './service.js';
+export { recordAudit, recordAudits } from './service.js';
 
 export const auditModule = defineModule({
   name: 'audit',

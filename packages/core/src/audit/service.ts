@@ -30,27 +30,48 @@ export interface AuditRecord {
  * mutation's transaction could survive a rolled-back change.
  */
 export async function recordAudit(scope: Scope, record: AuditRecord): Promise<AuditLogEntry> {
+  assertInTransaction(scope);
+  return scope.db
+    .insertInto('audit_log')
+    .values(auditRow(scope, record))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Writes one audit row per record in ONE statement, for set-based changes (a webhook's batch
+ * of consent changes). Same rules as `recordAudit`.
+ */
+export async function recordAudits(scope: Scope, records: readonly AuditRecord[]): Promise<void> {
+  assertInTransaction(scope);
+  if (records.length === 0) return;
+  await scope.db
+    .insertInto('audit_log')
+    .values(records.map((record) => auditRow(scope, record)))
+    .execute();
+}
+
+function assertInTransaction(scope: Scope): void {
   if (!scope.db.isTransaction) {
     throw new GreenTrackError({
       code: CommonErrorCode.INTERNAL,
       message: 'recordAudit must run inside the mutation transaction',
     });
   }
-  return scope.db
-    .insertInto('audit_log')
-    .values({
-      organization_id: scope.organizationId,
-      actor_type: scope.actor.type,
-      actor_id: scope.actor.id,
-      action: record.action,
-      entity: record.entity,
-      entity_id: record.entityId ?? null,
-      before: record.before === undefined ? null : toJson(toPlainJson(record.before)),
-      after: record.after === undefined ? null : toJson(toPlainJson(record.after)),
-      occurred_at: scope.clock.now(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+}
+
+function auditRow(scope: Scope, record: AuditRecord) {
+  return {
+    organization_id: scope.organizationId,
+    actor_type: scope.actor.type,
+    actor_id: scope.actor.id,
+    action: record.action,
+    entity: record.entity,
+    entity_id: record.entityId ?? null,
+    before: record.before === undefined ? null : toJson(toPlainJson(record.before)),
+    after: record.after === undefined ? null : toJson(toPlainJson(record.after)),
+    occurred_at: scope.clock.now(),
+  };
 }
 
 /** Dates become ISO strings; everything else goes through JSON as is. */

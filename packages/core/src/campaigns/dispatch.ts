@@ -927,7 +927,9 @@ async function writeOutcomes(
                                    FROM counts c)
        WHERE r.id = ${run.runId} AND EXISTS (SELECT 1 FROM counts)
     ), sent AS (
-      UPDATE messages m SET status = 'sent', sent_at = ${now}, provider_message_id = w.provider_message_id
+      -- A provider's webhook may have come first (delivered, bounced): never moved back.
+      UPDATE messages m SET status = CASE WHEN m.status = 'queued' THEN 'sent' ELSE m.status END,
+             sent_at = least(m.sent_at, ${now}), provider_message_id = w.provider_message_id
         FROM written w
        WHERE w.state = 'sent' AND m.id = w.message_id AND m.organization_id = ${run.organizationId}
     ), failed AS (

@@ -32,6 +32,7 @@ import { invoiceMessagesMigration } from './migrations/0025_invoice_messages.js'
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
 import { webhooksMigration } from './migrations/0028_webhooks.js';
+import { messageEventIdsMigration } from './migrations/0029_message_event_ids.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -71,6 +72,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0026_invoice_payment_link': invoicePaymentLinkMigration(context),
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
     '0028_webhooks': webhooksMigration(context),
+    '0029_message_event_ids': messageEventIdsMigration,
   };
 }
 

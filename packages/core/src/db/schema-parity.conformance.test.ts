@@ -62,6 +62,8 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   // 0022_invoice_sync_state: an invoice's items by invoice (the sync replaces them; invoice
   // messages and reminders read them in order).
   'zeroinvoice_invoice_items_cache_invoice_idx',
+  // 0029_message_event_ids: a provider's event (its id in metadata) is stored once.
+  'message_events_provider_event_uidx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {
