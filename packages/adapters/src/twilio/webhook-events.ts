@@ -29,7 +29,7 @@ import { z } from 'zod';
 export const DEFAULT_HARD_BOUNCE_CODES: readonly string[] = Object.freeze(['30005', '30006']);
 
 /** What `verify` stores: the signed form parameters and our message id from the URL. */
-export const storedTwilioPayloadSchema = z.object({
+const storedTwilioPayloadSchema = z.object({
   params: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   /** `gt_message_id` of the callback URL (signed with it), `null` on inbound messages. */
   messageId: z.string().nullable(),

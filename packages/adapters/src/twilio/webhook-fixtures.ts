@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { TEST_ACCOUNT_SID } from './conformance-rig.js';
 
-export const MESSAGING_SERVICE_SID = `MG${'a'.repeat(32)}`;
+const MESSAGING_SERVICE_SID = `MG${'a'.repeat(32)}`;
 
 /** A new message SID (`SM` + 32 hex digits). */
 export function messageSid(): string {
@@ -77,23 +77,4 @@ export function signTwilio(
     body: new URLSearchParams(form).toString(),
     signature: twilio.getExpectedTwilioSignature(authToken, url, form),
   };
-}
-
-/** A signed Twilio POST to `url` as a Web `Request` (what a host hands `gt.handler`). */
-export function twilioRequest(
-  authToken: string,
-  url: string,
-  form: Record<string, string>,
-  options: { signedUrl?: string } = {},
-): Request {
-  const { body, signature } = signTwilio(authToken, options.signedUrl ?? url, form);
-  return new Request(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      'x-twilio-signature': signature,
-      'user-agent': 'TwilioProxy/1.1',
-    },
-    body,
-  });
 }
