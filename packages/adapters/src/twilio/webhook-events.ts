@@ -7,12 +7,13 @@
  * - an **inbound message** a customer sent to one of our numbers (`SmsStatus=received`, no
  *   `MessageStatus`) → `sms.inbound`.
  *
- * | `MessageStatus`                 | effect                                                   |
- * | ------------------------------- | -------------------------------------------------------- |
- * | queued, accepted, scheduled, sending | none: our message is already `sent` once Twilio took it |
- * | sent                            | `sent` (the carrier took it)                             |
- * | delivered, read                 | `delivered`                                              |
- * | undelivered, failed, canceled   | `failed`, or a hard `bounce` for the error codes that say the number cannot receive SMS |
+ * | `MessageStatus`                       | effect                                               |
+ * | ------------------------------------- | ---------------------------------------------------- |
+ * | accepted, scheduled, queued, sending  | none: our message is already `sent` once Twilio took it |
+ * | sent                                  | `sent` (the carrier took it)                         |
+ * | delivered, read                       | `delivered`                                          |
+ * | undelivered, failed, canceled         | `failed`, or a hard `bounce` for the error codes that say the number cannot receive SMS |
+ * | partially_delivered, anything unknown | none                                                 |
  *
  * Twilio's callbacks carry no timestamp of their own, so `occurredAt` is when the request
  * reached us (the stored row's `receivedAt`); ordering is left to the message-event handler,
@@ -42,14 +43,32 @@ function param(params: StoredTwilioPayload['params'], name: string): string | un
   return Array.isArray(value) ? value[0] : value;
 }
 
-const STATUS_EFFECT: Readonly<Record<string, 'sent' | 'delivered' | 'failed'>> = {
+/**
+ * Every `MessageStatus` Twilio's API lists (`message_enum_status`; the conformance test
+ * checks the list against the spec) and what it means for our message: `null` is no change.
+ */
+export const TWILIO_STATUS_EFFECTS: Readonly<
+  Record<string, 'sent' | 'delivered' | 'failed' | null>
+> = Object.freeze({
+  // Before the carrier: our message is already `sent` once Twilio accepted the create.
+  accepted: null,
+  scheduled: null,
+  queued: null,
+  sending: null,
   sent: 'sent',
   delivered: 'delivered',
+  // WhatsApp / RCS read receipts: delivered, as far as our statuses go.
   read: 'delivered',
+  // Documented only as a value; neither a delivery nor a failure of the whole message.
+  partially_delivered: null,
   undelivered: 'failed',
   failed: 'failed',
+  // A scheduled message cancelled before it went out.
   canceled: 'failed',
-};
+  // Inbound messages' own statuses (they are read as `sms.inbound`, not here).
+  receiving: null,
+  received: null,
+});
 
 /** `webhooks_inbound.event_type` of a verified request: `status.<MessageStatus>` or `inbound`. */
 export function twilioEventType(params: StoredTwilioPayload['params']): string | null {
@@ -74,9 +93,12 @@ function statusEffect(
   hardBounceCodes: ReadonlySet<string>,
 ): MessageEventEffect[] {
   const status = param(payload.params, 'MessageStatus') ?? '';
-  const type = STATUS_EFFECT[status];
+  const type = Object.hasOwn(TWILIO_STATUS_EFFECTS, status)
+    ? TWILIO_STATUS_EFFECTS[status]
+    : undefined;
   const sid = param(payload.params, 'MessageSid') ?? param(payload.params, 'SmsSid');
-  if (type === undefined || (sid === undefined && payload.messageId === null)) return [];
+  if (type === undefined || type === null || (sid === undefined && payload.messageId === null))
+    return [];
   const errorCode = param(payload.params, 'ErrorCode');
   const bounce = type === 'failed' && errorCode !== undefined && hardBounceCodes.has(errorCode);
   return [

@@ -164,6 +164,7 @@ describe('twilioWebhooks: status callbacks of a message sent through twilioSms',
     ['read', 'delivered'],
     ['undelivered', 'failed'],
     ['failed', 'failed'],
+    ['canceled', 'failed'],
   ] as const)(
     'MessageStatus=%s → message.event %s, mapped by our id and the SID',
     async (status, type) => {
@@ -183,8 +184,8 @@ describe('twilioWebhooks: status callbacks of a message sent through twilioSms',
     },
   );
 
-  it.each(['queued', 'accepted', 'sending', 'scheduled'])(
-    'MessageStatus=%s → no effect (the message is already sent for us)',
+  it.each(['queued', 'accepted', 'sending', 'scheduled', 'partially_delivered', 'a_new_status'])(
+    'MessageStatus=%s → no effect (before the carrier, or not a status of the whole message)',
     async (status) => {
       const stored = await storedOf(request(callbackUrl, statusCallbackForm({ sid, status, to })));
       expect(twilioWebhooks().interpret(stored)).toEqual([]);
