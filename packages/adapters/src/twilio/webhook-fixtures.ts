@@ -78,3 +78,25 @@ export function signTwilio(
     signature: twilio.getExpectedTwilioSignature(authToken, url, form),
   };
 }
+
+/**
+ * A signed Twilio POST as a Web `Request` (what a host hands `gt.handler`): sent to `url`,
+ * signed over `signedUrl` (the public URL Twilio was given; default `url`).
+ */
+export function twilioRequest(
+  authToken: string,
+  url: string,
+  form: Record<string, string>,
+  options: { signedUrl?: string } = {},
+): Request {
+  const { body, signature } = signTwilio(authToken, options.signedUrl ?? url, form);
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      'x-twilio-signature': signature,
+      'user-agent': 'TwilioProxy/1.1',
+    },
+    body,
+  });
+}
