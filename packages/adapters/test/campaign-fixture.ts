@@ -20,8 +20,8 @@ export interface CampaignFixture {
   subject?: string;
 }
 
-/** What GreenTrack recorded for the run, plus the customers' ids. */
-export async function dispatchCampaign(gt: GreenTrack, fixture: CampaignFixture) {
+/** The organization, its customers and a campaign scheduled to start now (not yet run). */
+export async function scheduleCampaign(gt: GreenTrack, fixture: CampaignFixture) {
   const suffix = randomBytes(4).toString('hex');
   const owner = await gt.users.create({ email: `owner-${suffix}@example.com`, name: 'Owner' });
   const { organization } = await gt.organizations.create({
@@ -60,6 +60,12 @@ export async function dispatchCampaign(gt: GreenTrack, fixture: CampaignFixture)
     segment_id: segment.id,
   });
   await org.campaigns.schedule(campaign.id);
+  return { org, campaign, customers };
+}
+
+/** What GreenTrack recorded for the run, plus the customers' ids. */
+export async function dispatchCampaign(gt: GreenTrack, fixture: CampaignFixture) {
+  const { org, campaign, customers } = await scheduleCampaign(gt, fixture);
   const started = Date.now();
   for (let tick = 0; tick < 20; tick++) {
     await gt.worker.tick();

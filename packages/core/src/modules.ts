@@ -25,6 +25,7 @@ import { paymentsModule } from './payments/index.js';
 import { privacyModule } from './privacy/index.js';
 import { segmentsModule } from './segments/index.js';
 import { settingsModule } from './settings/index.js';
+import { smsKeywordsModule } from './sms-keywords/index.js';
 import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
@@ -54,6 +55,7 @@ export const modules = [
   invoiceDeliveryModule,
   deliveryEventsModule,
   webhooksModule,
+  smsKeywordsModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -1,6 +1,7 @@
 /**
- * `@greentrack/adapters/twilio`: an `SmsProvider` over Twilio's Messages API, through the
- * official `twilio` SDK (an optional peer dependency).
+ * `@greentrack/adapters/twilio`: an `SmsProvider` over Twilio's Messages API, and the
+ * `WebhookSource` of its status callbacks and inbound messages, through the official
+ * `twilio` SDK (an optional peer dependency).
  *
  * @example
  * import { twilioSms } from '@greentrack/adapters/twilio';
@@ -15,3 +16,4 @@ export {
   type TwilioSmsOptions,
   twilioSms,
 } from './provider.js';
+export { type TwilioWebhooksOptions, twilioWebhooks } from './webhooks.js';

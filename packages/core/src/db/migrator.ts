@@ -33,6 +33,7 @@ import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_l
 import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
 import { webhooksMigration } from './migrations/0028_webhooks.js';
 import { messageEventIdsMigration } from './migrations/0029_message_event_ids.js';
+import { smsHelpReplyMigration } from './migrations/0030_sms_help_reply.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -73,6 +74,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
     '0028_webhooks': webhooksMigration(context),
     '0029_message_event_ids': messageEventIdsMigration,
+    '0030_sms_help_reply': smsHelpReplyMigration,
   };
 }
 

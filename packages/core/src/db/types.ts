@@ -446,6 +446,8 @@ export interface OrganizationSettingsTable {
   /** Migration 0018: provider ids in the order to try them; NULL = the host's order. */
   email_providers: string[] | null;
   sms_providers: string[] | null;
+  /** Migration 0030: the answer to an inbound HELP; NULL = the default text. */
+  sms_help_reply: string | null;
 }
 
 /**

@@ -528,6 +528,8 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'PUT /api/greentrack/settings/consent-policy',
           'GET /api/greentrack/settings/sending',
           'PUT /api/greentrack/settings/sending',
+          'GET /api/greentrack/settings/sms-keywords',
+          'PUT /api/greentrack/settings/sms-keywords',
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
           'POST /api/greentrack/invoices/{id}/payment-link',

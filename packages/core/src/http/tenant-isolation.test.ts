@@ -329,6 +329,11 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
       json: { frequencyCap: { sms: { messages: 1 + (counter++ % 5), days: 7 } } },
     }),
   },
+  'GET /settings/sms-keywords': { action: 'sms_keywords.read' },
+  'PUT /settings/sms-keywords': {
+    action: 'sms_keywords.write',
+    request: () => ({ json: { helpReply: counter++ % 2 ? `Help ${counter}` : null } }),
+  },
   'GET /customers/{id}/timeline': {
     action: 'customer.read',
     request: (org) => ({ params: { id: org.customerId } }),

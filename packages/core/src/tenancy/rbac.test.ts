@@ -73,6 +73,8 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'consent.policy': (f) => f.consent.policy.set({}),
     'settings.read': (f) => f.settings.sending.get(),
     'settings.write': (f) => f.settings.sending.set({}),
+    'sms_keywords.read': (f) => f.settings.smsKeywords.get(),
+    'sms_keywords.write': (f) => f.settings.smsKeywords.set({ helpReply: null }),
     'segment.read': (f) => f.segments.list(),
     'segment.write': (f) =>
       f.segments.create({ name: 'Probe', rule: { field: 'type', op: 'eq', value: 'lead' } }),
