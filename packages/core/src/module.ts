@@ -90,7 +90,7 @@ interface WebhookHandlerContext {
  * a provider's events arrive in any order. Set-based where it can be: a SendGrid batch
  * carries up to a thousand events.
  */
-type WebhookHandler<K extends WebhookEffectKind> = (
+export type WebhookHandler<K extends WebhookEffectKind> = (
   tx: Scope,
   effects: readonly Extract<WebhookEffect, { kind: K }>[],
   context: WebhookHandlerContext,

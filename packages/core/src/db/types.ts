@@ -537,6 +537,23 @@ export interface Database extends SeedTables, MaterializedViews {
   invoice_messages: InvoiceMessagesTable;
   /** Migration 0026. */
   invoice_payment_links: InvoicePaymentLinksTable;
+  /** Migration 0031. */
+  invoice_source_versions: InvoiceSourceVersionsTable;
+}
+
+/**
+ * Migration 0031: the newest invoice state a source reported by webhook (one row per
+ * invoice): its time at the source, and the source's own status and amount due.
+ */
+export interface InvoiceSourceVersionsTable {
+  invoice_id: string;
+  organization_id: string;
+  source_updated_at: Date;
+  status: InvoiceStatus;
+  amount_due_cents: number;
+  /** SHA-256 of the state's payload: the last tie-break between two states of one instant. */
+  state_hash: string;
+  updated_at: CreatedAt;
 }
 
 /** Migration 0026: what an invoice's stored payment link charges (one row per invoice). */
