@@ -89,7 +89,10 @@ describe('stripeWebhooks: verify', () => {
   it('accepts a request signed with the endpoint secret and stores the event as sent', async () => {
     const payload = event('payment_intent.succeeded', intent());
     const { body, header } = signed(payload);
-    const verified = await source.verify(request(body, { 'stripe-signature': header }), credentials);
+    const verified = await source.verify(
+      request(body, { 'stripe-signature': header }),
+      credentials,
+    );
     expect(verified).toEqual({
       eventType: 'payment_intent.succeeded',
       payload: JSON.parse(body),
@@ -133,9 +136,9 @@ describe('stripeWebhooks: verify', () => {
   it('refuses a request without Stripe-Signature, or an account without webhookSecret', async () => {
     const { body, header } = signed(event('charge.succeeded', {}));
     expect(await refusal(source.verify(request(body, {}), credentials))).toBe('missing_header');
-    expect(
-      await refusal(source.verify(request(body, { 'stripe-signature': header }), {})),
-    ).toBe('missing_secret');
+    expect(await refusal(source.verify(request(body, { 'stripe-signature': header }), {}))).toBe(
+      'missing_secret',
+    );
     expect(
       await refusal(
         source.verify(request(body, { 'stripe-signature': 'not-a-signature' }), credentials),

@@ -36,7 +36,7 @@ export const ZEROINVOICE_PAYMENT_EVENTS: ReadonlySet<string> = new Set([
 const amount = z.union([z.number(), z.string()]);
 
 /** The envelope: what every event has. */
-export const zeroInvoiceEventSchema = z.looseObject({
+const zeroInvoiceEventSchema = z.looseObject({
   type: z.string().min(1),
   /** When the change happened at ZeroInvoice (ISO 8601). */
   timestamp: z.iso.datetime({ offset: true }).nullish(),
@@ -45,7 +45,7 @@ export const zeroInvoiceEventSchema = z.looseObject({
 export type ZeroInvoiceEvent = z.infer<typeof zeroInvoiceEventSchema>;
 
 /** A ZeroInvoice Payment as its data model names the fields; unknown fields are kept. */
-export const wirePaymentSchema = z.looseObject({
+const wirePaymentSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String),
   invoice_id: z.union([z.string(), z.number()]).transform(String),
   amount,

@@ -24,5 +24,5 @@ export {
 } from './events.js';
 export { mapStatus, toSourceInvoice } from './map.js';
 export { type ZeroInvoiceOptions, zeroInvoice } from './source.js';
-export type { InvoiceCreate, WireClient, WireInvoice, WireLineItem } from './wire.js';
 export { type ZeroInvoiceWebhooksOptions, zeroinvoiceWebhooks } from './webhooks.js';
+export type { InvoiceCreate, WireClient, WireInvoice, WireLineItem } from './wire.js';

@@ -84,8 +84,7 @@ describe(`invoice and payment webhook handlers [${databaseKind}]`, () => {
     const org = await makeOrganization(gt, 'Webhook invoices');
     const organizationId = org.organization.id;
     const owner = gt.as({ userId: org.owner.id, organizationId });
-    const apply = (...effects: WebhookEffect[]) =>
-      applyWebhookEffects(gt, organizationId, effects);
+    const apply = (...effects: WebhookEffect[]) => applyWebhookEffects(gt, organizationId, effects);
     const row = (externalInvoiceId: string) =>
       gt.database
         .tenant(organizationId)

@@ -132,9 +132,7 @@ async function rememberStates(tx: Scope, invoices: readonly SourceInvoice[]): Pr
       ON CONFLICT (invoice_id) DO UPDATE SET
         source_updated_at = EXCLUDED.source_updated_at, status = EXCLUDED.status,
         amount_due_cents = EXCLUDED.amount_due_cents, state_hash = EXCLUDED.state_hash,
-        updated_at = EXCLUDED.updated_at`.execute(
-      tx.db,
-    );
+        updated_at = EXCLUDED.updated_at`.execute(tx.db);
   }
   if (untimed.length > 0) {
     await sql`

@@ -14,9 +14,9 @@ export type { PaymentsFacade } from './facade.js';
 /** @public For every payment source in core (Stripe webhooks, the invoice sync). */
 export { type RecordPaymentResult, recordPayment } from './record.js';
 export type { ManualPayment, PaymentListQuery } from './schema.js';
+export type { Payment, PaymentPage } from './service.js';
 /** @public For the invoice webhook handler (invoice-sync), in its transaction. */
 export { lockInvoiceKeys, settleInvoices } from './settle.js';
-export type { Payment, PaymentPage } from './service.js';
 
 export const paymentsModule = defineModule({
   name: 'payments',

@@ -177,7 +177,10 @@ describe(`webhook replay: any order, any repeats, same payments and invoices [${
     );
     for (let i = deliveries.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      [deliveries[i], deliveries[j]] = [deliveries[j] as WebhookEffect[], deliveries[i] as WebhookEffect[]];
+      [deliveries[i], deliveries[j]] = [
+        deliveries[j] as WebhookEffect[],
+        deliveries[i] as WebhookEffect[],
+      ];
     }
 
     const inOrder = (await makeOrganization(gt, 'In order')).organization.id;
@@ -187,7 +190,7 @@ describe(`webhook replay: any order, any repeats, same payments and invoices [${
     for (const effects of deliveries) await applyWebhookEffects(gt, shuffled, effects);
     const elapsed = performance.now() - started;
     console.info(
-      `[replay ${databaseKind}] seed ${seed}: ${webhooks.length} events, ${deliveries.length} deliveries in ${Math.round(elapsed)} ms (${((elapsed / deliveries.length) | 0) || '<1'} ms each)`,
+      `[replay ${databaseKind}] seed ${seed}: ${webhooks.length} events, ${deliveries.length} deliveries in ${Math.round(elapsed)} ms (${(elapsed / deliveries.length) | 0 || '<1'} ms each)`,
     );
 
     const expected = await finalState(inOrder);
