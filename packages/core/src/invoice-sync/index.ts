@@ -3,6 +3,7 @@
  * through the configured `providers.invoices`, on demand and from the worker.
  */
 import { defineModule } from '../module.js';
+import { invoiceSyncCustomerData } from './customer-data.js';
 import type { InvoiceSyncErrorCode as Code } from './error-codes.js';
 import { invoiceSyncFacade, invoiceSyncPermissions } from './facade.js';
 import { applyInvoiceEffects } from './webhook.js';
@@ -15,6 +16,7 @@ export type { InvoiceSyncOptions, InvoiceSyncProgress, InvoiceSyncResult } from 
 export const invoiceSyncModule = defineModule({
   name: 'invoice-sync',
   tenantTables: ['invoice_sync_state', 'invoice_source_versions'],
+  customerData: invoiceSyncCustomerData,
   permissions: invoiceSyncPermissions,
   errorStatus: {
     INVOICE_SYNC_NOT_CONFIGURED: 409,

@@ -8,8 +8,8 @@
  * minus the payments recorded after that time, the source's own amount due and status are
  * kept beside it (the cache row's are moved by payments). A table of its own, one row per
  * invoice, because the seed's tables stay exactly the seed. A tenant table with its
- * row-level-security policy from the start; no customer data (times, a status, an amount),
- * and it goes with its invoice.
+ * row-level-security policy from the start; registered as customer data (it reaches a
+ * customer through its invoice) though it holds none of its own, and it goes with its invoice.
  */
 import type { MigrationContext } from './context.js';
 import { tenantTablesMigration } from './tenant-tables.js';
