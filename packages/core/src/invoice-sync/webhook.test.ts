@@ -10,10 +10,12 @@ import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test
 import { applyWebhookEffects } from '../../test/webhook-effects.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrack } from '../greentrack.js';
+import type { ModuleDeps } from '../module.js';
 import type { SourceInvoice } from '../providers/invoices.js';
 import type { PaymentInput } from '../providers/payments.js';
-import type { WebhookEffect } from '../providers/webhooks.js';
-import { compareSourceStates } from './webhook.js';
+import type { InvoiceEffect, WebhookEffect } from '../providers/webhooks.js';
+import { inTransaction, systemScope } from '../scope.js';
+import { applyInvoiceEffects, compareSourceStates } from './webhook.js';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 5, 1) + seconds * 1000);
 
@@ -168,6 +170,32 @@ describe(`invoice and payment webhook handlers [${databaseKind}]`, () => {
     // A state without a time is taken as it comes, as the sync's are, and forgets the stored one.
     await apply(invoice('in_8', 0, { updatedAt: undefined, amountDueCents: 1 }));
     expect(await versions()).toHaveLength(0);
+  });
+
+  it('two invoice webhooks in one transaction (a worker processing several at once)', async () => {
+    const { organizationId, row } = await freshOrg();
+    const scope = systemScope({ database: gt.database, clock, emit: () => {} }, organizationId);
+    const context = {
+      deps: {} as ModuleDeps,
+      webhook: {
+        id: '00000000-0000-4000-8000-0000000000aa',
+        organizationId,
+        eventType: null,
+        payload: null,
+        receivedAt: clock.now(),
+        provider: 'stripe' as const,
+        integrationAccountId: '00000000-0000-4000-8000-000000000000',
+      },
+    };
+    await inTransaction(scope, async (tx) => {
+      await applyInvoiceEffects(tx, [invoice('in_9', 10) as InvoiceEffect], context);
+      await applyInvoiceEffects(
+        tx,
+        [invoice('in_9', 20, { status: 'paid', amountDueCents: 0 }) as InvoiceEffect],
+        context,
+      );
+    });
+    expect(await row('in_9')).toMatchObject({ status: 'paid', amount_due_cents: 0 });
   });
 
   it('orders states by time, life stage, amount due, then payload hash', () => {

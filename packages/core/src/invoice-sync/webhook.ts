@@ -23,7 +23,7 @@ import { lockInvoiceKeys, settleInvoices } from '../payments/index.js';
 import type { SourceInvoice } from '../providers/invoices.js';
 import type { Scope } from '../scope.js';
 import { mergeStagedPage } from './merge.js';
-import { stagePage } from './stage.js';
+import { dropStagedPage, stagePage } from './stage.js';
 
 /** One state of an invoice as the order compares it. */
 export interface SourceState {
@@ -162,6 +162,7 @@ export const applyInvoiceEffects: WebhookHandler<'invoice'> = async (tx, effects
   const today = await organizationToday(tx);
   const staged = await stagePage(tx.db, fresh);
   const merged = await mergeStagedPage(tx.db, tx.organizationId, today, staged);
+  await dropStagedPage(tx.db);
   await rememberStates(tx, fresh);
   await settleInvoices(
     tx,
