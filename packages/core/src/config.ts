@@ -19,7 +19,13 @@ import {
   type SmsProvider,
 } from './providers/messaging.js';
 import type { PaymentLinkConnector } from './providers/payments.js';
+import type { WebhookSource } from './providers/webhooks.js';
 import { parseInput } from './validation.js';
+import {
+  type WebhooksOptions,
+  webhookSourcesSchema,
+  webhooksOptionsSchema,
+} from './webhooks/index.js';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
 
@@ -170,10 +176,12 @@ const configSchema = z
           )
           .optional(),
         payments: paymentLinkConnectorSchema.optional(),
+        webhooks: webhookSourcesSchema.optional(),
       })
       .strict()
       .optional(),
     dispatch: dispatchPolicySchema.optional(),
+    webhooks: webhooksOptionsSchema.optional(),
     embedder: z
       .custom<Embedder>(
         (v) =>
@@ -308,6 +316,13 @@ export interface GreenTrackConfig {
      * @example providers: { payments: stripePayments() }
      */
     payments?: PaymentLinkConnector;
+    /**
+     * Where provider webhooks come from: one source per provider, each verifying with the
+     * provider's own scheme and the secret of the integration account named in the URL
+     * (`POST {basePath}/webhooks/{provider}/{integrationAccountId}`). Needs `secret`.
+     * @example providers: { webhooks: [sendgridWebhooks(), twilioWebhooks(), stripeWebhooks()] }
+     */
+    webhooks?: WebhookSource[];
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the
@@ -328,6 +343,13 @@ export interface GreenTrackConfig {
    * @example dispatch: { leaseMs: 120_000, sendTimeoutMs: 60_000, from: { email: 'news@shop.example', name: 'Shop' } }
    */
   dispatch?: DispatchOptions;
+  /**
+   * Inbound webhooks (`providers.webhooks`): the public URL providers sign, how big a
+   * payload is processed inline, how long processed rows are kept.
+   * @default { inlineMaxEvents: 100, inlineTimeoutMs: 5000, retentionDays: 30 }
+   * @example webhooks: { publicBaseUrl: 'https://app.example.com/api/greentrack' }
+   */
+  webhooks?: WebhooksOptions;
   /**
    * Turns customer profiles into vectors, in the worker (never in a request). Its
    * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or

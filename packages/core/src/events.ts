@@ -6,6 +6,7 @@
  * gt.on('membership.created', ({ organizationId, userId, role }) => { ... });
  */
 import type { Channel, ConsentPolicy, Role, SubscriptionStatus } from './db/types.js';
+import type { WebhookProvider } from './providers/webhooks.js';
 
 /** Who caused a change. */
 export interface ActorRef {
@@ -148,6 +149,29 @@ export interface GreenTrackEventMap {
     membershipId: string;
     userId: string;
     actor: ActorRef;
+  };
+  /**
+   * A provider's webhook was verified and stored (`pending`); emitted once the row is
+   * committed, before it is processed. `eventCount` is how many provider events it carries.
+   */
+  'webhook.received': {
+    organizationId: string;
+    webhookId: string;
+    provider: WebhookProvider;
+    integrationAccountId: string;
+    eventType: string | null;
+    eventCount: number;
+  };
+  /**
+   * Processing a stored webhook failed: its handlers' work was rolled back and the row is
+   * `failed` with `error` (`org.webhooks.reprocess` / `replay` run it again).
+   */
+  'webhook.failed': {
+    organizationId: string;
+    webhookId: string;
+    provider: WebhookProvider;
+    integrationAccountId: string;
+    error: string;
   };
   /** A customer's stored status on a channel changed (never emitted for a no-op). */
   'consent.changed': {

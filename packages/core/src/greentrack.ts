@@ -33,8 +33,8 @@ import { createApiApp, DEFAULT_BASE_PATH } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
 import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
 import { createOutboxProviders, type OutboxOptions } from './messaging/index.js';
-import type { ModuleDeps } from './module.js';
-import { customerData, modules } from './modules.js';
+import type { ModuleDeps, WebhookRuntime } from './module.js';
+import { customerData, modules, webhookHandlers } from './modules.js';
 import type { Embedder } from './providers/embedder.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
 import type { MessagingProviders } from './providers/messaging.js';
@@ -59,6 +59,7 @@ import {
 } from './tenancy/index.js';
 import { createTenantFacade, type TenantFacade } from './tenant.js';
 import { createTrackingLinks, createTrackingTokens, type TrackingLinks } from './tracking/index.js';
+import { resolveWebhookOptions } from './webhooks/index.js';
 
 /** A configured provider, or the outbox built from its options (the default). */
 function resolveProvider<P>(
@@ -240,6 +241,17 @@ export interface GreenTrack {
  * @throws GreenTrackError `CONFIG_INVALID` naming the bad field, or `DATABASE_UNAVAILABLE`.
  */
 export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<GreenTrack> {
+  return createInstance(config, webhookHandlers);
+}
+
+/**
+ * `createGreenTrack` with the webhook handler registry given: tests of the webhook pipeline
+ * put handlers of their own beside (or over) the modules'. Not part of the package's API.
+ */
+export async function createInstance(
+  config: GreenTrackConfig,
+  handlers: WebhookRuntime['handlers'],
+): Promise<GreenTrack> {
   const options = parseConfig(config);
   const clock = options.clock ?? systemClock;
   // Checked before the database opens: a config that cannot send safely fails at once.
@@ -312,6 +324,8 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
       keyring: () => getKeyring(),
     },
     invoicePass: { database: access, clock, emit },
+    // Read when a tick runs: the module deps are built below.
+    webhooks: () => moduleDeps,
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -344,6 +358,11 @@ export async function createGreenTrack(config: GreenTrackConfig = {}): Promise<G
     signingKey: (label) => purposeKey(requireSecret('sign links'), label),
     embedder,
     customerData,
+    webhooks: {
+      sources: new Map((options.providers?.webhooks ?? []).map((s) => [s.provider, s])),
+      handlers,
+      options: resolveWebhookOptions(options.webhooks),
+    },
   };
   // Built once, at creation: a bad http option fails startup, not the first request.
   const api = createApiApp(

@@ -291,3 +291,13 @@ export type {
 } from './timeline/index.js';
 export { TIMELINE_TYPES } from './timeline/index.js';
 export { TrackingErrorCode } from './tracking/index.js';
+export type {
+  WebhookListQuery,
+  WebhookOut,
+  WebhookPage,
+  WebhookReprocessInput,
+  WebhookStats,
+  WebhookSummary,
+  WebhooksOptions,
+} from './webhooks/index.js';
+export { WebhookErrorCode } from './webhooks/index.js';

@@ -26,6 +26,7 @@ import type {
   WebhookEffect,
   WebhookEffectKind,
   WebhookProvider,
+  WebhookSource,
 } from './providers/webhooks.js';
 import type { Scope, TenantActor } from './scope.js';
 import type { Keyring } from './secrets/index.js';
@@ -64,6 +65,11 @@ export interface ModuleDeps {
   signingKey?: (label: string) => Buffer;
   /** The tables that hold customer data, merged from every module's `customerData`. */
   customerData: CustomerDataRegistry;
+  /**
+   * Inbound webhooks: the configured sources, every module's handlers, the options.
+   * Absent: no source is configured (every webhook route answers 404).
+   */
+  webhooks?: WebhookRuntime;
 }
 
 /**
@@ -97,7 +103,22 @@ export type WebhookHandler<K extends WebhookEffectKind> = (
 ) => Promise<{ replies?: readonly string[] } | undefined>;
 
 /** A module's webhook handlers, by effect kind; each kind is handled by exactly one module. */
-type WebhookHandlers = { readonly [K in WebhookEffectKind]?: WebhookHandler<K> };
+export type WebhookHandlers = { readonly [K in WebhookEffectKind]?: WebhookHandler<K> };
+
+/** What the webhooks module works with (`providers.webhooks`, `webhooks`, the handlers). */
+export interface WebhookRuntime {
+  /** The configured sources, by provider (`providers.webhooks`). */
+  sources: ReadonlyMap<WebhookProvider, WebhookSource>;
+  /** Every module's `webhookHandlers`, merged: effect kind → its one handler. */
+  handlers: WebhookHandlers;
+  /** `config.webhooks` with its defaults applied. */
+  options: {
+    publicBaseUrl?: string;
+    inlineMaxEvents: number;
+    inlineTimeoutMs: number;
+    retentionDays: number;
+  };
+}
 
 /** What a module's facade builder receives. */
 export interface FacadeContext<A extends string = string> {

@@ -85,6 +85,7 @@ describe('composition root', () => {
         'settings',
         'tags',
         'templates',
+        'webhooks',
       ].sort(),
     );
     expect(Object.keys(facade.customers).sort()).toEqual(

@@ -28,6 +28,7 @@ import { templatesModule } from './templates/index.js';
 import { roleAtLeast, tenancyModule } from './tenancy/index.js';
 import { timelineModule } from './timeline/index.js';
 import { trackingModule } from './tracking/index.js';
+import { webhookHandlerRegistry, webhooksModule } from './webhooks/index.js';
 
 export const modules = [
   tenancyModule,
@@ -50,6 +51,7 @@ export const modules = [
   invoiceSyncModule,
   paymentLinksModule,
   invoiceDeliveryModule,
+  webhooksModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];
@@ -97,3 +99,6 @@ export const customerData = customerDataRegistry(
 export const tenantTables: readonly string[] = (modules as readonly ModuleDescriptor[]).flatMap(
   (m) => m.tenantTables ?? [],
 );
+
+/** Every module's webhook handlers: effect kind → the one handler that owns it. */
+export const webhookHandlers = webhookHandlerRegistry(modules as readonly ModuleDescriptor[]);

@@ -31,6 +31,7 @@ import { tagMirrorByIdMigration } from './migrations/0024_tag_mirror_by_id.js';
 import { invoiceMessagesMigration } from './migrations/0025_invoice_messages.js';
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
+import { webhooksMigration } from './migrations/0028_webhooks.js';
 import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source_versions.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
@@ -70,6 +71,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0025_invoice_messages': invoiceMessagesMigration(context),
     '0026_invoice_payment_link': invoicePaymentLinkMigration(context),
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
+    '0028_webhooks': webhooksMigration(context),
     '0031_invoice_source_versions': invoiceSourceVersionsMigration(context),
   };
 }

@@ -20,6 +20,11 @@ const REFERENCE_SCHEMA = 'seed_reference';
  * deliberate act: migration 0001 must stay exactly the seed.
  */
 const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
+  // 0028_webhooks: an organization's webhooks newest first (the list's keyset), the
+  // pending rows the worker claims, the processed rows retention deletes.
+  'webhooks_inbound_org_received_idx',
+  'webhooks_inbound_pending_idx',
+  'webhooks_inbound_processed_idx',
   // 0004_customer_search
   'customers_search_trgm_idx',
   'customers_org_created_idx',

@@ -537,8 +537,31 @@ export interface Database extends SeedTables, MaterializedViews {
   invoice_messages: InvoiceMessagesTable;
   /** Migration 0026. */
   invoice_payment_links: InvoicePaymentLinksTable;
+  /** Migration 0028. */
+  webhook_receipts: WebhookReceiptsTable;
+  /** Migration 0028. */
+  webhook_verification_failures: WebhookVerificationFailuresTable;
   /** Migration 0031. */
   invoice_source_versions: InvoiceSourceVersionsTable;
+}
+
+/** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */
+export interface WebhookReceiptsTable {
+  webhook_id: string;
+  organization_id: string;
+  integration_account_id: string;
+  event_count: number;
+  /** Processing runs so far (inline, worker, reprocess, replay). */
+  attempts: WithDefault<number>;
+}
+
+/** Migration 0028: requests that failed verification, per integration account. */
+export interface WebhookVerificationFailuresTable {
+  integration_account_id: string;
+  organization_id: string;
+  failures: WithDefault<number>;
+  last_reason: string;
+  last_failed_at: Date;
 }
 
 /**

@@ -15,7 +15,8 @@
  * `embedding_jobs`, embed the customers' profiles, write `customers.embedding` — and embeds
  * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
  * accounts that are due (`invoice-sync/schedule.ts`). Once an hour it also runs the invoice
- * status pass (`invoices/pass.ts`): overdue status and customer links.
+ * status pass (`invoices/pass.ts`): overdue status and customer links. Every tick also
+ * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`).
  */
 import {
   type DispatchDeps,
@@ -32,6 +33,8 @@ import {
 } from '../embeddings/index.js';
 import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
 import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
+import type { ModuleDeps } from '../module.js';
+import { runWebhookPass } from '../webhooks/index.js';
 
 /** How often a worker process runs the invoice status pass (see `runInvoiceStatusPass`). */
 const INVOICE_PASS_INTERVAL_MS = 60 * 60 * 1000;
@@ -111,6 +114,8 @@ export function createWorker(deps: {
   invoiceSync?: InvoiceSyncWorkerDeps;
   /** The invoice status pass; run on the first tick, then hourly by `invoicePass.clock`. */
   invoicePass?: InvoicePassDeps;
+  /** The webhook pass (pending rows, retention) runs with the instance's module deps. */
+  webhooks?: () => ModuleDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -139,6 +144,7 @@ export function createWorker(deps: {
       ? await syncDueInvoiceAccounts(deps.invoiceSync)
       : { synced: 0, failed: 0 };
     await invoicePassIfDue();
+    if (deps.webhooks) await runWebhookPass(deps.webhooks());
     return {
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,

@@ -498,6 +498,12 @@ describe(`HTTP API [${databaseKind}]`, () => {
       expect(documented.sort()).toEqual(
         [
           'GET /api/greentrack/health',
+          'POST /api/greentrack/webhooks/{provider}/{integrationAccountId}',
+          'GET /api/greentrack/webhooks/inbound',
+          'GET /api/greentrack/webhooks/inbound/{id}',
+          'POST /api/greentrack/webhooks/inbound/{id}/replay',
+          'POST /api/greentrack/webhooks/reprocess',
+          'GET /api/greentrack/webhooks/stats',
           'GET /api/greentrack/me',
           'GET /api/greentrack/organization',
           'PATCH /api/greentrack/organization',

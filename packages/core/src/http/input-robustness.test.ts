@@ -313,7 +313,9 @@ describe(`hostile input [${databaseKind}]`, () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         const json = operation.requestBody?.content['application/json'];
-        if (!json) continue;
+        // A provider's webhook is its payload, byte for byte (verified by its signature):
+        // not ours to close.
+        if (!json || path.includes('/webhooks/{provider}/')) continue;
         const schema = resolve(json.schema);
         // A union is closed when every alternative is.
         const alternatives = (schema.oneOf ?? schema.anyOf ?? [schema]) as unknown[];

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { rememberRemoteAddress } from './remote-address.js';
 
 /** Anything with a Web-standard `handler`, e.g. a GreenTrack instance. */
 export interface HasHandler {
@@ -24,7 +25,11 @@ type NodeRequest = IncomingMessage & { originalUrl?: string; rawBody?: unknown }
  * the listener then uses those exact bytes, which webhook signatures need.
  */
 export function toNodeHandler(target: HasHandler) {
-  const listener = getRequestListener((request) => target.handler(request));
+  const listener = getRequestListener((request, env) => {
+    // For routes that check where a request came from (a webhook provider's IP allowlist).
+    rememberRemoteAddress(request, env.incoming.socket.remoteAddress);
+    return target.handler(request);
+  });
   return (req: NodeRequest, res: ServerResponse, _next?: (error?: unknown) => void): void => {
     if (typeof req.originalUrl === 'string') req.url = req.originalUrl;
     void listener(req, res);

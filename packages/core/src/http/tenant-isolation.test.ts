@@ -36,6 +36,12 @@ import { purposeKey } from '../secrets/index.js';
 import { roleAtLeast } from '../tenancy/index.js';
 import type { TenantFacade } from '../tenant.js';
 import { createTrackingTokens } from '../tracking/index.js';
+import {
+  insertTestWebhook,
+  signTestWebhook,
+  TEST_SIGNATURE_HEADER,
+  testWebhookSource,
+} from '../webhooks/test-source.js';
 
 const BASE_PATH = '/api/greentrack';
 const BASE = `http://host.test${BASE_PATH}`;
@@ -69,6 +75,8 @@ interface RequestParts {
   csv?: string;
   /** An `application/x-www-form-urlencoded` body. */
   form?: string;
+  /** Headers beyond the caller's credentials (a webhook's signature). */
+  headers?: Record<string, string>;
 }
 
 interface RouteEntry {
@@ -201,6 +209,39 @@ const trackingRequest =
     return { params: { token }, ...(form === undefined ? {} : { form }) };
   };
 
+/** Home's account that signs the matrix's webhooks (made once per organization). */
+const WEBHOOK_SECRET = 'matrix-webhook-secret';
+const webhookAccounts = new Map<string, Promise<string>>();
+const webhookAccount = (org: SeededOrg) => {
+  let account = webhookAccounts.get(org.organizationId);
+  if (!account) {
+    account = org.owner.integrations
+      .create({
+        provider: 'twilio',
+        name: 'webhooks',
+        credentials: { webhookSecret: WEBHOOK_SECRET },
+      })
+      .then((a) => a.id);
+    webhookAccounts.set(org.organizationId, account);
+  }
+  return account;
+};
+/** A webhook signed for Home's account: the signature is the credential. */
+const signedWebhook = async (org: SeededOrg): Promise<RequestParts> => {
+  const json = { type: 'matrix', tags: [unique('matrix')] };
+  return {
+    params: { provider: 'twilio', integrationAccountId: await webhookAccount(org) },
+    json,
+    headers: { [TEST_SIGNATURE_HEADER]: signTestWebhook(WEBHOOK_SECRET, JSON.stringify(json)) },
+  };
+};
+/** A stored (failed) webhook of the organization, to read or replay. */
+const storedWebhook = (gt: GreenTrack) => async (org: SeededOrg) => ({
+  params: {
+    id: await insertTestWebhook(gt.database, org.organizationId, await webhookAccount(org)),
+  },
+});
+
 /** The table: one row per documented operation, keyed `METHOD /path`. */
 const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
   'GET /health': { action: 'public' },
@@ -211,6 +252,15 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'signed',
     request: trackingRequest(gt, 'unsubscribe', 'List-Unsubscribe=One-Click'),
   },
+  'POST /webhooks/{provider}/{integrationAccountId}': { action: 'signed', request: signedWebhook },
+  'GET /webhooks/inbound': { action: 'webhook.read', request: () => ({ query: 'limit=5' }) },
+  'GET /webhooks/inbound/{id}': { action: 'webhook.read', request: storedWebhook(gt) },
+  'POST /webhooks/inbound/{id}/replay': { action: 'webhook.process', request: storedWebhook(gt) },
+  'POST /webhooks/reprocess': {
+    action: 'webhook.process',
+    request: () => ({ json: { status: 'failed' } }),
+  },
+  'GET /webhooks/stats': { action: 'webhook.read' },
   'GET /me': { action: 'profile.read' },
   'GET /organization': { action: 'organization.read' },
   'PATCH /organization': {
@@ -609,6 +659,7 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     ({ gt, cleanup } = await createTestGreenTrack({
       clock,
       secret: SECRET,
+      providers: { webhooks: [testWebhookSource('twilio')] },
       http: { logger: { error: (_message, context) => logged.push(context.error) } },
       // The host's session: a header naming user and organization (tests only).
       authenticate: (request) => {
@@ -675,6 +726,7 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
   async function send(operation: Operation, parts: RequestParts, headers: Headers) {
     const query = parts.query ? `?${parts.query}` : '';
     const init: RequestInit = { method: operation.method, headers };
+    for (const [name, value] of Object.entries(parts.headers ?? {})) headers.set(name, value);
     if (parts.json !== undefined) {
       headers.set('content-type', 'application/json');
       init.body = JSON.stringify(parts.json);

@@ -1,6 +1,6 @@
 /**
  * Customer data in tables no module owns yet (events, attributions, …): the privacy
- * module registers them until the campaigns, analytics and webhooks modules land,
+ * module registers them until the campaigns and analytics modules land,
  * when each entry moves to its module's descriptor unchanged.
  */
 import { sql } from 'kysely';
@@ -9,12 +9,9 @@ import {
   type CustomerDataTable,
   type CustomerRef,
   col,
-  containing,
   inOrganization,
-  REDACTED,
 } from '../customer-data.js';
 import type { Database } from '../db/types.js';
-import { toJson } from '../db/values.js';
 
 /** The customer's message ids. */
 const messagesOf = (who: CustomerRef) =>
@@ -25,33 +22,6 @@ const eventsOf = (who: CustomerRef) =>
   sql`SELECT id FROM events WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
 
 export const unownedCustomerData: CustomerDataTable[] = [
-  {
-    table: 'webhooks_inbound',
-    via: "the raw payload naming the customer's id, email or phone",
-    // A phone matches however the provider punctuates it; short numbers are skipped so as
-    // not to match unrelated digits. A scan of the organization's webhooks: erase is rare.
-    belongsTo: (alias, who) => {
-      const needles = [containing(who.id)];
-      if (who.email) needles.push(containing(who.email));
-      const digits = who.phone?.replace(/\D/g, '') ?? '';
-      if (digits.length >= 8) needles.push(containing(digits));
-      const payload = sql`lower(${col(alias, 'payload')}::text)`;
-      return inOrganization(
-        alias,
-        who,
-        sql`(${sql.join(
-          needles.map((n) => sql`${payload} LIKE ${n}`),
-          sql` OR `,
-        )})`,
-      );
-    },
-    export: { omit: 'raw provider payloads; the rows derived from them are exported' },
-    erase: {
-      action: 'redact',
-      set: () => ({ payload: toJson(REDACTED), headers: null, error: null }),
-    },
-    eraseStage: 10,
-  },
   {
     table: 'attributions',
     via: 'customer_id',
@@ -96,5 +66,4 @@ export const unownedTenantTables = [
   'events',
   'attributions',
   'ga_sessions',
-  'webhooks_inbound',
 ] as const satisfies readonly (keyof Database)[];

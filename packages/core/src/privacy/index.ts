@@ -13,7 +13,7 @@ export const privacyModule = defineModule({
   name: 'privacy',
   permissions: privacyPermissions,
   customerData: unownedCustomerData,
-  // Seed tables whose modules (campaigns, analytics, webhooks) have not
+  // Seed tables whose modules (campaigns, analytics) have not
   // landed: each moves to its module's descriptor with it.
   tenantTables: unownedTenantTables,
   routes: registerPrivacyRoutes,

@@ -92,6 +92,8 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'payment.read': (f) => f.payments.list(),
     'payment.record': (f) => f.payments.recordManual(randomUUID(), { amount_cents: 100 }),
     'invoice.send': (f) => f.invoices.send(randomUUID(), { via: ['email'] }),
+    'webhook.read': (f) => f.webhooks.list(),
+    'webhook.process': (f) => f.webhooks.replay(randomUUID()),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
