@@ -4,8 +4,9 @@
  * failing then succeeding, their charges, refunds; link payments of open invoices; payments
  * whose invoice never arrives) are applied once each in order in one organization, and each
  * delivered 1–10 times in a random order in another. The payments and invoices of both
- * must be equal. The seed is printed so a failure can be replayed (`REPLAY_SEED=…`).
+ * must be equal. A failure prints fast-check's seed (`REPLAY_SEED=…` replays it).
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test/harness.js';
 import { applyWebhookEffects } from '../../test/webhook-effects.js';
@@ -15,19 +16,12 @@ import type { InvoiceStatus, SourceInvoice } from '../providers/invoices.js';
 import type { PaymentInput } from '../providers/payments.js';
 import type { WebhookEffect } from '../providers/webhooks.js';
 
-/** mulberry32: a small seeded PRNG, so a failing order can be run again. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const base = Date.UTC(2026, 4, 1);
+/** Uniform draws in [0, 1) for the generators below. */
+const draws = fc.infiniteStream(
+  fc.noBias(fc.integer({ min: 0, max: 2 ** 31 - 1 })).map((n) => n / 2 ** 31),
+);
+const replaySeed = process.env.REPLAY_SEED ? { seed: Number(process.env.REPLAY_SEED) } : {};
 const at = (seconds: number) => new Date(base + seconds * 1000);
 
 /** The webhooks of one Stripe-like history, in the order Stripe sent them. */
@@ -169,38 +163,45 @@ describe(`webhook replay: any order, any repeats, same payments and invoices [${
   }
 
   it('a few hundred events, each delivered 1–10 times in random order, end as in order', async () => {
-    const seed = Number(process.env.REPLAY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = prng(seed);
-    const webhooks = history(random, 60);
-    const deliveries = webhooks.flatMap((w) =>
-      Array.from({ length: 1 + Math.floor(random() * 10) }, () => w),
-    );
-    for (let i = deliveries.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [deliveries[i], deliveries[j]] = [
-        deliveries[j] as WebhookEffect[],
-        deliveries[i] as WebhookEffect[],
-      ];
-    }
+    // fast-check draws the randomness (history, repeats, order) and prints the seed of a
+    // failing run; REPLAY_SEED=<seed> runs that one again.
+    await fc.assert(
+      fc.asyncProperty(draws, async (stream) => {
+        const next = stream[Symbol.iterator]();
+        const random = () => next.next().value as number;
+        const webhooks = history(random, 60);
+        const deliveries = webhooks.flatMap((w) =>
+          Array.from({ length: 1 + Math.floor(random() * 10) }, () => w),
+        );
+        for (let i = deliveries.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [deliveries[i], deliveries[j]] = [
+            deliveries[j] as WebhookEffect[],
+            deliveries[i] as WebhookEffect[],
+          ];
+        }
 
-    const inOrder = (await makeOrganization(gt, 'In order')).organization.id;
-    const shuffled = (await makeOrganization(gt, 'Shuffled')).organization.id;
-    for (const effects of webhooks) await applyWebhookEffects(gt, inOrder, effects);
-    const started = performance.now();
-    for (const effects of deliveries) await applyWebhookEffects(gt, shuffled, effects);
-    const elapsed = performance.now() - started;
-    console.info(
-      `[replay ${databaseKind}] seed ${seed}: ${webhooks.length} events, ${deliveries.length} deliveries in ${Math.round(elapsed)} ms (${(elapsed / deliveries.length) | 0 || '<1'} ms each)`,
-    );
+        const inOrder = (await makeOrganization(gt, 'In order')).organization.id;
+        const shuffled = (await makeOrganization(gt, 'Shuffled')).organization.id;
+        for (const effects of webhooks) await applyWebhookEffects(gt, inOrder, effects);
+        const started = performance.now();
+        for (const effects of deliveries) await applyWebhookEffects(gt, shuffled, effects);
+        const elapsed = performance.now() - started;
+        console.info(
+          `[replay ${databaseKind}] ${webhooks.length} events, ${deliveries.length} deliveries in ${Math.round(elapsed)} ms (${(elapsed / deliveries.length) | 0 || '<1'} ms each)`,
+        );
 
-    const expected = await finalState(inOrder);
-    const actual = await finalState(shuffled);
-    // The history exercises what it claims to: paid, refunded, overdue, void, orphans.
-    const statuses = new Set(expected.invoices.map((i) => i.status));
-    expect(webhooks.length, `seed ${seed}`).toBeGreaterThan(150);
-    expect(statuses.has('paid') && statuses.has('void'), `seed ${seed}`).toBe(true);
-    expect(actual.payments, `seed ${seed}`).toEqual(expected.payments);
-    expect(actual.invoices, `seed ${seed}`).toEqual(expected.invoices);
-    expect(actual.items, `seed ${seed}`).toEqual(expected.items);
+        const expected = await finalState(inOrder);
+        const actual = await finalState(shuffled);
+        // The history exercises what it claims to: paid, refunded, overdue, void, orphans.
+        const statuses = new Set(expected.invoices.map((i) => i.status));
+        expect(webhooks.length).toBeGreaterThan(150);
+        expect(statuses.has('paid') && statuses.has('void')).toBe(true);
+        expect(actual.payments).toEqual(expected.payments);
+        expect(actual.invoices).toEqual(expected.invoices);
+        expect(actual.items).toEqual(expected.items);
+      }),
+      { numRuns: 1, endOnFailure: true, ...replaySeed },
+    );
   }, 600_000);
 });
