@@ -31,6 +31,7 @@ import { hashingEmbedder } from './providers/hashing-embedder.js';
 import type { InvoiceSourceConnector } from './providers/invoices.js';
 import { createKeyring } from './secrets/index.js';
 import { createTenantFacade, type TenantFacade } from './tenant.js';
+import { insertTestWebhook } from './webhooks/test-source.js';
 
 const SECRET = 'leak-probe-secret-0123456789abcdef012345';
 const SHARED_INVOICE = 'INV-SHARED-1';
@@ -257,6 +258,17 @@ const calls: Record<string, Call> = {
     }),
   'payments.recordManual': async (f) =>
     f.org.payments.recordManual(await f.newOpenInvoice(), { amount_cents: 250, method: 'cash' }),
+  'webhooks.list': (f) => f.org.webhooks.list({ limit: 50 }),
+  'webhooks.get': async (f) =>
+    f.org.webhooks.get(
+      await insertTestWebhook(f.gt.database, f.org.actor.organizationId, f.integrationId),
+    ),
+  'webhooks.replay': async (f) =>
+    f.org.webhooks.replay(
+      await insertTestWebhook(f.gt.database, f.org.actor.organizationId, f.integrationId),
+    ),
+  'webhooks.reprocess': (f) => f.org.webhooks.reprocess({ status: 'failed' }),
+  'webhooks.stats': (f) => f.org.webhooks.stats(),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>
@@ -363,6 +375,19 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     credentials: { token: `zi-${key}` },
   });
   await org.invoices.sync({ accountId: invoiceAccount.id });
+  // A stored webhook and a verification failure counted on the account.
+  await insertTestWebhook(gt.database, organization.id, integration.id);
+  await gt.database
+    .tenant(organization.id)
+    .insertInto('webhook_verification_failures')
+    .values({
+      integration_account_id: integration.id,
+      organization_id: organization.id,
+      failures: 2,
+      last_reason: 'bad_signature',
+      last_failed_at: new Date('2026-03-02T10:00:00.000Z'),
+    })
+    .execute();
   const templateId = greeting.id;
   return {
     organization,

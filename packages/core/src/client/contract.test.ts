@@ -16,6 +16,7 @@ import { makeHeldMessage } from '../../test/held-message.js';
 import { makeLinkedInvoice } from '../../test/linked-invoice.js';
 import type { GreenTrack } from '../greentrack.js';
 import { insertTestInvoice } from '../invoices/test-invoices.js';
+import { insertTestWebhook } from '../webhooks/test-source.js';
 import { createClient, type GreenTrackClient } from './index.js';
 
 const BASE = 'http://host.test/api/greentrack';
@@ -112,6 +113,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
     });
     const invoice = await insertTestInvoice(gt.database, organization.id, { totalCents: 5_000 });
     const { payment } = await api.payments.recordManual(invoice.id, { amount_cents: 1_000 });
+    const webhook = await insertTestWebhook(gt.database, organization.id, account.id);
     const { items: memberships } = await api.memberships.list();
     const staff = memberships.find((m) => m.role === 'staff');
     const newcomer = await gt.users.create({ email: `new-${Date.now()}@example.com` });
@@ -256,6 +258,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'payments.get': () => api.payments.get(payment.id),
       'payments.recordManual': () =>
         api.payments.recordManual(invoice.id, { amount_cents: 500, method: 'check' }),
+      'webhooks.list': () => api.webhooks.list({ status: 'failed', limit: 5 }),
+      'webhooks.get': () => api.webhooks.get(webhook),
+      'webhooks.replay': () => api.webhooks.replay(webhook),
+      'webhooks.reprocess': () => api.webhooks.reprocess({ status: 'failed' }),
+      'webhooks.stats': () => api.webhooks.stats(),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];
@@ -279,6 +286,8 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       .filter((op) => !/\/(health|openapi\.json)$/.test(op.template))
       // Tracking links are opened by recipients' mail clients and browsers, not by the client.
       .filter((op) => !/\/t\/[cou]\/\{token\}$/.test(op.template))
+      // Webhooks are posted by providers, signed; the client reads what they stored.
+      .filter((op) => !op.template.endsWith('/webhooks/{provider}/{integrationAccountId}'))
       .filter(
         (op) => !calls.some((call) => call.method === op.method && op.pattern.test(call.path)),
       )

@@ -318,6 +318,7 @@ export function createClient(options: ClientOptions) {
     campaigns: campaignsApi(request),
     invoices: { ...invoicesApi(request), ...invoiceDeliveryApi(request) },
     payments: paymentsApi(request),
+    webhooks: webhooksApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -475,5 +476,26 @@ export function paymentsApi(request: Request) {
     /** Records a cash/check/transfer payment or refund against an invoice (admin+). */
     recordManual: (invoiceId: string, input: ManualPayment) =>
       request('post', '/invoices/{id}/payments', { path: { id: invoiceId }, body: input }),
+  };
+}
+
+export type WebhookSummary = Schemas['WebhookSummary'];
+/** A stored webhook with its headers (secrets redacted) and payload. */
+export type Webhook = Schemas['Webhook'];
+export type WebhookListQuery = Query<'get', '/webhooks/inbound'>;
+export type WebhookReprocess = Body<'post', '/webhooks/reprocess'>;
+
+/** `client.webhooks`: the organization's stored provider webhooks (admin+). */
+export function webhooksApi(request: Request) {
+  return {
+    /** Newest first, keyset-paginated (`nextCursor`); without payloads. */
+    list: (query: WebhookListQuery = {}) => request('get', '/webhooks/inbound', { query }),
+    get: (id: string) => request('get', '/webhooks/inbound/{id}', { path: { id } }),
+    /** Processes one stored webhook again now, whatever its status. */
+    replay: (id: string) => request('post', '/webhooks/inbound/{id}/replay', { path: { id } }),
+    /** Queues failed webhooks again for the worker; answers how many. */
+    reprocess: (input: WebhookReprocess) => request('post', '/webhooks/reprocess', { body: input }),
+    /** Stored webhooks by status, and verification failures per integration account. */
+    stats: () => request('get', '/webhooks/stats'),
   };
 }

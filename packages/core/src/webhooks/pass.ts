@@ -24,6 +24,12 @@ export interface WebhookPassResult {
 
 /** Most pending rows one pass takes, so a tick stays short. */
 const PASS_BATCH = 100;
+/**
+ * How long the worker gives one row before abandoning the run (rolled back, still pending,
+ * tried again next tick): a handler stuck on a call that never returns must not stop the
+ * tick, and with it every later row. Generous: a thousand-event batch fits many times over.
+ */
+const WORKER_TIMEOUT_MS = 60_000;
 /** Rows one retention statement deletes, so it never holds many locks at once. */
 const RETENTION_BATCH = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -47,7 +53,7 @@ async function processPendingWebhooks(
     const result = await processStoredWebhook(
       deps,
       { id: row.id, organizationId: row.organization_id },
-      { skipLocked: true, onlyPending: true },
+      { skipLocked: true, onlyPending: true, timeoutMs: WORKER_TIMEOUT_MS },
     );
     if (result.status === 'processed') processed++;
     if (result.status === 'failed') failed++;

@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DatabaseAccess } from '../db/access.js';
 import {
+  type InboundWebhookRequest,
   type WebhookEffect,
   type WebhookProvider,
   WebhookSignatureError,
@@ -20,12 +21,19 @@ export function signTestWebhook(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
-/** The test source for `provider` (default `twilio`: its acknowledgement is TwiML). */
-export function testWebhookSource(provider: WebhookProvider = 'twilio'): WebhookSource {
+/**
+ * The test source for `provider` (default `twilio`: its acknowledgement is TwiML).
+ * `onVerify` sees each request as core hands it over (URL, remote address).
+ */
+export function testWebhookSource(
+  provider: WebhookProvider = 'twilio',
+  onVerify?: (request: InboundWebhookRequest) => void,
+): WebhookSource {
   return {
     provider,
     secretHeaders: [TEST_SIGNATURE_HEADER],
     verify(request, credentials) {
+      onVerify?.(request);
       const signature = request.headers[TEST_SIGNATURE_HEADER];
       if (!signature) throw new WebhookSignatureError('missing_header', 'No signature header');
       const secret = credentials.webhookSecret;

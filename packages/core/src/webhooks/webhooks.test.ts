@@ -5,19 +5,26 @@
  * of `sms.inbound` effects writes tags, so every outcome is visible in the database.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKind, makeOrganization } from '../../test/harness.js';
+import { recordAudit } from '../audit/index.js';
 import { fixedClock } from '../clock.js';
 import type { GreenTrackEventMap } from '../events.js';
 import { createInstance, type GreenTrack } from '../greentrack.js';
+import { toNodeHandler } from '../http/node.js';
 import type { WebhookHandler } from '../module.js';
 import { webhookHandlers } from '../modules.js';
+import type { InboundWebhookRequest } from '../providers/webhooks.js';
 import type { TenantFacade } from '../tenant.js';
 import { signTestWebhook, TEST_SIGNATURE_HEADER, testWebhookSource } from './test-source.js';
 
 const SECRET = 'webhooks-test-secret-0123456789abcdef-xyz';
 const BASE = 'http://host.test/api/greentrack';
 const INLINE_TIMEOUT_MS = 400;
+const PUBLIC_BASE = 'https://app.example.com/api/greentrack';
+const MAX_BODY_BYTES = 4096;
 
 /** What the test handler does: apply, throw, or never return (until released). */
 const control: { mode: 'apply' | 'throw' | 'hang'; entered?: () => void } = { mode: 'apply' };
@@ -33,6 +40,7 @@ const tagHandler: WebhookHandler<'sms.inbound'> = async (tx, effects) => {
     .returning('name')
     .execute();
   if (control.mode === 'throw') throw new Error('the handler broke');
+  await recordAudit(tx, { action: 'test.tagged', entity: 'tag', after: { count: effects.length } });
   return { replies: inserted.map((t) => `tagged ${t.name}`) };
 };
 
@@ -43,6 +51,8 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
   let home: { id: string; admin: TenantFacade; staff: TenantFacade; account: string };
   let other: { id: string; admin: TenantFacade; account: string };
   const events: Array<{ name: string; payload: unknown }> = [];
+  /** The requests the sources were asked to verify, as core built them. */
+  const verified: InboundWebhookRequest[] = [];
 
   const post = (
     account: string,
@@ -90,8 +100,19 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
         database: database.options,
         secret: SECRET,
         clock,
-        providers: { webhooks: [testWebhookSource('twilio'), testWebhookSource('sendgrid')] },
-        webhooks: { inlineMaxEvents: 3, inlineTimeoutMs: INLINE_TIMEOUT_MS, retentionDays: 30 },
+        http: { maxBodyBytes: MAX_BODY_BYTES },
+        providers: {
+          webhooks: [
+            testWebhookSource('twilio', (request) => verified.push(request)),
+            testWebhookSource('sendgrid'),
+          ],
+        },
+        webhooks: {
+          publicBaseUrl: `${PUBLIC_BASE}/`,
+          inlineMaxEvents: 3,
+          inlineTimeoutMs: INLINE_TIMEOUT_MS,
+          retentionDays: 30,
+        },
       },
       { ...webhookHandlers, 'sms.inbound': tagHandler },
     );
@@ -124,6 +145,7 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     control.mode = 'apply';
     control.entered = undefined;
     events.length = 0;
+    verified.length = 0;
     await clear(home.id);
     await clear(other.id);
   });
@@ -145,6 +167,19 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     });
     expect(row?.processed_at).toEqual(clock.now());
     expect(await tags(home.id)).toEqual(['gold', 'vip']);
+    // The handler's audit row names the webhook it came from.
+    const audit = await gt.database
+      .tenant(home.id)
+      .selectFrom('audit_log')
+      .select(['actor_type', 'actor_id'])
+      .where('action', '=', 'test.tagged')
+      .execute();
+    expect(audit).toContainEqual({ actor_type: 'webhook', actor_id: row?.id });
+    // What the source verified: the public URL (rebuilt from publicBaseUrl), the exact bytes.
+    expect(verified[0]?.url).toBe(`${PUBLIC_BASE}/webhooks/twilio/${home.account}?via=test`);
+    expect(Buffer.from(verified[0]?.rawBody ?? []).toString()).toBe(
+      JSON.stringify({ type: 'inbound', tags: ['vip', 'gold'] }),
+    );
     expect(events.map((e) => e.name)).toEqual(['webhook.received']);
     expect(events[0]?.payload).toEqual({
       organizationId: home.id,
@@ -225,6 +260,34 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     await home.admin.integrations.remove(disabled.id);
   });
 
+  it('refuses a body over http.maxBodyBytes with 413, storing nothing', async () => {
+    const response = await signed(home.account, { tags: ['x'], pad: 'x'.repeat(MAX_BODY_BYTES) });
+    expect(response.status).toBe(413);
+    expect(await rows(home.id)).toEqual([]);
+  });
+
+  it('hands the Node socket’s address to the source through toNodeHandler', async () => {
+    const server = createServer(toNodeHandler(gt));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = JSON.stringify({ tags: ['node'] });
+      const response = await fetch(
+        `http://127.0.0.1:${port}/api/greentrack/webhooks/twilio/${home.account}`,
+        {
+          method: 'POST',
+          headers: { [TEST_SIGNATURE_HEADER]: signTestWebhook(`${SECRET}-home`, body) },
+          body,
+        },
+      );
+      expect(response.status).toBe(200);
+      expect(verified[0]?.remoteAddress).toMatch(/127\.0\.0\.1$/);
+      expect(await tags(home.id)).toEqual(['node']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('answers 404 for a provider without a configured source', async () => {
     const response = await post(home.account, '{}', {}, 'stripe');
     expect(response.status).toBe(404);
@@ -296,6 +359,22 @@ describe(`webhooks pipeline (${databaseKind})`, () => {
     await gt.worker.tick();
     expect((await rows(home.id))[0]).toMatchObject({ status: 'processed' });
     expect(await tags(home.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('processes each pending row once when two worker passes run at the same time', async () => {
+    for (const batch of [
+      ['w1', 'w2', 'w3', 'w4'],
+      ['w5', 'w6', 'w7', 'w8'],
+    ])
+      await signed(home.account, { tags: batch });
+    expect((await rows(home.id)).map((r) => r.status)).toEqual(['pending', 'pending']);
+    await Promise.all([gt.worker.tick(), gt.worker.tick()]);
+    const page = await home.admin.webhooks.list();
+    expect(page.items.map((w) => [w.status, w.attempts])).toEqual([
+      ['processed', 1],
+      ['processed', 1],
+    ]);
+    expect(await tags(home.id)).toHaveLength(8);
   });
 
   it('replays a processed row idempotently', async () => {
