@@ -42,6 +42,7 @@ const zeroInvoiceEventSchema = z.looseObject({
   timestamp: z.iso.datetime({ offset: true }).nullish(),
   data: z.unknown(),
 });
+/** A ZeroInvoice webhook body as accepted: `{ type, timestamp?, data }`. */
 export type ZeroInvoiceEvent = z.infer<typeof zeroInvoiceEventSchema>;
 
 /** A ZeroInvoice Payment as its data model names the fields; unknown fields are kept. */
@@ -58,6 +59,7 @@ const wirePaymentSchema = z.looseObject({
   paid_at: z.string().nullish(),
   created_at: z.string().nullish(),
 });
+/** A ZeroInvoice Payment as a `payment.*` event carries it (ids as strings). */
 export type WirePayment = z.infer<typeof wirePaymentSchema>;
 
 /** The client's email an invoice event may carry besides the REST invoice's fields. */
