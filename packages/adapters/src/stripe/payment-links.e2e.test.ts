@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type GreenTrack, GreenTrackError } from '@greentrack/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGreenTrack, databaseKind } from '../../test/greentrack.js';
+import { createShop } from '../../test/shop.js';
 import { STRIPE_TEST_KEY, type StripeApi, startStripeApi } from '../../test/stripe-api.js';
 import { StripeMetadataKey } from './metadata.js';
 import { stripePayments } from './payment-links.js';
@@ -31,15 +32,9 @@ describe(`invoice payment links through Stripe [${databaseKind}]`, () => {
 
   /** An organization, its owner's facade, optionally with a `stripe` account. */
   async function organization(credentials?: Record<string, string>) {
-    const suffix = randomBytes(4).toString('hex');
-    const owner = await gt.users.create({ email: `owner-${suffix}@example.com`, name: 'Owner' });
-    const { organization } = await gt.organizations.create({
-      name: `Shop ${suffix}`,
-      ownerUserId: owner.id,
-    });
-    const org = gt.as({ userId: owner.id, organizationId: organization.id });
-    if (credentials) await org.integrations.create({ provider: 'stripe', credentials });
-    return { org, organizationId: organization.id, ownerId: owner.id };
+    const shop = await createShop(gt);
+    if (credentials) await shop.org.integrations.create({ provider: 'stripe', credentials });
+    return shop;
   }
 
   async function invoice(

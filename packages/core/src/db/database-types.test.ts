@@ -27,6 +27,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   invoice_payment_links: '0026_invoice_payment_link',
   webhook_receipts: '0028_webhooks',
   webhook_verification_failures: '0028_webhooks',
+  invoice_source_versions: '0031_invoice_source_versions',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

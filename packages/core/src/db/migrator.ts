@@ -34,6 +34,7 @@ import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_m
 import { webhooksMigration } from './migrations/0028_webhooks.js';
 import { messageEventIdsMigration } from './migrations/0029_message_event_ids.js';
 import { smsHelpReplyMigration } from './migrations/0030_sms_help_reply.js';
+import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source_versions.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -75,6 +76,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0028_webhooks': webhooksMigration(context),
     '0029_message_event_ids': messageEventIdsMigration,
     '0030_sms_help_reply': smsHelpReplyMigration,
+    '0031_invoice_source_versions': invoiceSourceVersionsMigration(context),
   };
 }
 

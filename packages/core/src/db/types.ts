@@ -543,6 +543,8 @@ export interface Database extends SeedTables, MaterializedViews {
   webhook_receipts: WebhookReceiptsTable;
   /** Migration 0028. */
   webhook_verification_failures: WebhookVerificationFailuresTable;
+  /** Migration 0031. */
+  invoice_source_versions: InvoiceSourceVersionsTable;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */
@@ -562,6 +564,21 @@ export interface WebhookVerificationFailuresTable {
   failures: WithDefault<number>;
   last_reason: string;
   last_failed_at: Date;
+}
+
+/**
+ * Migration 0031: the newest invoice state a source reported by webhook (one row per
+ * invoice): its time at the source, and the source's own status and amount due.
+ */
+export interface InvoiceSourceVersionsTable {
+  invoice_id: string;
+  organization_id: string;
+  source_updated_at: Date;
+  status: InvoiceStatus;
+  amount_due_cents: number;
+  /** SHA-256 of the state's payload: the last tie-break between two states of one instant. */
+  state_hash: string;
+  updated_at: CreatedAt;
 }
 
 /** Migration 0026: what an invoice's stored payment link charges (one row per invoice). */

@@ -4,10 +4,12 @@
  * 1. one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE <something differs>` of the
  *    invoices: new ones inserted, changed ones updated, unchanged ones not touched at all
  *    (no new row version, no `updated_at` bump); the written ids land in a third staging table;
- * 2. the items of the updated invoices are deleted, and
- * 3. the staged items of every written invoice inserted.
+ * 2. the source state a webhook left for the updated invoices is forgotten (the invoice
+ *    webhook handler stores the new one after this merge),
+ * 3. the items of the updated invoices are deleted, and
+ * 4. the staged items of every written invoice inserted.
  *
- * Steps 2–3 are statements of their own: an item's row-level-security check looks up its
+ * Steps 2–4 are statements of their own: an item's row-level-security check looks up its
  * invoice, which a CTE of the same statement would not yet show.
  */
 import { type Kysely, sql } from 'kysely';
@@ -58,6 +60,13 @@ WITH src AS (
 )
 INSERT INTO ${sql.table(STAGE_CHANGED)} (id, external_invoice_id, inserted)
 SELECT id, external_invoice_id, inserted FROM written`.execute(db);
+
+  // The state written now is the source's newest as far as the cache knows: an older
+  // webhook state remembered for these invoices must not settle them any more.
+  await sql`
+DELETE FROM invoice_source_versions v
+USING ${sql.table(STAGE_CHANGED)} ch
+WHERE v.invoice_id = ch.id AND NOT ch.inserted`.execute(db);
 
   await sql`
 DELETE FROM zeroinvoice_invoice_items_cache it

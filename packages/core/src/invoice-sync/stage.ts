@@ -96,3 +96,13 @@ export async function stagePage(
     .execute(trx);
   return page.length;
 }
+
+/**
+ * Drops the staging tables before the commit would: for callers that may stage again in the
+ * same transaction (the webhook handler, when several stored webhooks are processed in one).
+ */
+export async function dropStagedPage(trx: Kysely<Database>): Promise<void> {
+  await sql
+    .raw(`DROP TABLE IF EXISTS ${STAGE_INVOICES}, ${STAGE_ITEMS}, ${STAGE_CHANGED}`)
+    .execute(trx);
+}

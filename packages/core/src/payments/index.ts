@@ -7,6 +7,7 @@ import { paymentsCustomerData } from './customer-data.js';
 import type { PaymentErrorCode as Code } from './error-codes.js';
 import { paymentPermissions, paymentsFacade } from './facade.js';
 import { registerPaymentRoutes } from './routes.js';
+import { applyPaymentEffects } from './webhook.js';
 
 export { PaymentErrorCode } from './error-codes.js';
 export type { PaymentsFacade } from './facade.js';
@@ -14,6 +15,8 @@ export type { PaymentsFacade } from './facade.js';
 export { type RecordPaymentResult, recordPayment } from './record.js';
 export type { ManualPayment, PaymentListQuery } from './schema.js';
 export type { Payment, PaymentPage } from './service.js';
+/** @public For the invoice webhook handler (invoice-sync), in its transaction. */
+export { lockInvoiceKeys, settleInvoices } from './settle.js';
 
 export const paymentsModule = defineModule({
   name: 'payments',
@@ -29,4 +32,5 @@ export const paymentsModule = defineModule({
   } satisfies Record<Code, number>,
   routes: registerPaymentRoutes,
   facade: paymentsFacade,
+  webhookHandlers: { payment: applyPaymentEffects },
 });

@@ -46,6 +46,13 @@ export interface SourceInvoice {
   items: readonly SourceInvoiceItem[];
   /** The source's payload, stored verbatim as the cache row's `snapshot`. */
   raw: unknown;
+  /**
+   * When the source last changed the invoice (a webhook's event time). Given, an invoice
+   * webhook does not overwrite a newer state already cached, and the source's amount due is
+   * taken to count every payment processed up to then. The sync does not need it: its feed
+   * is in order.
+   */
+  updatedAt?: Date;
 }
 
 /** One page of a sync. */
