@@ -5,6 +5,7 @@
  *
  * Order matters only for route registration (and so for the OpenAPI document's order).
  */
+import { analyticsModule } from './analytics/index.js';
 import { auditModule } from './audit/index.js';
 import { campaignsModule } from './campaigns/index.js';
 import { consentModule } from './consent/index.js';
@@ -50,6 +51,7 @@ export const modules = [
   invoiceSyncModule,
   paymentLinksModule,
   invoiceDeliveryModule,
+  analyticsModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -31,6 +31,7 @@ import { tagMirrorByIdMigration } from './migrations/0024_tag_mirror_by_id.js';
 import { invoiceMessagesMigration } from './migrations/0025_invoice_messages.js';
 import { invoicePaymentLinkMigration } from './migrations/0026_invoice_payment_link.js';
 import { deliveryMessageFkDeferredMigration } from './migrations/0027_delivery_message_fk_deferred.js';
+import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -69,6 +70,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0025_invoice_messages': invoiceMessagesMigration(context),
     '0026_invoice_payment_link': invoicePaymentLinkMigration(context),
     '0027_delivery_message_fk_deferred': deliveryMessageFkDeferredMigration,
+    '0032_events_ga_client_index': eventsGaClientIndexMigration,
   };
 }
 

@@ -57,6 +57,9 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   // 0022_invoice_sync_state: an invoice's items by invoice (the sync replaces them; invoice
   // messages and reminders read them in order).
   'zeroinvoice_invoice_items_cache_invoice_idx',
+  // 0032_events_ga_client_index: the newest event naming a customer per GA client id
+  // (which customer a `ga_sessions` row links, whatever the events' order).
+  'events_org_ga_client_customer_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

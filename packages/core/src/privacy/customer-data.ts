@@ -73,28 +73,10 @@ export const unownedCustomerData: CustomerDataTable[] = [
     ],
     eraseStage: 20,
   },
-  {
-    table: 'events',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'events', orderBy: ['occurred_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 32,
-  },
-  {
-    table: 'ga_sessions',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'ga_sessions', orderBy: ['first_seen_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 33,
-  },
 ];
 
 /** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
 export const unownedTenantTables = [
-  'events',
   'attributions',
-  'ga_sessions',
   'webhooks_inbound',
 ] as const satisfies readonly (keyof Database)[];

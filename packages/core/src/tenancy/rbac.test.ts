@@ -92,6 +92,13 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'payment.read': (f) => f.payments.list(),
     'payment.record': (f) => f.payments.recordManual(randomUUID(), { amount_cents: 100 }),
     'invoice.send': (f) => f.invoices.send(randomUUID(), { via: ['email'] }),
+    'event.read': (f) => f.events.list(),
+    'event.track': (f) =>
+      f.events.track({
+        name: 'probe',
+        occurred_at: '2026-06-01T00:00:00Z',
+        customer_id: randomUUID(),
+      }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
