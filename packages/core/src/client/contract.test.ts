@@ -256,6 +256,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'payments.get': () => api.payments.get(payment.id),
       'payments.recordManual': () =>
         api.payments.recordManual(invoice.id, { amount_cents: 500, method: 'check' }),
+      'events.track': () =>
+        api.events.track([
+          { name: 'page_view', occurred_at: '2026-06-01T12:00:00Z', customer_id: customer.id },
+        ]),
+      'events.list': () => api.events.list({ customerId: customer.id, limit: 5 }),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

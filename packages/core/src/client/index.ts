@@ -12,6 +12,14 @@
 import type { Rule } from '../segments/rule-schema.js';
 import type { components, paths } from './api-types.js';
 
+export {
+  createEventTracker,
+  type EventTracker,
+  type EventTrackerOptions,
+  type TrackerEnvironment,
+  type TrackIdentity,
+} from './event-tracker.js';
+
 // ---- Typing a call from the generated document -------------------------------------------
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -157,6 +165,14 @@ export type PaymentListQuery = Query<'get', '/payments'>;
 export type ManualPayment = Body<'post', '/invoices/{id}/payments'>;
 /** What recording a payment did, with the invoice's amount due after it. */
 export type RecordedPayment = Schemas['RecordedPayment'];
+
+/** One analytics event as `events.track` sends it. */
+export type TrackEvent = Schemas['TrackEvent'];
+/** What recording a batch did: the new ids in the order sent, and how many were linked. */
+export type TrackedEvents = Schemas['TrackedEvents'];
+export type AnalyticsEvent = Schemas['Event'];
+export type EventPage = Schemas['EventPage'];
+export type EventListQuery = Query<'get', '/events'>;
 
 /** Query of `auditLog.list`. */
 export type AuditLogQuery = Query<'get', '/audit-log'>;
@@ -318,6 +334,7 @@ export function createClient(options: ClientOptions) {
     campaigns: campaignsApi(request),
     invoices: { ...invoicesApi(request), ...invoiceDeliveryApi(request) },
     payments: paymentsApi(request),
+    events: eventsApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -475,5 +492,15 @@ export function paymentsApi(request: Request) {
     /** Records a cash/check/transfer payment or refund against an invoice (admin+). */
     recordManual: (invoiceId: string, input: ManualPayment) =>
       request('post', '/invoices/{id}/payments', { path: { id: invoiceId }, body: input }),
+  };
+}
+
+/** `client.events`: analytics events (the browser helper, `createEventTracker`, batches for you). */
+export function eventsApi(request: Request) {
+  return {
+    /** Records up to 1,000 events, all or nothing (a widget token needs `event.track`). */
+    track: (events: TrackEvent[]) => request('post', '/events', { body: { events } }),
+    /** One page of events, newest first. */
+    list: (query: EventListQuery = {}) => request('get', '/events', { query }),
   };
 }
