@@ -13,7 +13,8 @@
  * SELECT $org, g, f, l FROM unnest($ids, $firsts, $lasts) AS t(g, f, l)
  * ON CONFLICT (organization_id, ga_client_id) DO UPDATE
  *   SET first_seen_at = LEAST(ga_sessions.first_seen_at, excluded.first_seen_at),
- *       last_seen_at = GREATEST(ga_sessions.last_seen_at, excluded.last_seen_at);
+ *       last_seen_at = GREATEST(ga_sessions.last_seen_at, excluded.last_seen_at)
+ *   WHERE <the batch widens the row's span>;
  */
 import { sql } from 'kysely';
 import type { Scope } from '../scope.js';
@@ -62,7 +63,12 @@ export async function recordGaSessions(
       AS t(ga_client_id, first_seen_at, last_seen_at)
     ON CONFLICT (organization_id, ga_client_id) DO UPDATE
       SET first_seen_at = LEAST(ga_sessions.first_seen_at, excluded.first_seen_at),
-          last_seen_at = GREATEST(ga_sessions.last_seen_at, excluded.last_seen_at)`.execute(tx.db);
+          last_seen_at = GREATEST(ga_sessions.last_seen_at, excluded.last_seen_at)
+      -- A row the batch does not widen is not rewritten (a replay makes no new row
+      -- version), but it is locked all the same, which the re-link below relies on.
+      WHERE excluded.first_seen_at < ga_sessions.first_seen_at
+         OR excluded.last_seen_at > ga_sessions.last_seen_at
+         OR ga_sessions.first_seen_at IS NULL OR ga_sessions.last_seen_at IS NULL`.execute(tx.db);
   const linked = ids.filter((id) => seen.get(id)?.linked);
   if (linked.length === 0) return;
   // A statement of its own: it starts after the upsert above holds the rows' locks, so it

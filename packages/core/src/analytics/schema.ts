@@ -6,14 +6,14 @@ import { z } from '@hono/zod-openapi';
 import { Timestamp } from '../http/schemas.js';
 
 /** Most events one call may carry (`POST /events`, `org.events.track`). */
-export const MAX_EVENTS_PER_BATCH = 1000;
+const MAX_EVENTS_PER_BATCH = 1000;
 
 /**
  * Largest `properties` object, in characters of its JSON. A full batch of such events is
  * ~8 MiB, past the HTTP body cap (`http.maxBodyBytes`, 1 MiB by default): a browser sends
  * small batches, a server sending large properties sends fewer events per call.
  */
-export const MAX_PROPERTIES_CHARS = 8192;
+const MAX_PROPERTIES_CHARS = 8192;
 
 /** The JSON size of `value`, or `Infinity` for what JSON cannot hold (or nests too deep). */
 function jsonLength(value: unknown): number {
@@ -29,7 +29,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullable().optional();
 
 /** One analytics event as a caller sends it. */
-export const trackEventSchema = z
+const trackEventSchema = z
   .object({
     name: text(200).openapi({ example: 'booking_request' }),
     occurred_at: z.iso.datetime({ offset: true }).openapi({
@@ -89,7 +89,7 @@ export const trackResultSchema = z
   })
   .openapi('TrackedEvents');
 
-export const eventOutSchema = z
+const eventOutSchema = z
   .object({
     id: z.uuid(),
     organization_id: z.uuid(),
