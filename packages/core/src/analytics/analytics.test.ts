@@ -101,6 +101,8 @@ describe(`analytics events [${databaseKind}]`, () => {
           event({ occurred_at: '2026-06-01 12:00' }),
           event({ properties: { blob: 'x'.repeat(9000) } }),
           event({ customer_id: ana.id, email: 'ana@example.com' }),
+          // Well-formed, but Postgres has no year 0.
+          event({ occurred_at: '0000-01-01T00:00:00Z' }),
         ]),
       );
       expect(error.code).toBe('VALIDATION_FAILED');
@@ -110,6 +112,7 @@ describe(`analytics events [${databaseKind}]`, () => {
         'events.2.occurred_at',
         'events.3.properties',
         'events.4.email',
+        'events.5.occurred_at',
       ]);
     });
   });

@@ -24,6 +24,14 @@ function jsonLength(value: unknown): number {
   }
 }
 
+/**
+ * An ISO 8601 instant with its zone, from 1900 on: zod accepts year 0000, which Postgres
+ * refuses (a 500 after validation passed); anything that early is a typo anyway.
+ */
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Date.parse(v) >= Date.UTC(1900, 0, 1), { message: 'must be 1900 or later' });
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** An optional text field: absent, `null` or a non-empty string up to `max`. */
 const optionalText = (max: number) => text(max).nullable().optional();
@@ -32,7 +40,7 @@ const optionalText = (max: number) => text(max).nullable().optional();
 const trackEventSchema = z
   .object({
     name: text(200).openapi({ example: 'booking_request' }),
-    occurred_at: z.iso.datetime({ offset: true }).openapi({
+    occurred_at: instant.openapi({
       description:
         'When it happened (ISO 8601 with a zone); required: a late batch keeps its times',
       example: '2026-06-01T12:00:00Z',
@@ -117,7 +125,7 @@ export const eventPageSchema = z
 export const eventListQuerySchema = z.object({
   customerId: z.uuid().optional().openapi({ description: "One customer's events" }),
   name: z.string().trim().min(1).max(200).optional(),
-  since: z.iso.datetime({ offset: true }).optional().openapi({
+  since: instant.optional().openapi({
     description: 'Only events that occurred at or after this time',
   }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
