@@ -117,6 +117,34 @@ describe(`analytics events [${databaseKind}]`, () => {
     });
   });
 
+  it('stores every value as sent, whatever the characters (array parameters are escaped)', async () => {
+    const tricky = {
+      name: 'NULL',
+      occurred_at: '2026-06-01T14:00:00+02:00',
+      source: '{a,b}',
+      utm_source: 'say "hi" \\ there',
+      utm_campaign: 'été 🌞',
+      referrer: 'https://x.example/?q={1,2}&r="3"',
+      properties: { quote: '"', backslash: '\\', nested: { list: [1, null, 'NULL'] } },
+    } as TrackEvent;
+    const { ids } = await admin.events.track(tricky);
+    const row = await gt.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '=', ids[0] ?? '')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      name: 'NULL',
+      source: '{a,b}',
+      utm_source: 'say "hi" \\ there',
+      utm_medium: null,
+      utm_campaign: 'été 🌞',
+      referrer: 'https://x.example/?q={1,2}&r="3"',
+      properties: tricky.properties,
+    });
+    expect(row.occurred_at.toISOString()).toBe('2026-06-01T12:00:00.000Z');
+  });
+
   describe('customers', () => {
     it('links by customer id and by email (any case); an unknown email stays anonymous and is not stored', async () => {
       const result = await admin.events.track([
