@@ -37,7 +37,8 @@ import type { GreenTrack } from '../src/greentrack.js';
 import type { Scope } from '../src/scope.js';
 import { parseRule, renderRule, segmentDefinition } from '../src/segments/index.js';
 import type { WorkerReport } from './campaigns-worker.js';
-import { type Bench, percentile, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, percentile } from './lib.js';
 
 const RULE_INPUT = { field: 'type', op: 'eq', value: 'customer' } as const;
 

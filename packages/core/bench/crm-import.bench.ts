@@ -24,7 +24,8 @@ import { join } from 'node:path';
 import { type Insertable, sql } from 'kysely';
 import { normalizeEmail, normalizePhone } from '../src/customers/index.js';
 import type { CustomersTable } from '../src/db/types.js';
-import { type Bench, peakRssMiB, prng, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, peakRssMiB, prng } from './lib.js';
 
 const FIRST = [
   'Ana',

@@ -9,7 +9,8 @@
  * service's two statements are printed and must use their indexes, never a seq scan.
  */
 import { sql } from 'kysely';
-import { type Bench, percentile, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, percentile } from './lib.js';
 
 const FIRST = [
   'Ana',

@@ -1,28 +1,13 @@
 /**
  * The benchmark harness: each benchmark measures a figure AND a baseline in the same run
  * (e.g. the same rows written by one raw SQL statement) and records both with their ratio.
- * `pnpm bench` prints them and writes `bench-results.json` at the repo root.
+ * `pnpm bench` prints them and writes `bench-results.json` at the repo root (`harness.ts`).
  */
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../src/db/connect.js';
 import type { Database } from '../src/db/types.js';
 import type { GreenTrack } from '../src/greentrack.js';
-
-/** One measured figure, as written to bench-results.json. */
-export interface BenchFigure {
-  name: string;
-  db: DialectName;
-  value: number;
-  unit: string;
-  baseline: number;
-  /**
-   * value ÷ baseline for rates (higher is better, e.g. rows/s), baseline ÷ value for
-   * latencies — so ≥ 1 always means "at least as good as the baseline". Stated per figure
-   * in `note`.
-   */
-  ratio: number;
-  note?: string;
-}
+import type { BenchFigure } from './harness.js';
 
 /** What a benchmark gets: a migrated, empty database of its own. */
 interface BenchContext {
@@ -43,13 +28,6 @@ export interface Bench {
   /** One line on what it measures. */
   description: string;
   run(context: BenchContext): Promise<void>;
-}
-
-/** Wall time of `work` in milliseconds. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
-  const start = process.hrtime.bigint();
-  const result = await work();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
 }
 
 /** The p-th percentile (0–100) of `samples`. */

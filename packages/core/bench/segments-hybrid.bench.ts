@@ -61,7 +61,8 @@ import {
   segmentWhere,
   type VectorCriterion,
 } from '../src/segments/members.js';
-import { type Bench, percentile, prng, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, percentile, prng } from './lib.js';
 
 /** Customers of the benchmark organization at scale 1. */
 const BASE_ROWS = 100_000;

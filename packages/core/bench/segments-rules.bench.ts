@@ -38,7 +38,8 @@ import type { Database } from '../src/db/types.js';
 import type { Scope } from '../src/scope.js';
 import { parseRule, renderRule } from '../src/segments/index.js';
 import { countSegmentMembers, segmentMembersQuery } from '../src/segments/members.js';
-import { type Bench, percentile, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, percentile } from './lib.js';
 
 const DAY_MS = 86_400_000;
 /**

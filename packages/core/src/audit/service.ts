@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { AuditLogEntry } from '../db/types.js';
 import { toJson } from '../db/values.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import type { Scope } from '../scope.js';
 import { assertStorableText } from '../validation.js';
 
@@ -103,25 +104,18 @@ export async function listAuditLog(scope: Scope, query: AuditLogQuery = {}): Pro
   if (query.to !== undefined) q = q.where('occurred_at', '<', query.to);
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor, auditCursorSchema, 'the audit log');
-    q = q.where((eb) =>
-      eb.or([
-        eb('occurred_at', '<', new Date(cursor.at)),
-        eb.and([eb('occurred_at', '=', new Date(cursor.at)), eb('id', '<', cursor.id)]),
+    q = q.where(
+      keysetAfter('desc', [
+        ['occurred_at', cursor.at, 'timestamptz'],
+        ['id', cursor.id, 'uuid'],
       ]),
     );
   }
   const rows = await q
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit + 1)
+    .limit(keysetFetchSize(limit))
     .execute();
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ at: last.occurred_at.toISOString(), id: last.id })
-        : null,
-  };
+  // Written from the clock's Date, so milliseconds are all `occurred_at` has.
+  return keysetPage(rows, limit, (last) => ({ at: last.occurred_at.toISOString(), id: last.id }));
 }

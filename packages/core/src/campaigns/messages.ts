@@ -18,9 +18,10 @@
  * ```
  */
 import { z } from '@hono/zod-openapi';
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { MessageEventsTable, MessagesTable } from '../db/types.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type MessageListQuery, messageListQuerySchema } from './schema.js';
@@ -90,22 +91,27 @@ export async function listCampaignMessages(
     )
     .orderBy('m.campaign_run_id')
     .orderBy('m.customer_id')
-    .limit(q.limit + 1);
+    .limit(keysetFetchSize(q.limit));
   if (q.status !== undefined) page = page.where('m.status', '=', q.status);
   if (q.run !== undefined) page = page.where('m.campaign_run_id', '=', q.run);
   if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor, cursorSchema, LIST);
     page = page.where(
-      sql<boolean>`(m.campaign_run_id, m.customer_id) > (${after.run}::uuid, ${after.customer}::uuid)`,
+      keysetAfter('asc', [
+        ['m.campaign_run_id', after.run, 'uuid'],
+        ['m.customer_id', after.customer, 'uuid'],
+      ]),
     );
   }
-  const rows = await page.execute();
-  const items = rows.slice(0, q.limit);
+  const { items, nextCursor } = keysetPage(await page.execute(), q.limit, (last) =>
+    last.campaign_run_id && last.customer_id
+      ? { run: last.campaign_run_id, customer: last.customer_id }
+      : null,
+  );
   const events = await eventsOf(
     scope,
     items.map((m) => m.id),
   );
-  const last = items.at(-1);
   return {
     items: items.map((m) => ({
       ...m,
@@ -113,10 +119,7 @@ export async function listCampaignMessages(
       campaign_run_id: m.campaign_run_id ?? '',
       events: events.get(m.id) ?? [],
     })),
-    nextCursor:
-      rows.length > q.limit && last?.campaign_run_id && last.customer_id
-        ? encodeCursor({ run: last.campaign_run_id, customer: last.customer_id })
-        : null,
+    nextCursor,
   };
 }
 

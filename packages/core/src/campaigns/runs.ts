@@ -13,7 +13,8 @@ import type { CampaignAudienceTable, CampaignRunsTable } from '../db/types.js';
 import { toJson } from '../db/values.js';
 import { GreenTrackError, isGreenTrackError } from '../errors.js';
 import type { Emit } from '../events.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import { inTransaction, type Scope, systemScope } from '../scope.js';
 import { segmentDefinition } from '../segments/index.js';
 import { getSendingSettings } from '../settings/index.js';
@@ -182,16 +183,10 @@ export async function listAudience(
     .selectAll()
     .where('campaign_run_id', '=', run.id)
     .orderBy('id')
-    .limit(parsed.limit + 1);
+    .limit(keysetFetchSize(parsed.limit));
   if (parsed.cursor) {
     const after = decodeCursor(parsed.cursor, audienceCursorSchema, 'the audience');
     page = page.where('id', '>', after.id);
   }
-  const rows = await page.execute();
-  const items = rows.slice(0, parsed.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > parsed.limit && last ? encodeCursor({ id: last.id }) : null,
-  };
+  return keysetPage(await page.execute(), parsed.limit, (last) => ({ id: last.id }));
 }

@@ -15,7 +15,8 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import { GreenTrackError } from '../errors.js';
 import type { ModuleDeps } from '../module.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import type { RenderMessage } from '../providers/message-render.js';
 import type { MessagingProviders, SendResult } from '../providers/messaging.js';
 import { configuredProviders, ProviderError } from '../providers/messaging.js';
@@ -117,33 +118,28 @@ export async function listUnknownOutcomes(
     .where('d.state', '=', 'unknown')
     .orderBy('d.updated_at')
     .orderBy('d.audience_id')
-    .limit(parsed.limit + 1);
+    .limit(keysetFetchSize(parsed.limit));
   if (parsed.campaign_id) page = page.where('r.campaign_id', '=', parsed.campaign_id);
   if (parsed.cursor) {
     const after = decodeCursor(parsed.cursor, unknownOutcomeCursorSchema, 'the unknown outcomes');
-    page = page.where((eb) =>
-      eb.or([
-        eb('d.updated_at', '>', sql<Date>`${after.at}::timestamptz`),
-        eb.and([
-          eb('d.updated_at', '=', sql<Date>`${after.at}::timestamptz`),
-          eb('d.audience_id', '>', after.id),
-        ]),
+    page = page.where(
+      keysetAfter('asc', [
+        ['d.updated_at', after.at, 'timestamptz'],
+        ['d.audience_id', after.id, 'uuid'],
       ]),
     );
   }
-  const rows = await page.execute();
-  const items = rows.slice(0, parsed.limit);
-  const last = items.at(-1);
+  const { items, nextCursor } = keysetPage(await page.execute(), parsed.limit, (last) => ({
+    at: last.held_at_exact,
+    id: last.audience_id,
+  }));
   return {
     items: items.map(({ audience_id: _, held_at_exact: __, message_id, ...row }) => ({
       ...row,
       // Held deliveries always have one: the message row was written before the call.
       message_id: message_id ?? '',
     })),
-    nextCursor:
-      rows.length > parsed.limit && last
-        ? encodeCursor({ at: last.held_at_exact, id: last.audience_id })
-        : null,
+    nextCursor,
   };
 }
 

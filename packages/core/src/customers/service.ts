@@ -9,7 +9,8 @@ import { isForeignKeyViolation, pgErrorCode } from '../db/pg-errors.js';
 import type { Channel, CustomersTable, Database, SubscriptionStatus } from '../db/types.js';
 import { enqueueEmbedding, profileChanged } from '../embeddings/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
-import { decodeCursor, encodeCursor, invalidCursor } from '../pagination/cursor.js';
+import { decodeCursor, invalidCursor } from '../pagination/cursor.js';
+import { type KeysetCast, keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
 import { CustomerErrorCode } from './error-codes.js';
@@ -253,16 +254,18 @@ type CustomerSort = CustomerListQuery['sort'] & string;
  * migration 0004; country has no such index yet, so each country-sorted page sorts the
  * organization's matching rows (a top-N sort: 100k rows ≈ tens of milliseconds).
  */
-const SORTS: Record<CustomerSort, { expr: (table?: string) => RawBuilder<unknown>; cast: string }> =
-  {
-    name: { expr: (t) => sql.ref(t ? `${t}.name` : 'name'), cast: 'text' },
-    created_at: { expr: (t) => sql.ref(t ? `${t}.created_at` : 'created_at'), cast: 'timestamptz' },
-    updated_at: { expr: (t) => sql.ref(t ? `${t}.updated_at` : 'updated_at'), cast: 'timestamptz' },
-    country: {
-      expr: (t) => sql`coalesce(${sql.ref(t ? `${t}.country` : 'country')}, '')`,
-      cast: 'text',
-    },
-  };
+const SORTS: Record<
+  CustomerSort,
+  { expr: (table?: string) => RawBuilder<unknown>; cast: KeysetCast }
+> = {
+  name: { expr: (t) => sql.ref(t ? `${t}.name` : 'name'), cast: 'text' },
+  created_at: { expr: (t) => sql.ref(t ? `${t}.created_at` : 'created_at'), cast: 'timestamptz' },
+  updated_at: { expr: (t) => sql.ref(t ? `${t}.updated_at` : 'updated_at'), cast: 'timestamptz' },
+  country: {
+    expr: (t) => sql`coalesce(${sql.ref(t ? `${t}.country` : 'country')}, '')`,
+    cast: 'text',
+  },
+};
 
 /**
  * The stored consent of `ids` (one page), in one query over the `subscriptions` unique index
@@ -396,9 +399,11 @@ export async function listCustomers(
       .select(customerColumns)
       .select(sql<string>`${sort.expr()}::text`.as('sort_key'));
     if (cursor) {
-      const after = sql.raw(direction === 'asc' ? '>' : '<');
       query = query.where(
-        sql<boolean>`(${sort.expr()}, id) ${after} (${cursor.v}::${sql.raw(sort.cast)}, ${cursor.id}::uuid)`,
+        keysetAfter(direction, [
+          [sort.expr(), cursor.v, sort.cast],
+          ['id', cursor.id, 'uuid'],
+        ]),
       );
     }
     return query;
@@ -436,17 +441,23 @@ export async function listCustomers(
       rows = await page(false)
         .orderBy(sort.expr(), direction)
         .orderBy('id', direction)
-        .limit(q.limit + 1)
+        .limit(keysetFetchSize(q.limit))
         .execute();
     } else {
-      rows = await searchPage(pattern, q.limit + 1);
+      rows = await searchPage(pattern, keysetFetchSize(q.limit));
     }
   } catch (error) {
     // A forged cursor whose value is not a timestamp: the database says so, we say 400.
     if (q.cursor && pgErrorCode(error)?.startsWith('22')) throw invalidCursor(LIST);
     throw error;
   }
-  const customers = rows.slice(0, q.limit).map(({ sort_key: _, ...customer }) => customer);
+  const listed = keysetPage(rows, q.limit, (last) => ({
+    v: last.sort_key,
+    id: last.id,
+    s: q.sort,
+    o: q.order,
+  }));
+  const customers = listed.items.map(({ sort_key: _, ...customer }) => customer);
   const consent = await consentOf(
     scope,
     customers.map((c) => c.id),
@@ -455,11 +466,7 @@ export async function listCustomers(
     ...c,
     consent: consent.get(c.id) ?? { email: null, sms: null },
   }));
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last
-      ? encodeCursor({ v: last.sort_key, id: last.id, s: q.sort, o: q.order })
-      : null;
+  const { nextCursor } = listed;
   if (!q.include_total) return { items, nextCursor };
   const { total } = await filtered()
     .select((eb) => eb.fn.countAll<string>().as('total'))

@@ -18,10 +18,11 @@ export {
   linkInvoiceCustomers,
   relinkUnlinkedInvoices,
 } from './linking.js';
+/** @public For the modules that act on one invoice (payment links, delivery, payments). */
+export { type CachedInvoice, findInvoice, requireInvoice } from './lookup.js';
 export { type InvoicePassDeps, runInvoiceStatusPass } from './pass.js';
 export type { AgingQuery, InvoiceListQuery } from './schema.js';
 export type { Invoice, InvoiceItem, InvoicePage } from './service.js';
-export { getInvoice } from './service.js';
 /** @public For the invoice sync's merge statement. */
 export { derivedStatusSql, linkedCustomerSql } from './staged-rules.js';
 export { isOverdue, statusAfterPayment } from './status.js';

@@ -3,22 +3,17 @@
  * items), read with filters and keyset pagination. The cache is written by the invoice
  * sync and by payments; this module owns the rules they share (status, linking).
  */
-import { type Selectable, sql } from 'kysely';
-import { z } from 'zod';
-import type { ZeroinvoiceInvoicesCacheTable } from '../db/types.js';
-import { GreenTrackError } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { sql } from 'kysely';
+import { newestFirstPage } from '../pagination/newest-first.js';
 import type { Scope } from '../scope.js';
-import { isUuid, parseInput } from '../validation.js';
-import { InvoiceErrorCode } from './error-codes.js';
+import { parseInput } from '../validation.js';
+import { type CachedInvoice, invoiceColumns, requireInvoice } from './lookup.js';
 import { type InvoiceListQuery, invoiceListQuerySchema } from './schema.js';
 import { isOverdue } from './status.js';
 import { organizationToday } from './today.js';
 
-/** A cached invoice without its source payload, plus whether it is overdue today. */
-export type Invoice = Omit<Selectable<ZeroinvoiceInvoicesCacheTable>, 'snapshot'> & {
-  overdue: boolean;
-};
+/** A cached invoice, plus whether it is overdue today. */
+export type Invoice = CachedInvoice & { overdue: boolean };
 
 /** One line of an invoice. */
 export interface InvoiceItem {
@@ -31,34 +26,6 @@ export interface InvoiceItem {
   position: number | null;
 }
 
-/** Every column but `snapshot`: the source's raw payload is for export, not lists. */
-const invoiceColumns = [
-  'id',
-  'organization_id',
-  'external_invoice_id',
-  'external_customer_id',
-  'customer_id',
-  'status',
-  'currency',
-  'subtotal_cents',
-  'tax_cents',
-  'total_cents',
-  'amount_due_cents',
-  'due_date',
-  'sent_via',
-  'stripe_payment_link',
-  'created_at',
-  'updated_at',
-] as const;
-
-/** The error for an invoice that is not the caller's (or does not exist). */
-function invoiceNotFound(): GreenTrackError {
-  return new GreenTrackError({
-    code: InvoiceErrorCode.INVOICE_NOT_FOUND,
-    message: 'Invoice not found',
-  });
-}
-
 /** One page of invoices. */
 export interface InvoicePage {
   items: Invoice[];
@@ -66,7 +33,6 @@ export interface InvoicePage {
   nextCursor: string | null;
 }
 
-const cursorSchema = z.object({ v: z.string(), id: z.uuid() });
 const LIST = 'this invoice list';
 
 /** SQL of the derived overdue rule (see `isOverdue`), at `today`. */
@@ -84,11 +50,9 @@ export async function listInvoices(
 ): Promise<InvoicePage> {
   const q = parseInput(invoiceListQuerySchema, query, { what: 'invoice query' });
   const today = await organizationToday(scope);
-  const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema, LIST) : undefined;
   let select = scope.db
     .selectFrom('zeroinvoice_invoices_cache')
     .select(invoiceColumns)
-    .select(sql<string>`created_at::text`.as('sort_key'))
     .where('organization_id', '=', scope.organizationId);
   if (q.status?.length) select = select.where('status', 'in', q.status);
   if (q.customer_id) select = select.where('customer_id', '=', q.customer_id);
@@ -96,24 +60,11 @@ export async function listInvoices(
     select = select.where(q.overdue ? overdueSql(today) : sql<boolean>`NOT ${overdueSql(today)}`);
   if (q.due_from) select = select.where('due_date', '>=', q.due_from);
   if (q.due_to) select = select.where('due_date', '<=', q.due_to);
-  if (cursor) {
-    // Printed by Postgres, so microseconds survive the round trip through the cursor.
-    select = select.where(
-      sql<boolean>`(created_at, id) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)`,
-    );
-  }
-  const rows = await select
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .execute();
-  const items = rows
-    .slice(0, q.limit)
-    .map(({ sort_key: _, ...row }) => ({ ...row, overdue: isOverdue(row, today) }));
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
-  return { items, nextCursor };
+  const page = await newestFirstPage(select, { cursor: q.cursor, limit: q.limit, list: LIST });
+  return {
+    items: page.items.map((row) => ({ ...row, overdue: isOverdue(row, today) })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** One invoice of the organization with its items in order. @throws `INVOICE_NOT_FOUND` */
@@ -121,15 +72,7 @@ export async function getInvoice(
   scope: Scope,
   invoiceId: string,
 ): Promise<Invoice & { items: InvoiceItem[] }> {
-  // A malformed id cannot exist; NOT_FOUND (not 400) keeps ids opaque.
-  if (!isUuid(invoiceId)) throw invoiceNotFound();
-  const row = await scope.db
-    .selectFrom('zeroinvoice_invoices_cache')
-    .select(invoiceColumns)
-    .where('id', '=', invoiceId)
-    .where('organization_id', '=', scope.organizationId)
-    .executeTakeFirst();
-  if (!row) throw invoiceNotFound();
+  const row = await requireInvoice(scope, invoiceId);
   const items = await scope.db
     .selectFrom('zeroinvoice_invoice_items_cache')
     .select([

@@ -1,10 +1,13 @@
+import { InvoiceErrorCode } from '../invoices/index.js';
+
 /** Error codes of the payment-links module (a hosted payment page for an invoice). */
 export const PaymentLinkErrorCode = {
   /**
    * No invoice with this id in the caller's organization. Also what another organization's
-   * invoice and a malformed id produce, so ids cannot be probed.
+   * invoice and a malformed id produce, so ids cannot be probed. The invoices module's code
+   * (it owns the lookup and the status), kept here for callers that test this table.
    */
-  INVOICE_NOT_FOUND: 'INVOICE_NOT_FOUND',
+  INVOICE_NOT_FOUND: InvoiceErrorCode.INVOICE_NOT_FOUND,
   /** The invoice is paid or void: there is nothing to pay through a link. */
   INVOICE_NOT_PAYABLE: 'INVOICE_NOT_PAYABLE',
   /** The host configured no payments provider (`providers.payments` in `createGreenTrack`). */

@@ -7,12 +7,10 @@
  * Two calls racing for the same invoice and amount send the same idempotency key, so the
  * provider answers both with ONE link; the second store finds it already there.
  */
-import type { Selectable } from 'kysely';
-import { z } from 'zod';
 import { recordAudit } from '../audit/index.js';
-import type { ZeroinvoiceInvoicesCacheTable } from '../db/types.js';
 import { GreenTrackError, isGreenTrackError } from '../errors.js';
 import { readIntegrationCredentials } from '../integrations/index.js';
+import { type CachedInvoice, requireInvoice } from '../invoices/index.js';
 import { ProviderError } from '../providers/messaging.js';
 import type { PaymentLinkConnector, PaymentLinkProvider } from '../providers/payments.js';
 import { inTransaction, type Scope } from '../scope.js';
@@ -21,7 +19,7 @@ import { PaymentLinkErrorCode } from './error-codes.js';
 import type { PaymentLinkOut } from './schema.js';
 
 /** The invoice with what its stored link charges (`invoice_payment_links`, migration 0026). */
-type InvoiceRow = Selectable<ZeroinvoiceInvoicesCacheTable> & {
+type InvoiceRow = CachedInvoice & {
   link_id: string | null;
   link_amount_cents: number | null;
   link_currency: string | null;
@@ -33,40 +31,31 @@ export interface PaymentLinkDeps {
   keyring: () => Keyring;
 }
 
-const idSchema = z.uuid();
-
 /** The seed's column default, for an invoice synced without one. */
 const DEFAULT_CURRENCY = 'usd';
 
-function invoiceNotFound(): GreenTrackError {
-  return new GreenTrackError({
-    code: PaymentLinkErrorCode.INVOICE_NOT_FOUND,
-    message: 'Invoice not found',
-  });
-}
-
-async function findInvoice(
+/**
+ * The organization's invoice (locked with `forUpdate`) and what its stored link charges.
+ * @throws `INVOICE_NOT_FOUND`
+ */
+async function invoiceWithLink(
   scope: Scope,
   invoiceId: string,
   forUpdate = false,
 ): Promise<InvoiceRow> {
-  const id = idSchema.safeParse(invoiceId);
-  if (!id.success) throw invoiceNotFound();
-  let query = scope.db
-    .selectFrom('zeroinvoice_invoices_cache as i')
-    .leftJoin('invoice_payment_links as l', 'l.invoice_id', 'i.id')
-    .selectAll('i')
-    .select([
-      'l.provider_link_id as link_id',
-      'l.amount_cents as link_amount_cents',
-      'l.currency as link_currency',
-    ])
-    .where('i.id', '=', id.data)
-    .where('i.organization_id', '=', scope.organizationId);
-  if (forUpdate) query = query.forUpdate('i');
-  const row = await query.executeTakeFirst();
-  if (!row) throw invoiceNotFound();
-  return row;
+  const invoice = await requireInvoice(scope, invoiceId, { forUpdate });
+  const link = await scope.db
+    .selectFrom('invoice_payment_links')
+    .select(['provider_link_id', 'amount_cents', 'currency'])
+    .where('invoice_id', '=', invoice.id)
+    .where('organization_id', '=', scope.organizationId)
+    .executeTakeFirst();
+  return {
+    ...invoice,
+    link_id: link?.provider_link_id ?? null,
+    link_amount_cents: link?.amount_cents ?? null,
+    link_currency: link?.currency ?? null,
+  };
 }
 
 /** What a link for this invoice must charge now; throws when nothing can be paid. */
@@ -192,7 +181,7 @@ export async function invoicePaymentLink(
   invoiceId: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<PaymentLinkOut> {
-  const invoice = await findInvoice(scope, invoiceId);
+  const invoice = await invoiceWithLink(scope, invoiceId);
   const due = amountDue(invoice);
   const existing = storedLink(invoice, due);
   if (existing) return existing;
@@ -219,7 +208,7 @@ export async function invoicePaymentLink(
   }
 
   return inTransaction(scope, async (tx) => {
-    const current = await findInvoice(tx, invoice.id, true);
+    const current = await invoiceWithLink(tx, invoice.id, true);
     const made: PaymentLinkOut = {
       invoice_id: current.id,
       url: link.url,

@@ -3,7 +3,7 @@
  * The external id is generated (`manual_<uuid>`), so each call records a new payment.
  */
 import { randomUUID } from 'node:crypto';
-import { getInvoice } from '../invoices/index.js';
+import { requireInvoice } from '../invoices/index.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type RecordPaymentResult, recordPayment } from './record.js';
@@ -24,7 +24,7 @@ export async function recordManualPayment(
   input: ManualPayment,
 ): Promise<RecordPaymentResult> {
   const body = parseInput(manualPaymentSchema, input, { what: 'payment' });
-  const invoice = await getInvoice(scope, invoiceId);
+  const invoice = await requireInvoice(scope, invoiceId);
   const externalPaymentId = `manual_${randomUUID()}`;
   return recordPayment(
     scope,

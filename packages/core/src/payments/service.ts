@@ -3,11 +3,10 @@
  * A refund is stored as a row with a negative `amount_cents` (decision 134), so sums over
  * succeeded rows are net of refunds; `kind` is derived from the sign.
  */
-import { type Selectable, sql } from 'kysely';
-import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import type { PaymentsTable } from '../db/types.js';
 import { GreenTrackError } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { newestFirstPage } from '../pagination/newest-first.js';
 import type { Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
 import { PaymentErrorCode } from './error-codes.js';
@@ -47,7 +46,6 @@ export function toPayment(row: Omit<Payment, 'kind'>): Payment {
 const notFound = () =>
   new GreenTrackError({ code: PaymentErrorCode.PAYMENT_NOT_FOUND, message: 'Payment not found' });
 
-const cursorSchema = z.object({ v: z.string(), id: z.uuid() });
 const LIST = 'this payment list';
 
 /**
@@ -59,11 +57,9 @@ export async function listPayments(
   query: PaymentListQuery = {},
 ): Promise<PaymentPage> {
   const q = parseInput(paymentListQuerySchema, query, { what: 'payment query' });
-  const cursor = q.cursor ? decodeCursor(q.cursor, cursorSchema, LIST) : undefined;
   let select = scope.db
     .selectFrom('payments')
     .select(paymentColumns)
-    .select(sql<string>`created_at::text`.as('sort_key'))
     .where('organization_id', '=', scope.organizationId);
   if (q.invoice_id) {
     const invoiceId = q.invoice_id;
@@ -77,21 +73,8 @@ export async function listPayments(
   }
   if (q.status) select = select.where('status', '=', q.status);
   if (q.kind) select = select.where('amount_cents', q.kind === 'refund' ? '<' : '>', 0);
-  if (cursor) {
-    select = select.where(
-      sql<boolean>`(created_at, id) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)`,
-    );
-  }
-  const rows = await select
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .execute();
-  const items = rows.slice(0, q.limit).map(({ sort_key: _, ...row }) => toPayment(row));
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
-  return { items, nextCursor };
+  const page = await newestFirstPage(select, { cursor: q.cursor, limit: q.limit, list: LIST });
+  return { items: page.items.map(toPayment), nextCursor: page.nextCursor };
 }
 
 /** One payment of the organization. @throws `PAYMENT_NOT_FOUND` */

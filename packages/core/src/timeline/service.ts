@@ -58,7 +58,8 @@ import type {
   MessageStatus,
   PaymentStatus,
 } from '../db/types.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import {
@@ -203,7 +204,10 @@ function afterCursor(
   // JS string comparison is code-unit order, the same as COLLATE "C" for these ASCII names.
   if (type < cursor.type) return sql<boolean>`${at} <= ${cursorAt}`;
   if (type > cursor.type) return sql<boolean>`${at} < ${cursorAt}`;
-  return sql<boolean>`(${at}, ${id}) < (${cursorAt}, ${cursor.id}::uuid)`;
+  return keysetAfter('desc', [
+    [at, cursor.at, 'timestamptz'],
+    [id, cursor.id, 'uuid'],
+  ]);
 }
 
 /** The columns every branch selects, so the branches can be merged. */
@@ -418,7 +422,7 @@ export function timelineQuery(
   options: { types: readonly TimelineType[]; cursor: TimelineCursor | undefined; limit: number },
 ) {
   // One row more than a page tells whether another page follows.
-  const page = { cursor: options.cursor, size: options.limit + 1 };
+  const page = { cursor: options.cursor, size: keysetFetchSize(options.limit) };
   const mine = (table: TableName, alias: string) => registry.entry(table).belongsTo(alias, who);
   const [first, ...rest] = options.types.map((type) => branches[type](scope.db, mine, page));
   if (!first) throw new Error('timelineQuery needs at least one type');
@@ -543,11 +547,10 @@ export async function getCustomerTimeline(
     cursor,
     limit: q.limit,
   }).execute();
-  const items = rows.slice(0, q.limit).map(toItem);
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last
-      ? encodeCursor({ at: last.cursor_at, type: last.type, id: last.id })
-      : null;
-  return { items, nextCursor };
+  const page = keysetPage(rows, q.limit, (last) => ({
+    at: last.cursor_at,
+    type: last.type,
+    id: last.id,
+  }));
+  return { items: page.items.map(toItem), nextCursor: page.nextCursor };
 }
