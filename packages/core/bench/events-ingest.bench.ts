@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { EventsTable } from '../src/db/types.js';
-import { type Bench, prng, timed } from './lib.js';
+import { timed } from './harness.js';
+import { type Bench, prng } from './lib.js';
 
 const NAMES = ['page_view', 'page_view', 'page_view', 'add_to_cart', 'booking_request', 'signup'];
 const SOURCES = ['newsletter', 'google', 'facebook', 'partner'];

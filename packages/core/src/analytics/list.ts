@@ -6,7 +6,8 @@
 import { type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { EventsTable } from '../db/types.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
+import { decodeCursor } from '../pagination/cursor.js';
+import { type KeysetPage, keysetAfter, keysetFetchSize, keysetPage } from '../pagination/keyset.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { type EventListQuery, eventListQuerySchema } from './schema.js';
@@ -17,12 +18,8 @@ export type AnalyticsEvent = Omit<Selectable<EventsTable>, 'properties'> & {
   properties: Record<string, unknown>;
 };
 
-/** One page of events. */
-export interface EventPage {
-  items: AnalyticsEvent[];
-  /** Pass back as `cursor` for the next page; `null` on the last page. */
-  nextCursor: string | null;
-}
+/** One page of events; pass `nextCursor` back as `cursor` for the next one. */
+export type EventPage = KeysetPage<AnalyticsEvent>;
 
 const cursorSchema = z.object({ v: z.string(), id: z.uuid() });
 const LIST = 'this event list';
@@ -41,17 +38,20 @@ export async function listEvents(scope: Scope, query: EventListQuery = {}): Prom
   if (q.since) select = select.where('occurred_at', '>=', new Date(q.since));
   if (cursor) {
     select = select.where(
-      sql<boolean>`(occurred_at, id) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)`,
+      keysetAfter('desc', [
+        ['occurred_at', cursor.v, 'timestamptz'],
+        ['id', cursor.id, 'uuid'],
+      ]),
     );
   }
   const rows = await select
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(q.limit + 1)
+    .limit(keysetFetchSize(q.limit))
     .execute();
-  const items = rows.slice(0, q.limit).map(({ sort_key: _, ...row }) => row as AnalyticsEvent);
-  const last = rows[q.limit - 1];
-  const nextCursor =
-    rows.length > q.limit && last ? encodeCursor({ v: last.sort_key, id: last.id }) : null;
-  return { items, nextCursor };
+  const page = keysetPage(rows, q.limit, (last) => ({ v: last.sort_key, id: last.id }));
+  return {
+    items: page.items.map(({ sort_key: _, ...row }) => row as AnalyticsEvent),
+    nextCursor: page.nextCursor,
+  };
 }
