@@ -2,6 +2,7 @@
 import { campaignsBench } from './campaigns.bench.js';
 import { crmImportBench } from './crm-import.bench.js';
 import { crmSearchBench } from './crm-search.bench.js';
+import { eventsIngestBench } from './events-ingest.bench.js';
 import type { Bench } from './lib.js';
 import { segmentsHybridBench } from './segments-hybrid.bench.js';
 import { segmentsRulesBench } from './segments-rules.bench.js';
@@ -12,4 +13,5 @@ export const benches: Bench[] = [
   segmentsRulesBench,
   segmentsHybridBench,
   campaignsBench,
+  eventsIngestBench,
 ];

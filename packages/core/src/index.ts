@@ -4,6 +4,14 @@
  */
 
 // The facade's parts and the types of their inputs and outputs, for hosts typing their code.
+export type {
+  AnalyticsEvent,
+  AnalyticsFacade,
+  EventListQuery,
+  EventPage,
+  TrackEvent,
+  TrackResult,
+} from './analytics/index.js';
 export type { AuditFacade } from './audit/facade.js';
 export type { AuditLogPage, AuditLogQuery } from './audit/index.js';
 export type {

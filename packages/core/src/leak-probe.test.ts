@@ -269,6 +269,18 @@ const calls: Record<string, Call> = {
     ),
   'webhooks.reprocess': (f) => f.org.webhooks.reprocess({ status: 'failed' }),
   'webhooks.stats': (f) => f.org.webhooks.stats(),
+  // B's shared customer has the same email and B has a session of the same GA client id.
+  'events.track': (f) =>
+    f.org.events.track([
+      { name: 'probe', occurred_at: '2026-06-01T12:00:00Z', email: 'shared@example.com' },
+      {
+        name: 'probe',
+        occurred_at: '2026-06-01T12:05:00Z',
+        ga_client_id: 'GA.shared',
+        email: 'shared@example.com',
+      },
+    ]),
+  'events.list': (f) => f.org.events.list({ limit: 200 }),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>
@@ -369,6 +381,13 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     .execute();
   await org.invoices.send(open, { via: ['email'] });
   await org.payments.recordManual(open, { amount_cents: 50, method: 'cash' });
+  // Analytics: events and a GA session of the shared customer.
+  await org.events.track({
+    name: 'visit',
+    occurred_at: '2026-05-01T10:00:00Z',
+    ga_client_id: 'GA.shared',
+    customer_id: shared.id,
+  });
   const invoiceAccount = await org.integrations.create({
     provider: 'zeroinvoice',
     name: `${name} invoices`,

@@ -74,6 +74,7 @@ describe('composition root', () => {
         'campaigns',
         'consent',
         'customers',
+        'events',
         'integrations',
         'invoices',
         'me',

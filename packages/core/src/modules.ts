@@ -5,6 +5,7 @@
  *
  * Order matters only for route registration (and so for the OpenAPI document's order).
  */
+import { analyticsModule } from './analytics/index.js';
 import { auditModule } from './audit/index.js';
 import { campaignsModule } from './campaigns/index.js';
 import { consentModule } from './consent/index.js';
@@ -56,6 +57,7 @@ export const modules = [
   deliveryEventsModule,
   webhooksModule,
   smsKeywordsModule,
+  analyticsModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -2498,6 +2498,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List analytics events, newest first (filters: customer, name, since) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description One customer's events */
+                    customerId?: string;
+                    limit?: number;
+                    name?: string;
+                    /** @description Only events that occurred at or after this time */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventPage"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a batch of up to 1,000 analytics events, all or nothing
+         * @description A bad event fails the batch with 400 naming its index (`events.3.occurred_at`); a `customer_id` that is not the organization’s fails it with 404 (`details.indexes`). A widget token needs the `event.track` scope.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrackEvents"];
+                };
+            };
+            responses: {
+                /** @description The recorded events’ ids, in the order sent */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrackedEvents"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -8065,6 +8244,42 @@ export interface components {
                 message: string;
             };
         };
+        Event: {
+            /**
+             * Format: date-time
+             * @example 2026-05-01T12:00:00.000Z
+             */
+            created_at: string;
+            /** Format: uuid */
+            customer_id: string | null;
+            ga_client_id: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-05-01T12:00:00.000Z
+             */
+            occurred_at: string;
+            /** Format: uuid */
+            organization_id: string;
+            properties: {
+                [key: string]: unknown;
+            };
+            referrer: string | null;
+            /** Format: uuid */
+            session_id: string | null;
+            source: string | null;
+            /** Format: uuid */
+            user_id: string | null;
+            utm_campaign: string | null;
+            utm_medium: string | null;
+            utm_source: string | null;
+        };
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            nextCursor: string | null;
+        };
         FrequencyCap: {
             days: number;
             messages: number;
@@ -8643,6 +8858,50 @@ export interface components {
         TimelinePage: {
             items: components["schemas"]["TimelineItem"][];
             nextCursor: string | null;
+        };
+        TrackedEvents: {
+            ids: string[];
+            linked: number;
+        };
+        TrackEvent: {
+            /**
+             * Format: uuid
+             * @description The organization's customer the event is about; unknown → 404 for the batch
+             */
+            customer_id?: string | null;
+            /**
+             * Format: email
+             * @description Links the event to the organization's customer with this email; an email no customer has leaves the event anonymous (the email is not stored)
+             */
+            email?: string | null;
+            /**
+             * @description Google Analytics client id (the `_ga` cookie's last two parts)
+             * @example 1234567890.1717236000
+             */
+            ga_client_id?: string | null;
+            /** @example booking_request */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601 with a zone); required: a late batch keeps its times
+             * @example 2026-06-01T12:00:00Z
+             */
+            occurred_at: string;
+            /** @description Free-form details of the event (a JSON object) */
+            properties?: {
+                [key: string]: unknown;
+            };
+            referrer?: string | null;
+            /** Format: uuid */
+            session_id?: string | null;
+            /** @description Where it came from: 'web', 'app', 'system', … */
+            source?: string | null;
+            utm_campaign?: string | null;
+            utm_medium?: string | null;
+            utm_source?: string | null;
+        };
+        TrackEvents: {
+            events: components["schemas"]["TrackEvent"][];
         };
         UnknownOutcome: {
             address: string;

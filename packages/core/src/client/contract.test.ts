@@ -263,6 +263,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'webhooks.replay': () => api.webhooks.replay(webhook),
       'webhooks.reprocess': () => api.webhooks.reprocess({ status: 'failed' }),
       'webhooks.stats': () => api.webhooks.stats(),
+      'events.track': () =>
+        api.events.track([
+          { name: 'page_view', occurred_at: '2026-06-01T12:00:00Z', customer_id: customer.id },
+        ]),
+      'events.list': () => api.events.list({ customerId: customer.id, limit: 5 }),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

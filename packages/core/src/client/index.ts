@@ -12,6 +12,14 @@
 import type { Rule } from '../segments/rule-schema.js';
 import type { components, paths } from './api-types.js';
 
+export {
+  createEventTracker,
+  type EventTracker,
+  type EventTrackerOptions,
+  type TrackerEnvironment,
+  type TrackIdentity,
+} from './event-tracker.js';
+
 // ---- Typing a call from the generated document -------------------------------------------
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -157,6 +165,14 @@ export type PaymentListQuery = Query<'get', '/payments'>;
 export type ManualPayment = Body<'post', '/invoices/{id}/payments'>;
 /** What recording a payment did, with the invoice's amount due after it. */
 export type RecordedPayment = Schemas['RecordedPayment'];
+
+/** One analytics event as `events.track` sends it. */
+export type TrackEvent = Schemas['TrackEvent'];
+/** What recording a batch did: the new ids in the order sent, and how many were linked. */
+export type TrackedEvents = Schemas['TrackedEvents'];
+export type AnalyticsEvent = Schemas['Event'];
+export type EventPage = Schemas['EventPage'];
+export type EventListQuery = Query<'get', '/events'>;
 
 /** Query of `auditLog.list`. */
 export type AuditLogQuery = Query<'get', '/audit-log'>;
@@ -319,6 +335,7 @@ export function createClient(options: ClientOptions) {
     invoices: { ...invoicesApi(request), ...invoiceDeliveryApi(request) },
     payments: paymentsApi(request),
     webhooks: webhooksApi(request),
+    events: eventsApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -497,5 +514,15 @@ export function webhooksApi(request: Request) {
     reprocess: (input: WebhookReprocess) => request('post', '/webhooks/reprocess', { body: input }),
     /** Stored webhooks by status, and verification failures per integration account. */
     stats: () => request('get', '/webhooks/stats'),
+  };
+}
+
+/** `client.events`: analytics events (the browser helper, `createEventTracker`, batches for you). */
+export function eventsApi(request: Request) {
+  return {
+    /** Records up to 1,000 events, all or nothing (a widget token needs `event.track`). */
+    track: (events: TrackEvent[]) => request('post', '/events', { body: { events } }),
+    /** One page of events, newest first. */
+    list: (query: EventListQuery = {}) => request('get', '/events', { query }),
   };
 }

@@ -64,6 +64,9 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   'zeroinvoice_invoice_items_cache_invoice_idx',
   // 0029_message_event_ids: a provider's event (its id in metadata) is stored once.
   'message_events_provider_event_uidx',
+  // 0032_events_ga_client_index: the newest event naming a customer per GA client id
+  // (which customer a `ga_sessions` row links, whatever the events' order).
+  'events_org_ga_client_customer_idx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

@@ -108,6 +108,8 @@ const baseSamples: Samples = {
   // `to` of a test send (an address for the fuzzed email campaign) and of the audit log's
   // time range, which shares the name: each is the other's invalid value.
   to: ['qa@example.com', '2026-06-01T00:00:00.000Z'],
+  // An analytics event's customer: mostly none (a random uuid names no customer: 404).
+  customer_id: [undefined, null],
 };
 /** Raw bodies no schema generates. */
 const rawBodies = [

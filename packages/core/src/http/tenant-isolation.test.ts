@@ -540,6 +540,27 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'payment.read',
     request: (org) => ({ params: { id: org.paymentId } }),
   },
+  'POST /events': {
+    action: 'event.track',
+    // Names the organization's customer: another organization's caller gets 404.
+    bodyNamesRows: true,
+    request: (org) => ({
+      json: {
+        events: [
+          {
+            name: 'matrix_visit',
+            occurred_at: '2026-06-01T08:00:00Z',
+            customer_id: org.customerId,
+            ga_client_id: `GA.${unique('matrix')}`,
+          },
+        ],
+      },
+    }),
+  },
+  'GET /events': {
+    action: 'event.read',
+    request: (org) => ({ query: `customerId=${org.customerId}&limit=5` }),
+  },
 });
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Customer data in tables no module owns yet (events, attributions, …): the privacy
- * module registers them until the campaigns and analytics modules land,
- * when each entry moves to its module's descriptor unchanged.
+ * Customer data in the one seed table no module owns yet (`attributions`): the privacy
+ * module registers it until the attribution module lands, when the entry moves to that
+ * module's descriptor unchanged.
  */
 import { sql } from 'kysely';
 import {
@@ -43,27 +43,9 @@ export const unownedCustomerData: CustomerDataTable[] = [
     ],
     eraseStage: 20,
   },
-  {
-    table: 'events',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'events', orderBy: ['occurred_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 32,
-  },
-  {
-    table: 'ga_sessions',
-    via: 'customer_id',
-    belongsTo: byCustomerId,
-    export: { as: 'ga_sessions', orderBy: ['first_seen_at', 'id'] },
-    erase: { action: 'delete' },
-    eraseStage: 33,
-  },
 ];
 
 /** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
 export const unownedTenantTables = [
-  'events',
   'attributions',
-  'ga_sessions',
 ] as const satisfies readonly (keyof Database)[];

@@ -13,8 +13,7 @@ export const privacyModule = defineModule({
   name: 'privacy',
   permissions: privacyPermissions,
   customerData: unownedCustomerData,
-  // Seed tables whose modules (campaigns, analytics) have not
-  // landed: each moves to its module's descriptor with it.
+  // `attributions`, until the attribution module lands and takes it over.
   tenantTables: unownedTenantTables,
   routes: registerPrivacyRoutes,
   facade: privacyFacade,

@@ -96,6 +96,13 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'invoice.send': (f) => f.invoices.send(randomUUID(), { via: ['email'] }),
     'webhook.read': (f) => f.webhooks.list(),
     'webhook.process': (f) => f.webhooks.replay(randomUUID()),
+    'event.read': (f) => f.events.list(),
+    'event.track': (f) =>
+      f.events.track({
+        name: 'probe',
+        occurred_at: '2026-06-01T00:00:00Z',
+        customer_id: randomUUID(),
+      }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
