@@ -31,8 +31,8 @@ import {
   withBenchDatabase,
 } from '../../core/bench/harness.js';
 import { zeroInvoice } from '../src/zeroinvoice/index.js';
-import { selected } from './results.js';
 import { startZeroInvoiceServer, type ZeroInvoiceServer } from '../test/zeroinvoice-server.js';
+import { selected } from './results.js';
 
 const NAME = 'invoices.sync';
 

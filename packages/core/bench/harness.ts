@@ -2,8 +2,8 @@
  * What every benchmark runner shares: a database of its own per benchmark, the figure
  * line it prints, and the merge into `bench-results.json` at the repo root.
  *
- * Used by core's runner (`run.ts`) and, by relative path, by the adapters' invoice-sync
- * bench (core's benches cannot import an adapter, so that one runs on its own). For that
+ * Used by core's runner (`run.ts`) and, by relative path, by the adapters' benches
+ * (`packages/adapters/bench/results.ts`; core's benches cannot import an adapter). For that
  * reason it imports nothing from core's `src` (only the test kit's database helpers, which
  * need `pg` alone): the adapters package type-checks it as one of its own files, and gains
  * no dependency for it.

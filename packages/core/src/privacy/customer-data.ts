@@ -46,6 +46,4 @@ export const unownedCustomerData: CustomerDataTable[] = [
 ];
 
 /** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
-export const unownedTenantTables = [
-  'attributions',
-] as const satisfies readonly (keyof Database)[];
+export const unownedTenantTables = ['attributions'] as const satisfies readonly (keyof Database)[];
