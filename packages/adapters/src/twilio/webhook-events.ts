@@ -17,7 +17,7 @@
  *
  * Twilio's callbacks carry no timestamp of their own, so `occurredAt` is when the request
  * reached us (the stored row's `receivedAt`); ordering is left to the message-event handler,
- * whose statuses only move forward (decision T1).
+ * whose statuses only move forward (decision 158).
  */
 import type { MessageEventEffect, StoredWebhook, WebhookEffect } from '@greentrack/core';
 import { z } from 'zod';

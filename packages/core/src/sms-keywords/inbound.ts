@@ -12,7 +12,7 @@
  * Ordering: an inbound SMS carries no provider timestamp, so the time of a keyword is when
  * its webhook reached us (`receivedAt`). A keyword changes a customer's status only when no
  * change to it was recorded after that instant: a STOP replayed or reprocessed after a
- * later START (or after a person re-subscribed the customer) does not undo it (decision T2).
+ * later START (or after a person re-subscribed the customer) does not undo it (decision 159).
  */
 import { setCustomerConsent } from '../consent/index.js';
 import { normalizePhone } from '../customers/index.js';
