@@ -140,6 +140,9 @@ const calls: Record<string, Call> = {
   'consent.policy.set': (f) => f.org.consent.policy.set({ sms: 'opt_in' }),
   'settings.sending.get': (f) => f.org.settings.sending.get(),
   'settings.sending.set': (f) => f.org.settings.sending.set({ timeZone: 'Europe/London' }),
+  'settings.smsKeywords.get': (f) => f.org.settings.smsKeywords.get(),
+  'settings.smsKeywords.set': (f) =>
+    f.org.settings.smsKeywords.set({ helpReply: 'Probe shop: reply STOP to opt out.' }),
   'integrations.list': (f) => f.org.integrations.list(),
   'integrations.get': (f) => f.org.integrations.get(f.integrationId),
   'integrations.create': (f) =>
