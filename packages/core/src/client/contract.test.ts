@@ -191,6 +191,9 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
           timeZone: 'Europe/London',
           frequencyCap: { sms: { messages: 4, days: 30 } },
         }),
+      'settings.smsKeywords.get': () => api.settings.smsKeywords.get(),
+      'settings.smsKeywords.set': () =>
+        api.settings.smsKeywords.set({ helpReply: 'Contract shop: reply STOP to opt out.' }),
       'integrations.list': () => api.integrations.list({ provider: 'twilio' }),
       'integrations.get': () => api.integrations.get(account.id),
       'integrations.create': () =>

@@ -118,6 +118,8 @@ export type ConsentPolicy = Schemas['ConsentPolicy'];
 export type ConsentPolicyUpdate = Schemas['ConsentPolicyUpdate'];
 export type SendingSettings = Schemas['SendingSettings'];
 export type SendingSettingsUpdate = Schemas['SendingSettingsUpdate'];
+export type SmsKeywordSettings = Schemas['SmsKeywordSettings'];
+export type SmsKeywordSettingsUpdate = Schemas['SmsKeywordSettingsUpdate'];
 export type TimelinePage = Schemas['TimelinePage'];
 export type TimelineItem = TimelinePage['items'][number];
 export type TimelineType = TimelineItem['type'];
@@ -319,6 +321,12 @@ export function createClient(options: ClientOptions) {
       sending: {
         get: () => request('get', '/settings/sending'),
         set: (input: SendingSettingsUpdate) => request('put', '/settings/sending', { body: input }),
+      },
+      /** The answer to an inbound SMS `HELP` (admin+ to set; `null` restores the default). */
+      smsKeywords: {
+        get: () => request('get', '/settings/sms-keywords'),
+        set: (input: SmsKeywordSettingsUpdate) =>
+          request('put', '/settings/sms-keywords', { body: input }),
       },
     },
     integrations: {

@@ -530,6 +530,8 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'PUT /api/greentrack/settings/sending',
           'GET /api/greentrack/settings/sms-keywords',
           'PUT /api/greentrack/settings/sms-keywords',
+          'GET /api/greentrack/events',
+          'POST /api/greentrack/events',
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
           'POST /api/greentrack/invoices/{id}/payment-link',
