@@ -3,7 +3,7 @@
  * voided; intents failing then succeeding; their charges; refunds listed in `charge.refunded`;
  * payment-link payments of open invoices), each signed with Stripe's REAL signing and posted
  * through `gt.handler` — once each in order to one organization's endpoint, 1–5 times each
- * in a random order to another's. The payments and invoices of both must be equal. The seed
+ * in a random order to another's. The payments and invoices (+ items) of both must be equal. The seed
  * of a failing run is fast-check's (`REPLAY_SEED=…` replays it).
  */
 import type { GreenTrack } from '@greentrack/core';
