@@ -3,9 +3,14 @@
  * organization, and that organization's delivery state in a form two organizations can be
  * compared by (message and customer indexes instead of ids, row ids and write times left out).
  */
-import { randomUUID } from 'node:crypto';
 import type { GreenTrack } from '@greentrack/core';
 import type { DeliveryPlan, PlanIds } from './delivery-replay.js';
+
+/** The plan's ids in one organization, and its customers (index → id, index → address). */
+export interface SeededPlan extends PlanIds {
+  customerIds: readonly string[];
+  customerEmails: readonly string[];
+}
 
 /**
  * One customer and one email message per planned message: SendGrid's first, then
@@ -17,10 +22,11 @@ export async function seedPlanMessages(
   organizationId: string,
   plan: DeliveryPlan,
   base: number,
-): Promise<PlanIds> {
+): Promise<SeededPlan> {
   const db = gt.database.tenant(organizationId);
   const total = plan.sendgridMessages + plan.postmarkMessages;
   const customerIds: string[] = [];
+  const customerEmails: string[] = [];
   const messageIds: string[] = [];
   const providerIds: string[] = [];
   for (let start = 0; start < total; start += 500) {
@@ -32,12 +38,15 @@ export async function seedPlanMessages(
           organization_id: organizationId,
           type: 'customer' as const,
           name: `Customer ${i}`,
-          email: `c${i}-${randomUUID().slice(0, 8)}@example.com`,
+          // The same address in every organization: a payload that names one (Stripe's
+          // `customer_email`) is then byte for byte the same for both.
+          email: `c${i}@example.com`,
         })),
       )
-      .returning('id')
+      .returning(['id', 'email'])
       .execute();
     customerIds.push(...customers.map((c) => c.id));
+    customerEmails.push(...customers.map((c) => c.email as string));
     const messages = await db
       .insertInto('messages')
       .values(
@@ -73,7 +82,7 @@ export async function seedPlanMessages(
         })),
       )
       .execute();
-  return { messageIds, providerIds, base };
+  return { messageIds, providerIds, base, customerIds, customerEmails };
 }
 
 /** Messages, events and subscriptions of the organization, by plan index, sorted. */
