@@ -6,6 +6,7 @@
  * Order matters only for route registration (and so for the OpenAPI document's order).
  */
 import { analyticsModule } from './analytics/index.js';
+import { attributionModule } from './attribution/index.js';
 import { auditModule } from './audit/index.js';
 import { campaignsModule } from './campaigns/index.js';
 import { consentModule } from './consent/index.js';
@@ -58,6 +59,7 @@ export const modules = [
   webhooksModule,
   smsKeywordsModule,
   analyticsModule,
+  attributionModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -36,6 +36,7 @@ import { messageEventIdsMigration } from './migrations/0029_message_event_ids.js
 import { smsHelpReplyMigration } from './migrations/0030_sms_help_reply.js';
 import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source_versions.js';
 import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
+import { attributionSettingsMigration } from './migrations/0033_attribution_settings.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -79,6 +80,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0030_sms_help_reply': smsHelpReplyMigration,
     '0031_invoice_source_versions': invoiceSourceVersionsMigration(context),
     '0032_events_ga_client_index': eventsGaClientIndexMigration,
+    '0033_attribution_settings': attributionSettingsMigration,
   };
 }
 

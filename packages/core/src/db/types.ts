@@ -448,6 +448,8 @@ export interface OrganizationSettingsTable {
   sms_providers: string[] | null;
   /** Migration 0030: the answer to an inbound HELP; NULL = the default text. */
   sms_help_reply: string | null;
+  /** Migration 0033: the attribution settings as stored (`attribution/settings.ts`). */
+  attribution: JsonWithDefault;
 }
 
 /**

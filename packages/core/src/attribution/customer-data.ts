@@ -1,7 +1,7 @@
 /**
- * Customer data in the one seed table no module owns yet (`attributions`): the privacy
- * module registers it until the attribution module lands, when the entry moves to that
- * module's descriptor unchanged.
+ * Customer data in `attributions`: a conversion's credit to the touches before it. Export
+ * hands the customer's rows over; erase deletes them, and uncredits another customer's
+ * conversion that was credited to one of the erased customer's messages.
  */
 import { sql } from 'kysely';
 import {
@@ -11,7 +11,6 @@ import {
   col,
   inOrganization,
 } from '../customer-data.js';
-import type { Database } from '../db/types.js';
 
 /** The customer's message ids. */
 const messagesOf = (who: CustomerRef) =>
@@ -21,7 +20,7 @@ const messagesOf = (who: CustomerRef) =>
 const eventsOf = (who: CustomerRef) =>
   sql`SELECT id FROM events WHERE organization_id = ${who.organizationId} AND customer_id = ${who.id}`;
 
-export const unownedCustomerData: CustomerDataTable[] = [
+export const attributionCustomerData: CustomerDataTable[] = [
   {
     table: 'attributions',
     via: 'customer_id',
@@ -44,6 +43,3 @@ export const unownedCustomerData: CustomerDataTable[] = [
     eraseStage: 20,
   },
 ];
-
-/** The seed tables no module owns yet; they hold tenant data (see `ModuleDefinition.tenantTables`). */
-export const unownedTenantTables = ['attributions'] as const satisfies readonly (keyof Database)[];
