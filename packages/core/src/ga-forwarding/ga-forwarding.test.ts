@@ -11,7 +11,6 @@ import { createTestGreenTrack, databaseKind, makeOrganization } from '../../test
 import { fixedClock } from '../clock.js';
 import { GreenTrackError } from '../errors.js';
 import type { GreenTrack } from '../greentrack.js';
-import type { TenantFacade } from '../tenant.js';
 import { MAX_ATTEMPTS } from './pass.js';
 import { type TestForwarder, testAnalyticsForwarder } from './test-forwarder.js';
 

@@ -12,7 +12,7 @@ import type {
 } from '../providers/analytics.js';
 import { ProviderError } from '../providers/messaging.js';
 
-export type ScriptedAnswer = 'accept' | 'transient' | 'permanent';
+type ScriptedAnswer = 'accept' | 'transient' | 'permanent';
 
 export interface TestForwarder extends AnalyticsForwarder {
   sent: { credentials: GoogleAnalyticsCredentials; request: MeasurementRequest }[];
