@@ -236,6 +236,11 @@ describe(`Google Analytics forwarding [${databaseKind}]`, () => {
     });
     expect(await codeOf(staff.googleAnalytics.validate())).toBe('FORBIDDEN');
     expect(await org.googleAnalytics.validate()).toMatchObject({ valid: true });
+
+    // The rows name the customer's conversions and GA client id: an erase deletes them.
+    const erased = await org.customers.erase(customerId);
+    expect(erased.deleted).toMatchObject({ ga_conversion_forwards: 2 });
+    expect(await forwards(organizationId)).toEqual([]);
   });
 
   it('skips what GA cannot take, with the reason', async () => {
