@@ -219,6 +219,24 @@ describe(`conversions forwarded to Google Analytics [${databaseKind}]`, () => {
     ]);
   });
 
+  it('waits as long as a 429’s Retry-After says before trying again', async () => {
+    const shop = await connectedShop();
+    await shop.invoicePaid('2026-06-01T10:00:00Z', 5_000);
+    clock.set('2026-06-01T10:05:00Z');
+    mp.failNext({ status: 429, headers: { 'retry-after': '120' } });
+
+    await gt.worker.tick();
+    // Past the 30 s backoff, before the server's 120 s: not yet.
+    clock.advance(60_000);
+    await gt.worker.tick();
+    expect(shop.collected()).toHaveLength(1);
+    clock.advance(61_000);
+    await gt.worker.tick();
+
+    expect(shop.collected()).toHaveLength(2);
+    expect((await shop.states()).map((s) => s.status)).toEqual(['sent']);
+  });
+
   it('fails the conversions of a request GA refuses with a 400, with the reason, and does not resend them', async () => {
     const shop = await connectedShop();
     const eventId = await shop.invoicePaid('2026-06-01T10:00:00Z', 5_000);
