@@ -13,6 +13,7 @@ export default defineConfig({
     'twilio/index': 'src/twilio/index.ts',
     'zeroinvoice/index': 'src/zeroinvoice/index.ts',
     'stripe/index': 'src/stripe/index.ts',
+    'google-analytics/index': 'src/google-analytics/index.ts',
   },
   format: ['esm'],
   dts: true,

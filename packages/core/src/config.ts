@@ -11,6 +11,7 @@ import { CommonErrorCode } from './errors.js';
 import type { Authenticate, HttpOptions } from './http/app.js';
 import type { Logger } from './http/errors.js';
 import type { OutboxOptions } from './messaging/index.js';
+import type { AnalyticsForwarder } from './providers/analytics.js';
 import type { Embedder } from './providers/embedder.js';
 import type { InvoiceSourceConnector } from './providers/invoices.js';
 import {
@@ -177,6 +178,16 @@ const configSchema = z
           .optional(),
         payments: paymentLinkConnectorSchema.optional(),
         webhooks: webhookSourcesSchema.optional(),
+        analytics: z
+          .custom<AnalyticsForwarder>(
+            (v) =>
+              isObject(v) &&
+              (v as AnalyticsForwarder).provider === 'google_analytics' &&
+              typeof (v as AnalyticsForwarder).send === 'function' &&
+              typeof (v as AnalyticsForwarder).validate === 'function',
+            "must be an AnalyticsForwarder: { provider: 'google_analytics', send(), validate() }",
+          )
+          .optional(),
       })
       .strict()
       .optional(),
@@ -323,6 +334,15 @@ export interface GreenTrackConfig {
      * @example providers: { webhooks: [sendgridWebhooks(), twilioWebhooks(), stripeWebhooks()] }
      */
     webhooks?: WebhookSource[];
+    /**
+     * Forwards conversions (payments, paid invoices, configured events) to each
+     * organization's Google Analytics 4 property through the Measurement Protocol: the
+     * worker sends them through the organization's active `google_analytics` integration
+     * account, whose credentials hold `{ measurementId: 'G-…', apiSecret }`. Needs `secret`.
+     * Without it nothing is forwarded.
+     * @example providers: { analytics: googleAnalytics() }
+     */
+    analytics?: AnalyticsForwarder;
   };
   /**
    * How the worker's dispatcher sends campaign messages: batch sizes, the claim lease, the

@@ -326,6 +326,7 @@ export async function createInstance(
     invoicePass: { database: access, clock, emit },
     // Read when a tick runs: the module deps are built below.
     webhooks: () => moduleDeps,
+    gaForwarding: () => moduleDeps,
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -350,6 +351,7 @@ export async function createInstance(
     providers,
     ...(options.providers?.invoices ? { invoiceSource: options.providers.invoices } : {}),
     ...(options.providers?.payments !== undefined && { payments: options.providers.payments }),
+    ...(options.providers?.analytics !== undefined && { analytics: options.providers.analytics }),
     renderMessage,
     dispatch: options.dispatch ?? {},
     clock,

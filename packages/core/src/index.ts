@@ -99,6 +99,12 @@ export type {
   GreenTrackEventName,
   InvoiceSyncCounts,
 } from './events.js';
+export type {
+  GaForwardingFacade,
+  GaForwardingStatus,
+  GaValidation,
+} from './ga-forwarding/index.js';
+export { GaForwardingErrorCode } from './ga-forwarding/index.js';
 export type { GreenTrack } from './greentrack.js';
 export { createGreenTrack, DEFAULT_EMBEDDING_DIMENSIONS } from './greentrack.js';
 export type { Authenticate, HttpOptions } from './http/app.js';
@@ -171,9 +177,11 @@ export type { PrivacyFacade } from './privacy/facade.js';
 export type { CustomerExport, EraseResult } from './privacy/index.js';
 export { CUSTOMER_EXPORT_FORMAT } from './privacy/index.js';
 export type {
+  AnalyticsForwarder,
   EmailMessage,
   EmailProvider,
   Embedder,
+  GoogleAnalyticsCredentials,
   HashingEmbedderOptions,
   InboundSmsEffect,
   InboundWebhookRequest,
@@ -181,6 +189,10 @@ export type {
   InvoiceSource,
   InvoiceSourceConnector,
   InvoiceStatus,
+  MeasurementEvent,
+  MeasurementParamValue,
+  MeasurementRequest,
+  MeasurementValidationMessage,
   MessageEventEffect,
   MessagingProviders,
   PaymentEffect,
@@ -212,6 +224,7 @@ export type {
 export {
   DEFAULT_EMBEDDER_MAX_BATCH,
   hashingEmbedder,
+  MAX_MEASUREMENT_EVENTS,
   ProviderError,
   retryAfterMs,
   WebhookSignatureError,

@@ -25,6 +25,7 @@ import { makeLinkedInvoice } from '../test/linked-invoice.js';
 import { organizationRows } from '../test/rows.js';
 import { renderWithTemplates } from './campaigns/index.js';
 import type { DatabaseAccess } from './db/access.js';
+import { testAnalyticsForwarder } from './ga-forwarding/test-forwarder.js';
 import type { GreenTrack } from './greentrack.js';
 import { customerData } from './modules.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
@@ -34,6 +35,8 @@ import { createTenantFacade, type TenantFacade } from './tenant.js';
 import { insertTestWebhook } from './webhooks/test-source.js';
 
 const SECRET = 'leak-probe-secret-0123456789abcdef012345';
+/** Google Analytics in memory (the real adapter is tested in `@greentrack/adapters`). */
+const probeAnalytics = testAnalyticsForwarder();
 const SHARED_INVOICE = 'INV-SHARED-1';
 
 /**
@@ -284,6 +287,8 @@ const calls: Record<string, Call> = {
       },
     ]),
   'events.list': (f) => f.org.events.list({ limit: 200 }),
+  'googleAnalytics.status': (f) => f.org.googleAnalytics.status(),
+  'googleAnalytics.validate': (f) => f.org.googleAnalytics.validate(),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>
@@ -397,6 +402,23 @@ async function seedOrganization(gt: GreenTrack, name: string, key: string) {
     credentials: { token: `zi-${key}` },
   });
   await org.invoices.sync({ accountId: invoiceAccount.id });
+  // A Google Analytics account and a payment of the shared customer forwarded through it.
+  await org.integrations.create({
+    provider: 'google_analytics',
+    credentials: { measurementId: `G-${key}`, apiSecret: `ga-${key}` },
+  });
+  await gt.db
+    .insertInto('events')
+    .values({
+      organization_id: organization.id,
+      customer_id: shared.id,
+      name: 'payment_received',
+      source: 'system',
+      occurred_at: gt.clock.now(),
+      properties: JSON.stringify({ revenue_cents: 1200, currency: 'usd' }),
+    })
+    .execute();
+  await gt.worker.tick();
   // A stored webhook and a verification failure counted on the account.
   await insertTestWebhook(gt.database, organization.id, integration.id);
   await gt.database
@@ -435,7 +457,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
   beforeAll(async () => {
     ({ gt, cleanup } = await createTestGreenTrack({
       secret: SECRET,
-      providers: { invoices: probeInvoiceSource },
+      providers: { invoices: probeInvoiceSource, analytics: probeAnalytics },
     }));
     const a = await seedOrganization(gt, 'Alpha', 'ALPHA');
     const b = await seedOrganization(gt, 'Bravo', 'BRAVO');
@@ -452,6 +474,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         providers: gt.providers,
         renderMessage: renderWithTemplates,
         invoiceSource: probeInvoiceSource,
+        analytics: probeAnalytics,
       },
       actor,
     );

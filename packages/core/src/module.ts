@@ -16,6 +16,7 @@ import type { DatabaseAccess } from './db/access.js';
 import type { Database, Role } from './db/types.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
+import type { AnalyticsForwarder } from './providers/analytics.js';
 import type { Embedder } from './providers/embedder.js';
 import type { InvoiceSourceConnector } from './providers/invoices.js';
 import type { RenderMessage } from './providers/message-render.js';
@@ -49,6 +50,8 @@ export interface ModuleDeps {
   invoiceSource?: InvoiceSourceConnector;
   /** Connects an organization's payments account for payment links (`providers.payments`). */
   payments?: PaymentLinkConnector;
+  /** Forwards conversions to Google Analytics (`providers.analytics`); absent: not configured. */
+  analytics?: AnalyticsForwarder;
   /**
    * The instance's renderer of campaign messages (templates, then signed tracking links when
    * `tracking` is configured): what the dispatcher and a person's resend send.

@@ -75,6 +75,7 @@ describe('composition root', () => {
         'consent',
         'customers',
         'events',
+        'googleAnalytics',
         'integrations',
         'invoices',
         'me',

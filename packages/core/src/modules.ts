@@ -15,6 +15,7 @@ import { customersModule } from './customers/index.js';
 import type { Role } from './db/types.js';
 import { deliveryEventsModule } from './delivery-events/index.js';
 import { embeddingsModule } from './embeddings/index.js';
+import { gaForwardingModule } from './ga-forwarding/index.js';
 import { importsModule } from './imports/index.js';
 import { integrationsModule } from './integrations/index.js';
 import { invoiceDeliveryModule } from './invoice-delivery/index.js';
@@ -60,6 +61,7 @@ export const modules = [
   smsKeywordsModule,
   analyticsModule,
   attributionModule,
+  gaForwardingModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

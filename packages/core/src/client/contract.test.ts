@@ -14,6 +14,7 @@ import {
 } from '../../test/harness.js';
 import { makeHeldMessage } from '../../test/held-message.js';
 import { makeLinkedInvoice } from '../../test/linked-invoice.js';
+import { testAnalyticsForwarder } from '../ga-forwarding/test-forwarder.js';
 import type { GreenTrack } from '../greentrack.js';
 import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { insertTestWebhook } from '../webhooks/test-source.js';
@@ -59,6 +60,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
   beforeAll(async () => {
     ({ gt, cleanup } = await createTestGreenTrack({
       secret: 'contract-test-secret-long-enough-1234567890',
+      providers: { analytics: testAnalyticsForwarder() },
     }));
   });
   afterAll(() => cleanup());
@@ -101,6 +103,10 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
     const account = await api.integrations.create({
       provider: 'twilio',
       credentials: { authToken: 'tw-contract-token-1234' },
+    });
+    await api.integrations.create({
+      provider: 'google_analytics',
+      credentials: { measurementId: 'G-CONTRACT', apiSecret: 'contract-secret' },
     });
     const segment = await api.segments.create({
       name: 'Leads',
@@ -271,6 +277,8 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
           { name: 'page_view', occurred_at: '2026-06-01T12:00:00Z', customer_id: customer.id },
         ]),
       'events.list': () => api.events.list({ customerId: customer.id, limit: 5 }),
+      'googleAnalytics.status': () => api.googleAnalytics.status(),
+      'googleAnalytics.validate': () => api.googleAnalytics.validate(),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

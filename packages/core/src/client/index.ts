@@ -120,6 +120,8 @@ export type SendingSettings = Schemas['SendingSettings'];
 export type SendingSettingsUpdate = Schemas['SendingSettingsUpdate'];
 export type SmsKeywordSettings = Schemas['SmsKeywordSettings'];
 export type SmsKeywordSettingsUpdate = Schemas['SmsKeywordSettingsUpdate'];
+export type GaForwardingStatus = Schemas['GaForwardingStatus'];
+export type GaValidation = Schemas['GaValidation'];
 export type TimelinePage = Schemas['TimelinePage'];
 export type TimelineItem = TimelinePage['items'][number];
 export type TimelineType = TimelineItem['type'];
@@ -344,6 +346,11 @@ export function createClient(options: ClientOptions) {
     payments: paymentsApi(request),
     webhooks: webhooksApi(request),
     events: eventsApi(request),
+    /** Conversions forwarded to Google Analytics: the status (staff+) and an account check (admin+). */
+    googleAnalytics: {
+      status: () => request('get', '/google-analytics/status'),
+      validate: () => request('post', '/google-analytics/validate'),
+    },
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),

@@ -547,6 +547,38 @@ export interface Database extends SeedTables, MaterializedViews {
   webhook_verification_failures: WebhookVerificationFailuresTable;
   /** Migration 0031. */
   invoice_source_versions: InvoiceSourceVersionsTable;
+  /** Migration 0038. */
+  ga_conversion_forwards: GaConversionForwardsTable;
+}
+
+/** Where a conversion's forwarding to Google Analytics stands. */
+export type GaForwardStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * Migration 0038: one conversion event forwarded (or to be) through one `google_analytics`
+ * integration account (`ga-forwarding/`).
+ */
+export interface GaConversionForwardsTable {
+  integration_account_id: string;
+  event_id: string;
+  organization_id: string;
+  customer_id: string;
+  /** The conversion's `occurred_at` (GA takes events at most 72 hours back). */
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  status: WithDefault<GaForwardStatus>;
+  /** Why it was skipped (`NO_CLIENT_ID`, `TOO_OLD`, …); NULL otherwise. */
+  reason: string | null;
+  /** Sends tried so far. */
+  attempts: WithDefault<number>;
+  /** When a pending row is due (a worker's claim or a retry's backoff moves it forward). */
+  next_attempt_at: ColumnType<Date, Date | string, Date | string>;
+  /** The last failed attempt (`code: message`). */
+  last_error: string | null;
+  /** The GA client id it was (or is to be) sent with. */
+  client_id: string | null;
+  sent_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */

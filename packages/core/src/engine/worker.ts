@@ -16,7 +16,8 @@
  * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
  * accounts that are due (`invoice-sync/schedule.ts`). Once an hour it also runs the invoice
  * status pass (`invoices/pass.ts`): overdue status and customer links. Every tick also
- * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`).
+ * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`), and
+ * forwards new conversions to Google Analytics (`ga-forwarding/pass.ts`).
  */
 import {
   type DispatchDeps,
@@ -31,6 +32,7 @@ import {
   processEmbeddingJobs,
   processTemplateEmbeddings,
 } from '../embeddings/index.js';
+import { runGaForwardingPass } from '../ga-forwarding/index.js';
 import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
 import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
 import type { ModuleDeps } from '../module.js';
@@ -116,6 +118,8 @@ export function createWorker(deps: {
   invoicePass?: InvoicePassDeps;
   /** The webhook pass (pending rows, retention) runs with the instance's module deps. */
   webhooks?: () => ModuleDeps;
+  /** The Google Analytics pass (`providers.analytics`) runs with the module deps too. */
+  gaForwarding?: () => ModuleDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,6 +149,7 @@ export function createWorker(deps: {
       : { synced: 0, failed: 0 };
     await invoicePassIfDue();
     if (deps.webhooks) await runWebhookPass(deps.webhooks());
+    if (deps.gaForwarding) await runGaForwardingPass(deps.gaForwarding());
     return {
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,

@@ -532,6 +532,8 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'PUT /api/greentrack/settings/sms-keywords',
           'GET /api/greentrack/events',
           'POST /api/greentrack/events',
+          'GET /api/greentrack/google-analytics/status',
+          'POST /api/greentrack/google-analytics/validate',
           'GET /api/greentrack/integrations',
           'POST /api/greentrack/integrations',
           'POST /api/greentrack/invoices/{id}/payment-link',

@@ -29,6 +29,7 @@ import { fillPath, type Operation, openApiDocument, operationsOf } from '../../t
 import { databaseFingerprint, organizationRows } from '../../test/rows.js';
 import { fixedClock } from '../clock.js';
 import type { Role } from '../db/types.js';
+import { testAnalyticsForwarder } from '../ga-forwarding/test-forwarder.js';
 import type { GreenTrack } from '../greentrack.js';
 import { insertTestInvoice } from '../invoices/test-invoices.js';
 import { type Action, permissions } from '../modules.js';
@@ -561,6 +562,8 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'event.read',
     request: (org) => ({ query: `customerId=${org.customerId}&limit=5` }),
   },
+  'GET /google-analytics/status': { action: 'google_analytics.read' },
+  'POST /google-analytics/validate': { action: 'google_analytics.validate' },
 });
 
 /**
@@ -668,6 +671,10 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
       paymentId: '',
     };
     seeded.integrationId = await newIntegration(seeded);
+    await owner.integrations.create({
+      provider: 'google_analytics',
+      credentials: { measurementId: 'G-MATRIX', apiSecret: 'matrix-secret' },
+    });
     seeded.segmentId = await newSegment(seeded);
     seeded.templateId = await newTemplate(seeded);
     seeded.campaignId = await newCampaign(gt, seeded);
@@ -685,7 +692,7 @@ describe(`tenant isolation matrix from openapi.json [${databaseKind}]`, () => {
     ({ gt, cleanup } = await createTestGreenTrack({
       clock,
       secret: SECRET,
-      providers: { webhooks: [testWebhookSource('twilio')] },
+      providers: { webhooks: [testWebhookSource('twilio')], analytics: testAnalyticsForwarder() },
       http: { logger: { error: (_message, context) => logged.push(context.error) } },
       // The host's session: a header naming user and organization (tests only).
       authenticate: (request) => {

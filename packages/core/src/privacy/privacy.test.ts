@@ -314,6 +314,8 @@ describe(`customer export and erase [${databaseKind}]`, () => {
           // A's own, and B's whose conversion event was A's.
           attributions: 2,
           ga_sessions: 1,
+          // The fixture forwards nothing to Google Analytics (see ga-forwarding.test.ts).
+          ga_conversion_forwards: 0,
           // The fixture's messages delivered no invoice.
           invoice_messages: 0,
           invoice_payment_links: 0,

@@ -1,4 +1,13 @@
 /** Provider interfaces and the built-in providers. */
+export {
+  type AnalyticsForwarder,
+  type GoogleAnalyticsCredentials,
+  MAX_MEASUREMENT_EVENTS,
+  type MeasurementEvent,
+  type MeasurementParamValue,
+  type MeasurementRequest,
+  type MeasurementValidationMessage,
+} from './analytics.js';
 export { DEFAULT_EMBEDDER_MAX_BATCH, type Embedder } from './embedder.js';
 export {
   type HashingEmbedderOptions,

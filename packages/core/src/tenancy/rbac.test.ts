@@ -97,6 +97,9 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
     'webhook.read': (f) => f.webhooks.list(),
     'webhook.process': (f) => f.webhooks.replay(randomUUID()),
     'event.read': (f) => f.events.list(),
+    'google_analytics.read': (f) => f.googleAnalytics.status(),
+    // No google_analytics account in the probe's organization: GA_ACCOUNT_NOT_FOUND.
+    'google_analytics.validate': (f) => f.googleAnalytics.validate(),
     'event.track': (f) =>
       f.events.track({
         name: 'probe',
