@@ -16,8 +16,10 @@
  * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
  * accounts that are due (`invoice-sync/schedule.ts`). Once an hour it also runs the invoice
  * status pass (`invoices/pass.ts`): overdue status and customer links. Every tick also
- * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`).
+ * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`), and
+ * credits the conversions written since the last tick (`attribution/pass.ts`).
  */
+import { type AttributionPassDeps, runAttributionPass } from '../attribution/index.js';
 import {
   type DispatchDeps,
   type DispatchOptions,
@@ -63,6 +65,8 @@ export interface WorkerTickResult {
   invoiceAccountsSynced: number;
   /** Invoice integration accounts whose sync failed (see `invoice_sync_state.last_error`). */
   invoiceAccountsFailed: number;
+  /** Conversions credited for the first time in this tick (`attribution/pass.ts`). */
+  conversionsAttributed: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -116,6 +120,8 @@ export function createWorker(deps: {
   invoicePass?: InvoicePassDeps;
   /** The webhook pass (pending rows, retention) runs with the instance's module deps. */
   webhooks?: () => ModuleDeps;
+  /** The attribution pass: credits the conversions written since the last tick. */
+  attribution?: AttributionPassDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,7 +151,11 @@ export function createWorker(deps: {
       : { synced: 0, failed: 0 };
     await invoicePassIfDue();
     if (deps.webhooks) await runWebhookPass(deps.webhooks());
+    const attributed = deps.attribution
+      ? await runAttributionPass(deps.attribution)
+      : { conversions: 0 };
     return {
+      conversionsAttributed: attributed.conversions,
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,
       ...jobs,
@@ -160,7 +170,9 @@ export function createWorker(deps: {
     const result = await runTick(options);
     const { embedded, failed, campaignsStarted, messagesSent, messagesFailed } = result;
     const { templatesEmbedded, invoiceAccountsSynced, invoiceAccountsFailed } = result;
+    const { conversionsAttributed } = result;
     return {
+      conversionsAttributed,
       embedded,
       failed,
       campaignsStarted,
