@@ -14,6 +14,10 @@
  * - `events (organization_id, created_at) WHERE customer_id IS NOT NULL`: the events written
  *   since the worker last looked (conversions belong to a customer; anonymous events, most
  *   of them, stay out of the index).
+ * - `campaigns (organization_id, utm_campaign)` and `campaign_runs (campaign_id, started_at
+ *   DESC, id DESC)`: a UTM visit's run (the campaign's latest run started at or before the
+ *   visit) is one index probe each; the seed has no index on either, and EXPLAIN of a
+ *   recompute showed a scan of every run per tagged visit (decision B4).
  */
 import type { MigrationContext } from './context.js';
 import { tenantTablesMigration } from './tenant-tables.js';
@@ -35,9 +39,15 @@ CREATE UNIQUE INDEX attributions_conversion_touch_uidx
 CREATE INDEX attributions_org_created_idx ON attributions (organization_id, created_at DESC, id DESC);
 CREATE INDEX events_org_created_customer_idx ON events (organization_id, created_at)
   WHERE customer_id IS NOT NULL;
+CREATE INDEX campaigns_org_utm_idx ON campaigns (organization_id, utm_campaign)
+  WHERE utm_campaign IS NOT NULL;
+CREATE INDEX campaign_runs_campaign_started_idx
+  ON campaign_runs (campaign_id, started_at DESC, id DESC);
 `;
 
 const down = `
+DROP INDEX IF EXISTS campaign_runs_campaign_started_idx;
+DROP INDEX IF EXISTS campaigns_org_utm_idx;
 DROP INDEX IF EXISTS events_org_created_customer_idx;
 DROP INDEX IF EXISTS attributions_org_created_idx;
 DROP INDEX IF EXISTS attributions_conversion_touch_uidx;
