@@ -1,4 +1,5 @@
 /** Every benchmark `pnpm bench` knows, in run order. Add new ones here. */
+import { attributionBench } from './attribution.bench.js';
 import { campaignsBench } from './campaigns.bench.js';
 import { crmImportBench } from './crm-import.bench.js';
 import { crmSearchBench } from './crm-search.bench.js';
@@ -14,4 +15,5 @@ export const benches: Bench[] = [
   segmentsHybridBench,
   campaignsBench,
   eventsIngestBench,
+  attributionBench,
 ];

@@ -324,6 +324,7 @@ export async function createInstance(
       keyring: () => getKeyring(),
     },
     invoicePass: { database: access, clock, emit },
+    attribution: { database: access, clock, emit },
     // Read when a tick runs: the module deps are built below.
     webhooks: () => moduleDeps,
     gaForwarding: () => moduleDeps,

@@ -289,6 +289,10 @@ const calls: Record<string, Call> = {
   'events.list': (f) => f.org.events.list({ limit: 200 }),
   'googleAnalytics.status': (f) => f.org.googleAnalytics.status(),
   'googleAnalytics.validate': (f) => f.org.googleAnalytics.validate(),
+  'settings.attribution.get': (f) => f.org.settings.attribution.get(),
+  'settings.attribution.set': (f) => f.org.settings.attribution.set({ touches: { open: true } }),
+  'attribution.list': (f) => f.org.attribution.list({ limit: 200 }),
+  'attribution.recompute': (f) => f.org.attribution.recompute({ since: '2000-01-01T00:00:00Z' }),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>

@@ -70,6 +70,7 @@ describe('composition root', () => {
     expect(Object.keys(facade).sort()).toEqual(
       [
         'actor',
+        'attribution',
         'auditLog',
         'campaigns',
         'consent',

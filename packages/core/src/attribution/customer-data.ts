@@ -42,4 +42,13 @@ export const attributionCustomerData: CustomerDataTable[] = [
     ],
     eraseStage: 20,
   },
+  {
+    table: 'attribution_examined',
+    via: 'event_id → the customer’s conversion events',
+    belongsTo: (alias, who) =>
+      inOrganization(alias, who, sql`${col(alias, 'event_id')} IN (${eventsOf(who)})`),
+    export: { omit: 'bookkeeping of the worker: which conversions it has credited' },
+    erase: { action: 'none', why: 'deleted with its event (ON DELETE CASCADE)' },
+    eraseStage: 20,
+  },
 ];

@@ -279,6 +279,11 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'events.list': () => api.events.list({ customerId: customer.id, limit: 5 }),
       'googleAnalytics.status': () => api.googleAnalytics.status(),
       'googleAnalytics.validate': () => api.googleAnalytics.validate(),
+      'settings.attribution.get': () => api.settings.attribution.get(),
+      'settings.attribution.set': () => api.settings.attribution.set({ touches: { open: true } }),
+      'attribution.list': () => api.attribution.list({ model: 'linear', limit: 5 }),
+      'attribution.recompute': () =>
+        api.attribution.recompute({ since: '2026-05-01T00:00:00Z', model: 'last_click' }),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

@@ -330,6 +330,12 @@ export function createClient(options: ClientOptions) {
         set: (input: SmsKeywordSettingsUpdate) =>
           request('put', '/settings/sms-keywords', { body: input }),
       },
+      /** Which touches count for attribution, their lookback, the half-life (admin+ to set). */
+      attribution: {
+        get: () => request('get', '/settings/attribution'),
+        set: (input: AttributionSettingsUpdate) =>
+          request('put', '/settings/attribution', { body: input }),
+      },
     },
     integrations: {
       list: (query: IntegrationAccountQuery = {}) => request('get', '/integrations', { query }),
@@ -351,6 +357,7 @@ export function createClient(options: ClientOptions) {
       status: () => request('get', '/google-analytics/status'),
       validate: () => request('post', '/google-analytics/validate'),
     },
+    attribution: attributionApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -539,5 +546,20 @@ export function eventsApi(request: Request) {
     track: (events: TrackEvent[]) => request('post', '/events', { body: { events } }),
     /** One page of events, newest first. */
     list: (query: EventListQuery = {}) => request('get', '/events', { query }),
+  };
+}
+
+export type AttributionSettingsUpdate = Schemas['AttributionSettingsUpdate'];
+export type AttributionListQuery = Query<'get', '/attribution'>;
+export type AttributionRecompute = Body<'post', '/attribution/recompute'>;
+
+/** `client.attribution`: conversions credited to campaign messages and UTM visits. */
+export function attributionApi(request: Request) {
+  return {
+    /** Credits newest first, keyset-paginated; by conversion event, campaign, model. */
+    list: (query: AttributionListQuery = {}) => request('get', '/attribution', { query }),
+    /** Rebuilds the credits of the conversions in [since, until) (admin+). */
+    recompute: (input: AttributionRecompute) =>
+      request('post', '/attribution/recompute', { body: input }),
   };
 }

@@ -29,6 +29,8 @@ const ADDED_TABLE_MIGRATIONS: Record<
   webhook_verification_failures: '0028_webhooks',
   invoice_source_versions: '0031_invoice_source_versions',
   ga_conversion_forwards: '0038_ga_conversion_forwards',
+  attribution_state: '0035_attribution_progress',
+  attribution_examined: '0035_attribution_progress',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

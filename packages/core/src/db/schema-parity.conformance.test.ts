@@ -20,6 +20,13 @@ const REFERENCE_SCHEMA = 'seed_reference';
  * deliberate act: migration 0001 must stay exactly the seed.
  */
 const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
+  // 0035_attribution_progress: one credit per conversion, model and touch; the attribution
+  // list; the events written since the attribution worker last looked; a UTM visit's run.
+  'attributions_conversion_touch_uidx',
+  'attributions_org_created_idx',
+  'events_org_created_customer_idx',
+  'campaigns_org_utm_idx',
+  'campaign_runs_campaign_started_idx',
   // 0028_webhooks: an organization's webhooks newest first (the list's keyset), the
   // pending rows the worker claims, the processed rows retention deletes.
   'webhooks_inbound_org_received_idx',

@@ -547,6 +547,10 @@ export interface Database extends SeedTables, MaterializedViews {
   webhook_verification_failures: WebhookVerificationFailuresTable;
   /** Migration 0031. */
   invoice_source_versions: InvoiceSourceVersionsTable;
+  /** Migration 0035. */
+  attribution_state: AttributionStateTable;
+  /** Migration 0035. */
+  attribution_examined: AttributionExaminedTable;
   /** Migration 0038. */
   ga_conversion_forwards: GaConversionForwardsTable;
 }
@@ -579,6 +583,21 @@ export interface GaConversionForwardsTable {
   sent_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/** Migration 0035: how far the attribution worker has looked, per organization. */
+export interface AttributionStateTable {
+  organization_id: string;
+  /** Database time up to which newly written events were looked at; null: never. */
+  scanned_until: Date | null;
+  updated_at: WithDefault<Date>;
+}
+
+/** Migration 0035: a conversion already attributed (touches found or not). */
+export interface AttributionExaminedTable {
+  event_id: string;
+  organization_id: string;
+  examined_at: WithDefault<Date>;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */

@@ -220,6 +220,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(double.state.calls.map((c) => c.length)).toEqual([3, 3, 1]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -249,6 +250,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(double.state.calls).toHaveLength(callsBefore);
   });
@@ -266,6 +268,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     let [job] = await jobsOf(gt.db);
     expect(job).toMatchObject({ customer_id: customer.id, attempts: 1 });
@@ -282,6 +285,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_RETRY_BASE_MS);
     expect(await gt.worker.tick()).toEqual({
@@ -293,6 +297,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(2);
@@ -312,6 +317,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     [job] = await jobsOf(gt.db);
     expect(job?.attempts).toBe(3);
@@ -329,6 +335,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(await jobsOf(gt.db)).toEqual([]);
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
@@ -358,6 +365,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     clock.advance(DEFAULT_EMBEDDING_LEASE_MS - 1);
     expect(await gt.worker.tick()).toEqual({
@@ -369,6 +377,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     clock.advance(1);
     expect(await gt.worker.tick()).toEqual({
@@ -380,6 +389,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(await storedEmbedding(gt.db, customer.id)).toHaveLength(1536);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -405,6 +415,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(await jobsOf(gt.db)).toMatchObject([
       { customer_id: customer.id, locked_until: null, attempts: 0 },
@@ -419,6 +430,7 @@ describe(`embeddings [${databaseKind}]`, () => {
       templatesEmbedded: 0,
       invoiceAccountsSynced: 0,
       invoiceAccountsFailed: 0,
+      conversionsAttributed: 0,
     });
     expect(double.state.calls).toEqual([[customerProfileText(renamed)]]);
     expect(await jobsOf(gt.db)).toEqual([]);
@@ -447,6 +459,7 @@ describe(`embeddings [${databaseKind}]`, () => {
         templatesEmbedded: 0,
         invoiceAccountsSynced: 0,
         invoiceAccountsFailed: 0,
+        conversionsAttributed: 0,
       })),
     );
     const texts = double.state.calls.flat();

@@ -18,7 +18,9 @@
  * status pass (`invoices/pass.ts`): overdue status and customer links. Every tick also
  * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`), and
  * forwards new conversions to Google Analytics (`ga-forwarding/pass.ts`).
+ * credits the conversions written since the last tick (`attribution/pass.ts`).
  */
+import { type AttributionPassDeps, runAttributionPass } from '../attribution/index.js';
 import {
   type DispatchDeps,
   type DispatchOptions,
@@ -65,6 +67,8 @@ export interface WorkerTickResult {
   invoiceAccountsSynced: number;
   /** Invoice integration accounts whose sync failed (see `invoice_sync_state.last_error`). */
   invoiceAccountsFailed: number;
+  /** Conversions credited for the first time in this tick (`attribution/pass.ts`). */
+  conversionsAttributed: number;
 }
 
 /** Options of `gt.worker.start`. */
@@ -120,6 +124,8 @@ export function createWorker(deps: {
   webhooks?: () => ModuleDeps;
   /** The Google Analytics pass (`providers.analytics`) runs with the module deps too. */
   gaForwarding?: () => ModuleDeps;
+  /** The attribution pass: credits the conversions written since the last tick. */
+  attribution?: AttributionPassDeps;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -149,8 +155,13 @@ export function createWorker(deps: {
       : { synced: 0, failed: 0 };
     await invoicePassIfDue();
     if (deps.webhooks) await runWebhookPass(deps.webhooks());
+    const attributed = deps.attribution
+      ? await runAttributionPass(deps.attribution)
+      : { conversions: 0 };
+    // After attribution: a conversion's campaign (its UTM values) is its last_click credit.
     if (deps.gaForwarding) await runGaForwardingPass(deps.gaForwarding());
     return {
+      conversionsAttributed: attributed.conversions,
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,
       ...jobs,
@@ -165,7 +176,9 @@ export function createWorker(deps: {
     const result = await runTick(options);
     const { embedded, failed, campaignsStarted, messagesSent, messagesFailed } = result;
     const { templatesEmbedded, invoiceAccountsSynced, invoiceAccountsFailed } = result;
+    const { conversionsAttributed } = result;
     return {
+      conversionsAttributed,
       embedded,
       failed,
       campaignsStarted,

@@ -335,6 +335,16 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'sms_keywords.write',
     request: () => ({ json: { helpReply: counter++ % 2 ? `Help ${counter}` : null } }),
   },
+  'GET /settings/attribution': { action: 'attribution.read' },
+  'PUT /settings/attribution': {
+    action: 'attribution.write',
+    request: () => ({ json: { halfLifeDays: 1 + (counter++ % 30) } }),
+  },
+  'GET /attribution': { action: 'attribution.read' },
+  'POST /attribution/recompute': {
+    action: 'attribution.write',
+    request: () => ({ json: { since: '2026-01-01T00:00:00Z' } }),
+  },
   'GET /customers/{id}/timeline': {
     action: 'customer.read',
     request: (org) => ({ params: { id: org.customerId } }),

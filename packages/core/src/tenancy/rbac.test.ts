@@ -106,6 +106,8 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
         occurred_at: '2026-06-01T00:00:00Z',
         customer_id: randomUUID(),
       }),
+    'attribution.read': (f) => f.attribution.list(),
+    'attribution.write': (f) => f.attribution.recompute({ since: '2026-06-01T00:00:00Z' }),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
