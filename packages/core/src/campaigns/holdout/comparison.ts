@@ -107,7 +107,10 @@ export async function compareHoldout(
   let rows: GroupRow[] = [];
   if (window) {
     const settings = await getAttributionSettings(scope);
-    const conversions = conversionsSql(scope, settings, { since: window.from, until: window.until });
+    const conversions = conversionsSql(scope, settings, {
+      since: window.from,
+      until: window.until,
+    });
     ({ rows } = await sql<GroupRow>`
       WITH conv AS (${conversions}),
       per_recipient AS (
