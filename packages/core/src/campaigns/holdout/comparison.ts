@@ -112,7 +112,7 @@ export async function compareHoldout(
       until: window.until,
     });
     ({ rows } = await sql<GroupRow>`
-      WITH conv AS (${conversions}),
+      WITH conv AS MATERIALIZED (${conversions}),
       per_recipient AS (
         SELECT ${isHeldOut('a')} AS held_out,
                count(c.event_id) FILTER (WHERE c.name <> ${BUILTIN_CONVERSIONS.refund}) AS conversions,
