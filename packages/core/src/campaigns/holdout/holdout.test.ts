@@ -49,7 +49,7 @@ describe(`campaign holdout [${databaseKind}]`, () => {
       .where('campaign_id', '=', draft.id)
       .execute();
     expect(rows).toEqual([]);
-    for (const holdout_percent of [50.5, -1, 1.25])
+    for (const holdout_percent of [50.5, -1, 1.25, 1e-287])
       expect((await failure(org.campaigns.update(draft.id, { holdout_percent }))).code).toBe(
         'VALIDATION_FAILED',
       );
