@@ -31,6 +31,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   ga_conversion_forwards: '0038_ga_conversion_forwards',
   attribution_state: '0035_attribution_progress',
   attribution_examined: '0035_attribution_progress',
+  campaign_holdouts: '0036_campaign_holdouts',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

@@ -38,6 +38,7 @@ import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source
 import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
 import { attributionSettingsMigration } from './migrations/0033_attribution_settings.js';
 import { attributionProgressMigration } from './migrations/0035_attribution_progress.js';
+import { campaignHoldoutsMigration } from './migrations/0036_campaign_holdouts.js';
 import { gaConversionForwardsMigration } from './migrations/0038_ga_conversion_forwards.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
@@ -84,6 +85,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0032_events_ga_client_index': eventsGaClientIndexMigration,
     '0033_attribution_settings': attributionSettingsMigration,
     '0035_attribution_progress': attributionProgressMigration(context),
+    '0036_campaign_holdouts': campaignHoldoutsMigration(context),
     '0038_ga_conversion_forwards': gaConversionForwardsMigration(context),
   };
 }

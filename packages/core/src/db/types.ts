@@ -551,6 +551,8 @@ export interface Database extends SeedTables, MaterializedViews {
   attribution_state: AttributionStateTable;
   /** Migration 0035. */
   attribution_examined: AttributionExaminedTable;
+  /** Migration 0036. */
+  campaign_holdouts: CampaignHoldoutsTable;
   /** Migration 0038. */
   ga_conversion_forwards: GaConversionForwardsTable;
 }
@@ -598,6 +600,16 @@ export interface AttributionExaminedTable {
   event_id: string;
   organization_id: string;
   examined_at: WithDefault<Date>;
+}
+
+/** Migration 0036: a campaign's holdout share (no row: no holdout). */
+export interface CampaignHoldoutsTable {
+  campaign_id: string;
+  organization_id: string;
+  /** Percent of each run's audience held out, 0.1–50; `numeric` reads back as a string. */
+  percent: ColumnType<string, number, number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */
