@@ -9,10 +9,10 @@ import { attributionCustomerData } from './customer-data.js';
 import { attributionFacade, attributionPermissions } from './facade.js';
 import { registerAttributionRoutes } from './routes.js';
 
-export { conversionsSql, conversionsSql } from './conversions.js';
+export { conversionsSql } from './conversions.js';
 export { type AttributionPassDeps, runAttributionPass } from './pass.js';
 export type { AttributionSettings } from './settings.js';
-export { BUILTIN_CONVERSIONS, getAttributionSettings, getAttributionSettings } from './settings.js';
+export { BUILTIN_CONVERSIONS, getAttributionSettings } from './settings.js';
 
 export const attributionModule = defineModule({
   name: 'attribution',
