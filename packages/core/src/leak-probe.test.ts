@@ -210,6 +210,7 @@ const calls: Record<string, Call> = {
   'campaigns.resume': async (f) => f.org.campaigns.resume(await f.newCampaign('paused')),
   'campaigns.cancel': async (f) => f.org.campaigns.cancel(await f.newCampaign('running')),
   'campaigns.runs': async (f) => f.org.campaigns.runs(await f.newCampaign('running')),
+  'campaigns.holdout': async (f) => f.org.campaigns.holdout(await f.newCampaign('running')),
   'campaigns.audience': async (f) => {
     const [run] = await f.org.campaigns.runs(await f.newCampaign('running'));
     return f.org.campaigns.audience(run?.id ?? '', { limit: 500 });
