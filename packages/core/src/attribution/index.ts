@@ -5,6 +5,8 @@
 import { defineModule } from '../module.js';
 import { attributionCustomerData } from './customer-data.js';
 
+export { BUILTIN_CONVERSIONS, REVENUE_PROPERTY } from './settings.js';
+
 export const attributionModule = defineModule({
   name: 'attribution',
   customerData: attributionCustomerData,
