@@ -256,7 +256,7 @@ describe(`conversion events [${databaseKind}]`, () => {
       const paymentOf = new Map(rows.map((r) => [r.id, r.properties.external_payment_id]));
       return rows.map(({ id: _, customer_id: __, properties, ...rest }) => ({
         ...rest,
-        properties: {
+        properties: <Record<string, unknown>>{
           ...properties,
           payment_id: properties.payment_id ? 'payment' : undefined,
           invoice_id: 'invoice',
