@@ -41,7 +41,6 @@
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { z } from 'zod';
-import { BUILTIN_CONVERSIONS } from '../attribution/index.js';
 import {
   type CustomerDataRegistry,
   type CustomerRef,
@@ -314,9 +313,6 @@ const branches: Record<TimelineType, Branch> = {
     const query = db
       .selectFrom('events as e')
       .where(mine('events', 'e'))
-      // The conversions GreenTrack writes for payments and paid invoices would repeat the
-      // payment and invoice entries of the same money.
-      .where('e.name', 'not in', Object.values(BUILTIN_CONVERSIONS))
       .select((eb) => [
         typeLiteral('event').as('type'),
         'e.id',
