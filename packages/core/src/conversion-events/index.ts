@@ -4,4 +4,4 @@
  * (issue 14 item 1). Attribution, the holdout comparison and GA forwarding read them through
  * the attribution module's `conversionsSql`; this folder only writes them.
  */
-export { type ConversionInvoices, writeConversionEvents } from './write.js';
+export { writeConversionEvents } from './write.js';
