@@ -31,6 +31,15 @@ const paymentKey = sql`(organization_id, name, (properties ->> 'payment_id'))
 const invoiceKey = sql`(organization_id, (properties ->> 'invoice_id'))
   WHERE name = ${sql.lit(PAID)}`;
 
+/**
+ * The event's id, derived from what it is about (organization, name, payment or invoice id):
+ * a refund names the payment event it reverses, and a writer finds an existing event, by
+ * primary key. Looking them up through the expression indexes does not work under row-level
+ * security: `->>` is not leakproof, so Postgres filters the organization's events row by row.
+ */
+const eventId = (org: string, name: string, key: ReturnType<typeof sql>) =>
+  sql`md5(${org}::text || ':' || ${sql.lit(name)} || ':' || ${key}::text)::uuid`;
+
 /** `events.source`: money a provider told us of by webhook, else the system's own bookkeeping. */
 const sourceOf = (scope: Scope) => (scope.actor.type === 'webhook' ? 'webhook' : 'system');
 
@@ -67,8 +76,8 @@ export async function writeConversionEvents(
 
   // 1. Payments: the amount is the revenue; written once, never changed.
   await sql`
-    INSERT INTO events (organization_id, customer_id, name, source, properties, occurred_at)
-    SELECT ${org}, m.customer_id, ${RECEIVED}, ${source},
+    INSERT INTO events (id, organization_id, customer_id, name, source, properties, occurred_at)
+    SELECT ${eventId(org, RECEIVED, sql`m.payment_id`)}, ${org}, m.customer_id, ${RECEIVED}, ${source},
       jsonb_build_object(${REVENUE_PROPERTY}::text, m.amount_cents, 'currency', m.currency,
         'payment_id', m.payment_id, 'external_payment_id', m.external_payment_id,
         'invoice_id', m.id, 'external_invoice_id', m.external_invoice_id),
@@ -77,28 +86,32 @@ export async function writeConversionEvents(
     WHERE m.amount_cents > 0
     ON CONFLICT ${paymentKey} DO NOTHING`.execute(scope.db);
 
-  // 2. Refunds, after the payments they may reverse: the latest payment event of the invoice
-  // at or before the refund (ties: the larger external id, the same in every organization).
-  // A payment that arrives after its refund changes that choice, so it is re-derived.
+  // 2. Refunds: each reverses the latest payment of its invoice at or before it (ties: the
+  // larger external id, the same in every organization). In time order, payments before
+  // refunds at one instant, each payment starts a group and a refund reverses the payment
+  // that started its group: window functions only, no join and no per-refund search. A
+  // payment that arrives after its refund changes the choice, so it is re-derived.
   await sql`
-    INSERT INTO events AS ev (organization_id, customer_id, name, source, properties, occurred_at)
-    SELECT ${org}, m.customer_id, ${REFUNDED}, ${source},
-      jsonb_build_object(${REVENUE_PROPERTY}::text, m.amount_cents, 'currency', m.currency,
-        'payment_id', m.payment_id, 'external_payment_id', m.external_payment_id,
-        'invoice_id', m.id, 'external_invoice_id', m.external_invoice_id,
-        'reverses_event_id', r.id),
-      m.at
-    FROM (${money}) m
-    LEFT JOIN LATERAL (
-      SELECT e.id FROM payments q
-      JOIN events e ON e.organization_id = ${org} AND e.name = ${sql.lit(RECEIVED)}
-       AND e.properties ->> 'payment_id' = q.id::text
-      WHERE q.organization_id = ${org} AND q.external_invoice_id = m.external_invoice_id
-        AND q.status = 'succeeded' AND q.amount_cents > 0 AND e.occurred_at <= m.at
-      ORDER BY e.occurred_at DESC, q.external_payment_id DESC
-      LIMIT 1
-    ) r ON true
-    WHERE m.amount_cents < 0
+    WITH g AS (
+      SELECT m.*, count(*) FILTER (WHERE m.amount_cents > 0) OVER (PARTITION BY m.id
+               ORDER BY m.at, m.amount_cents < 0, m.external_payment_id) AS grp
+      FROM (${money}) m
+    ), w AS (
+      SELECT g.*, CASE WHEN g.grp > 0 THEN first_value(g.payment_id) OVER (
+               PARTITION BY g.id, g.grp ORDER BY g.at, g.amount_cents < 0, g.external_payment_id)
+             END AS reversed_payment_id
+      FROM g
+    )
+    INSERT INTO events AS ev (id, organization_id, customer_id, name, source, properties, occurred_at)
+    SELECT ${eventId(org, REFUNDED, sql`f.payment_id`)}, ${org}, f.customer_id, ${REFUNDED}, ${source},
+      jsonb_build_object(${REVENUE_PROPERTY}::text, f.amount_cents, 'currency', f.currency,
+        'payment_id', f.payment_id, 'external_payment_id', f.external_payment_id,
+        'invoice_id', f.id, 'external_invoice_id', f.external_invoice_id,
+        'reverses_event_id', CASE WHEN f.reversed_payment_id IS NOT NULL
+          THEN ${eventId(org, RECEIVED, sql`f.reversed_payment_id`)} END),
+      f.at
+    FROM w f
+    WHERE f.amount_cents < 0
     ON CONFLICT ${paymentKey}
     DO UPDATE SET properties = EXCLUDED.properties
     WHERE ev.properties IS DISTINCT FROM EXCLUDED.properties`.execute(scope.db);
@@ -118,35 +131,39 @@ export async function writeConversionEvents(
              e0.occurred_at AS written_at
       FROM zeroinvoice_invoices_cache i
       LEFT JOIN invoice_source_versions v ON v.invoice_id = i.id
-      LEFT JOIN events e0 ON e0.organization_id = ${org} AND e0.name = ${sql.lit(PAID)}
-       AND e0.properties ->> 'invoice_id' = i.id::text
+      LEFT JOIN events e0 ON e0.id = ${eventId(org, PAID, sql`i.id`)}
       WHERE i.organization_id = ${org} AND i.customer_id IS NOT NULL AND ${only}
         AND (i.status = 'paid' OR v.status = 'paid' OR e0.id IS NOT NULL)
     ), pay AS (
-      SELECT inv.id AS invoice_id, p.amount_cents, p.processed_at,
+      SELECT inv.id AS invoice_id, inv.total_cents, p.amount_cents, p.processed_at,
              sum(p.amount_cents) OVER (PARTITION BY inv.id
                ORDER BY p.processed_at NULLS FIRST, p.external_payment_id) AS running
       FROM inv JOIN payments p ON p.organization_id = ${org}
        AND p.external_invoice_id = inv.external_invoice_id AND p.status = 'succeeded'
+    ), evidence AS (
+      SELECT invoice_id,
+             min(processed_at) FILTER (WHERE total_cents > 0 AND running >= total_cents) AS completed_at,
+             max(processed_at) FILTER (WHERE amount_cents > 0) AS last_paid_at
+      FROM pay GROUP BY invoice_id
     ), timed AS (
       SELECT inv.*, coalesce(
-        LEAST(inv.written_at, inv.source_paid_at,
-          (SELECT min(pay.processed_at) FROM pay WHERE pay.invoice_id = inv.id
-             AND inv.total_cents > 0 AND pay.running >= inv.total_cents)),
-        CASE WHEN inv.paid_now THEN (SELECT max(pay.processed_at) FROM pay
-          WHERE pay.invoice_id = inv.id AND pay.amount_cents > 0) END,
+        LEAST(inv.written_at, inv.source_paid_at, x.completed_at),
+        CASE WHEN inv.paid_now THEN x.last_paid_at END,
         ${now}::timestamptz) AS at
-      FROM inv
+      FROM inv LEFT JOIN evidence x ON x.invoice_id = inv.id
+    ), counted AS (
+      SELECT t.id, coalesce(sum(pay.amount_cents) FILTER (
+               WHERE pay.processed_at IS NULL OR pay.processed_at <= t.at), 0) AS cents
+      FROM timed t LEFT JOIN pay ON pay.invoice_id = t.id
+      GROUP BY t.id
     )
-    INSERT INTO events AS ev (organization_id, customer_id, name, source, properties, occurred_at)
-    SELECT ${org}, t.customer_id, ${PAID}, ${source},
-      jsonb_build_object(${REVENUE_PROPERTY}::text, greatest(0, t.total_cents - coalesce(
-          (SELECT sum(pay.amount_cents) FROM pay WHERE pay.invoice_id = t.id
-             AND (pay.processed_at IS NULL OR pay.processed_at <= t.at)), 0))::int,
+    INSERT INTO events AS ev (id, organization_id, customer_id, name, source, properties, occurred_at)
+    SELECT ${eventId(org, PAID, sql`t.id`)}, ${org}, t.customer_id, ${PAID}, ${source},
+      jsonb_build_object(${REVENUE_PROPERTY}::text, greatest(0, t.total_cents - c.cents)::int,
         'currency', t.currency, 'invoice_id', t.id,
         'external_invoice_id', t.external_invoice_id, 'total_cents', t.total_raw),
       t.at
-    FROM timed t
+    FROM timed t JOIN counted c ON c.id = t.id
     ON CONFLICT ${invoiceKey}
     DO UPDATE SET occurred_at = EXCLUDED.occurred_at, properties = EXCLUDED.properties
     WHERE (ev.occurred_at, ev.properties) IS DISTINCT FROM (EXCLUDED.occurred_at, EXCLUDED.properties)`.execute(
