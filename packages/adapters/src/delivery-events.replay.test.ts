@@ -6,12 +6,15 @@
  * link, refunded, voided) — posted through the real route with each provider's real
  * authentication (Stripe's `generateTestHeaderString`), every webhook delivered 1–50 times,
  * all in one random (seeded) order, with the worker draining the queue now and then. The
- * final messages, message_events, subscriptions, payments and invoices (with their items)
- * must equal those of a second organization that got each webhook exactly once, in order.
+ * final messages, message_events, subscriptions, payments, invoices (with their items) and
+ * conversion events (`payment_received`, `payment_refunded`, `invoice_paid`: customer, time,
+ * revenue, the payment a refund reverses) must equal those of a second organization that got
+ * each webhook exactly once, in order.
  */
 import type { GreenTrack } from '@greentrack/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingState } from '../test/billing-state.js';
+import { conversionState } from '../test/conversion-state.js';
 import {
   type DeliveryPlan,
   type PlannedWebhook,
@@ -235,5 +238,21 @@ describe(`replay: 10,000 delivery and Stripe events, each webhook 1–50 times i
     expect(actualBilling.payments).toEqual(expectedBilling.payments);
     expect(actualBilling.invoices).toEqual(expectedBilling.invoices);
     expect(actualBilling.items).toEqual(expectedBilling.items);
+
+    const expectedConversions = await conversionState(
+      gt,
+      reference.organizationId,
+      referenceIds.customerIds,
+    );
+    const actualConversions = await conversionState(
+      gt,
+      replayed.organizationId,
+      replayedIds.customerIds,
+    );
+    // Every kind occurs, each recorded from a webhook: payments, refunds, paid invoices.
+    for (const name of ['payment_received', 'payment_refunded', 'invoice_paid'])
+      expect(expectedConversions.some((c) => c.includes(`"name":"${name}"`))).toBe(true);
+    expect(expectedConversions.every((c) => c.includes('"source":"webhook"'))).toBe(true);
+    expect(actualConversions).toEqual(expectedConversions);
   }, 600_000);
 });

@@ -182,6 +182,42 @@ describe(`invoices.sync from ZeroInvoice [${databaseKind}]`, () => {
     expect(auditsAfter).toHaveLength(audits.length);
   });
 
+  it('each paid invoice of a customer is one invoice_paid conversion with its total; a re-sync adds none', async () => {
+    const conversions = async () =>
+      (
+        await tenant()
+          .selectFrom('events')
+          .select(['name', 'customer_id', 'source', 'occurred_at', 'properties'])
+          .where('name', 'in', ['payment_received', 'payment_refunded', 'invoice_paid'])
+          .execute()
+      ).map((e) => ({ ...e, properties: e.properties as Record<string, unknown> }));
+    const paid = (await cached()).filter((r) => r.status === 'paid' && r.customer_id !== null);
+    expect(paid.length).toBeGreaterThan(0);
+    const written = await conversions();
+    // Paid at the source with no payment recorded here: the whole total is the revenue,
+    // at the time the sync learned of it.
+    expect(written.map((e) => e.properties.invoice_id).sort()).toEqual(
+      paid.map((r) => r.id).sort(),
+    );
+    for (const r of paid) {
+      expect(written.find((e) => e.properties.invoice_id === r.id)).toEqual({
+        name: 'invoice_paid',
+        customer_id: r.customer_id,
+        source: 'system',
+        occurred_at: TODAY,
+        properties: {
+          revenue_cents: r.total_cents,
+          total_cents: r.total_cents,
+          currency: 'usd',
+          invoice_id: r.id,
+          external_invoice_id: r.external_invoice_id,
+        },
+      });
+    }
+    expect(await org.invoices.sync({ full: true })).toMatchObject({ inserted: 0, updated: 0 });
+    expect(await conversions()).toEqual(written);
+  });
+
   it('a changed invoice is updated and its items replaced; the others stay untouched', async () => {
     const before = new Map((await versions()).map((v) => [v.id, v.xmin]));
     server.update('inv_20260101_0000003', {

@@ -14,6 +14,8 @@ export { type AttributionPassDeps, runAttributionPass } from './pass.js';
 export type { AttributionSettings } from './settings.js';
 export { BUILTIN_CONVERSIONS, getAttributionSettings } from './settings.js';
 
+export { BUILTIN_CONVERSIONS, REVENUE_PROPERTY } from './settings.js';
+
 export const attributionModule = defineModule({
   name: 'attribution',
   customerData: attributionCustomerData,

@@ -37,6 +37,7 @@ import { smsHelpReplyMigration } from './migrations/0030_sms_help_reply.js';
 import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source_versions.js';
 import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
 import { attributionSettingsMigration } from './migrations/0033_attribution_settings.js';
+import { conversionEventKeysMigration } from './migrations/0034_conversion_event_keys.js';
 import { attributionProgressMigration } from './migrations/0035_attribution_progress.js';
 import { campaignHoldoutsMigration } from './migrations/0036_campaign_holdouts.js';
 import { gaConversionForwardsMigration } from './migrations/0038_ga_conversion_forwards.js';
@@ -84,6 +85,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0031_invoice_source_versions': invoiceSourceVersionsMigration(context),
     '0032_events_ga_client_index': eventsGaClientIndexMigration,
     '0033_attribution_settings': attributionSettingsMigration,
+    '0034_conversion_event_keys': conversionEventKeysMigration,
     '0035_attribution_progress': attributionProgressMigration(context),
     '0036_campaign_holdouts': campaignHoldoutsMigration(context),
     '0038_ga_conversion_forwards': gaConversionForwardsMigration(context),

@@ -74,6 +74,9 @@ const EXTRA_INDEXES_ON_SEED_TABLES: string[] = [
   // 0032_events_ga_client_index: the newest event naming a customer per GA client id
   // (which customer a `ga_sessions` row links, whatever the events' order).
   'events_org_ga_client_customer_idx',
+  // 0034_conversion_event_keys: one conversion event per payment and per paid invoice.
+  'events_payment_conversion_uidx',
+  'events_invoice_paid_uidx',
 ];
 
 async function columns(db: Kysely<Database>, schema: string) {

@@ -5,7 +5,9 @@
  * it, in one transaction. A failure keeps every committed page; the next sync resumes after
  * the last one. Re-reading what the cache already holds writes nothing.
  */
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
+import { writeConversionEvents } from '../conversion-events/index.js';
 import { CommonErrorCode, GreenTrackError } from '../errors.js';
 import type { InvoiceSyncCounts } from '../events.js';
 import { readIntegrationCredentials } from '../integrations/index.js';
@@ -22,7 +24,7 @@ import {
   type InvoiceSyncResult,
   invoiceSyncOptionsSchema,
 } from './schema.js';
-import { stagePage } from './stage.js';
+import { STAGE_CHANGED, stagePage } from './stage.js';
 
 /** What a sync needs besides the scope. */
 export interface InvoiceSyncDeps {
@@ -104,6 +106,12 @@ export async function syncAccount(
         });
       const staged = await stagePage(tx.db, page.invoices);
       const merged = await mergeStagedPage(tx.db, scope.organizationId, today, staged);
+      // The page's invoices that were written (new, changed, newly paid or linked): their
+      // conversion events, all at once, before the staging tables go with the transaction.
+      await writeConversionEvents(
+        tx,
+        sql`SELECT external_invoice_id FROM ${sql.table(STAGE_CHANGED)}`,
+      );
       if (page.cursor !== expected)
         await tx.db
           .updateTable('invoice_sync_state')

@@ -5,6 +5,7 @@
  * oldest customer wins, so a link never flips between equals.
  */
 import { sql } from 'kysely';
+import { writeConversionEvents } from '../conversion-events/index.js';
 import { normalizeEmail } from '../customers/index.js';
 import type { Scope } from '../scope.js';
 
@@ -39,7 +40,7 @@ export async function linkInvoiceCustomers(
   const clientIds = rows.map((r) => r.externalCustomerId);
   // Normalized as the customers module stores emails; an invalid one cannot match.
   const emails = rows.map((r) => (r.customerEmail ? normalizeEmail(r.customerEmail) : null));
-  const result = await sql`
+  const result = await sql<{ external_invoice_id: string }>`
     UPDATE zeroinvoice_invoices_cache i
     SET customer_id = m.customer_id, updated_at = ${scope.clock.now()}
     FROM (
@@ -52,8 +53,10 @@ export async function linkInvoiceCustomers(
         AS v(external_invoice_id, client_id, email)
     ) m
     WHERE i.organization_id = ${org} AND i.external_invoice_id = m.external_invoice_id
-      AND i.customer_id IS DISTINCT FROM m.customer_id`.execute(scope.db);
-  return Number(result.numAffectedRows ?? 0);
+      AND i.customer_id IS DISTINCT FROM m.customer_id
+    RETURNING i.external_invoice_id`.execute(scope.db);
+  await writeLinkedConversions(scope, result.rows);
+  return result.rows.length;
 }
 
 /**
@@ -65,12 +68,28 @@ export async function linkInvoiceCustomers(
  */
 export async function relinkUnlinkedInvoices(scope: Scope): Promise<number> {
   const org = scope.organizationId;
-  const result = await sql`
+  const result = await sql<{ external_invoice_id: string }>`
     UPDATE zeroinvoice_invoices_cache i
     SET customer_id = ${byClientId(org, sql`i.external_customer_id`)}, updated_at = ${scope.clock.now()}
     WHERE i.organization_id = ${org} AND i.customer_id IS NULL
       AND i.external_customer_id IS NOT NULL
       AND EXISTS (SELECT 1 FROM customers c WHERE c.organization_id = ${org}
-        AND c.external_zeroinvoice_customer_id = i.external_customer_id)`.execute(scope.db);
-  return Number(result.numAffectedRows ?? 0);
+        AND c.external_zeroinvoice_customer_id = i.external_customer_id)
+    RETURNING i.external_invoice_id`.execute(scope.db);
+  await writeLinkedConversions(scope, result.rows);
+  return result.rows.length;
+}
+
+/**
+ * A newly linked invoice's payments (and its being paid) were recorded while it had no customer, so
+ * they wrote no conversion: write them now, with their original times (decision C1).
+ */
+async function writeLinkedConversions(
+  scope: Scope,
+  rows: ReadonlyArray<{ external_invoice_id: string }>,
+): Promise<void> {
+  await writeConversionEvents(
+    scope,
+    rows.map((r) => r.external_invoice_id),
+  );
 }

@@ -361,6 +361,13 @@ describe(`payments [${databaseKind}]`, () => {
     const inv = await invoice({ customerId: customer.id, totalCents: 700 });
     await owner.payments.recordManual(inv.id, { amount_cents: 700 });
     const timeline = await owner.customers.timeline(customer.id);
-    expect(timeline.items.map((i) => i.type).sort()).toEqual(['invoice', 'payment']);
+    // The payment's conversion events (payment_received, invoice_paid) are events of the
+    // customer as well: attribution credits them.
+    expect(timeline.items.map((i) => i.type).sort()).toEqual([
+      'event',
+      'event',
+      'invoice',
+      'payment',
+    ]);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
+import { writeConversionEvents } from '../conversion-events/index.js';
 import { toJson } from '../db/values.js';
 import { GreenTrackError } from '../errors.js';
 import { organizationToday, statusAfterPayment } from '../invoices/index.js';
@@ -175,6 +176,10 @@ export async function recordPayment(
       payment.status === 'succeeded' && invoice
         ? await applyToInvoice(tx, invoice, payment)
         : undefined;
+    // Its conversion (and the invoice's, if this paid it) in this transaction; an invoice not
+    // cached or not linked yet gets them when it is (the sync's merge, the relink pass).
+    if (payment.status === 'succeeded' && invoice?.customer_id)
+      await writeConversionEvents(tx, [invoice.external_invoice_id]);
     if (payment.status === 'succeeded') {
       const common = {
         organizationId: tx.organizationId,

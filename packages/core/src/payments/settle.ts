@@ -12,6 +12,7 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
+import { writeConversionEvents } from '../conversion-events/index.js';
 import type { InvoiceStatus } from '../db/types.js';
 import { organizationToday, statusAfterPayment } from '../invoices/index.js';
 import type { Scope } from '../scope.js';
@@ -64,7 +65,9 @@ export async function lockInvoiceKeys(
 /**
  * Recomputes the amount due and status of the named invoices that have a source state
  * (`invoice_source_versions`), in the caller's transaction; writes and audits only the rows
- * that change. A payment with no `processed_at` counts as after every state.
+ * that change. A payment with no `processed_at` counts as after every state. Then writes the
+ * named invoices' conversion events (the webhook handlers' last step: whatever order the
+ * payments and states came in, the events follow from what has arrived).
  * @returns how many invoices changed.
  * @example await settleInvoices(tx, ['in_1MtHbELkdIwHu7ixl4OzzPMv']);
  */
@@ -73,6 +76,12 @@ export async function settleInvoices(
   externalInvoiceIds: readonly string[],
 ): Promise<number> {
   if (externalInvoiceIds.length === 0) return 0;
+  const changed = await settleStates(tx, externalInvoiceIds);
+  await writeConversionEvents(tx, externalInvoiceIds);
+  return changed;
+}
+
+async function settleStates(tx: Scope, externalInvoiceIds: readonly string[]): Promise<number> {
   const { rows } = await sql<SettleRow>`
     SELECT i.id, i.external_invoice_id, i.status, i.amount_due_cents, i.total_cents,
            i.due_date::text AS due_date, v.status AS source_status,
