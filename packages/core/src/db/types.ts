@@ -547,6 +547,19 @@ export interface Database extends SeedTables, MaterializedViews {
   webhook_verification_failures: WebhookVerificationFailuresTable;
   /** Migration 0031. */
   invoice_source_versions: InvoiceSourceVersionsTable;
+  /** Migration 0037. */
+  materialized_view_refreshes: MaterializedViewRefreshesTable;
+}
+
+/**
+ * Migration 0037: when each materialized view was last refreshed (`kpis/refresh.ts`). One
+ * row per view for the whole database: not tenant data.
+ */
+export interface MaterializedViewRefreshesTable {
+  view_name: keyof MaterializedViews;
+  /** The instance clock when the refresh began: the data is at least this fresh. */
+  refreshed_at: ColumnType<Date, Date | string, Date | string>;
+  duration_ms: number;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */
