@@ -79,6 +79,7 @@ describe('composition root', () => {
         'googleAnalytics',
         'integrations',
         'invoices',
+        'kpis',
         'me',
         'memberships',
         'organization',

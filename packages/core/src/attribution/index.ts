@@ -12,9 +12,11 @@ import { registerAttributionRoutes } from './routes.js';
 export { conversionsSql } from './conversions.js';
 export { type AttributionPassDeps, runAttributionPass } from './pass.js';
 export type { AttributionSettings } from './settings.js';
-export { BUILTIN_CONVERSIONS, getAttributionSettings } from './settings.js';
-
-export { BUILTIN_CONVERSIONS, REVENUE_PROPERTY } from './settings.js';
+export {
+  BUILTIN_CONVERSIONS,
+  getAttributionSettings,
+  REVENUE_PROPERTY,
+} from './settings.js';
 
 export const attributionModule = defineModule({
   name: 'attribution',

@@ -285,6 +285,12 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'attribution.list': () => api.attribution.list({ model: 'linear', limit: 5 }),
       'attribution.recompute': () =>
         api.attribution.recompute({ since: '2026-05-01T00:00:00Z', model: 'last_click' }),
+      'kpis.campaign': () => api.kpis.campaign(started.id, { model: 'linear' }),
+      'kpis.funnel': () => api.kpis.funnel(started.id, { runId: run?.id ?? '' }),
+      'kpis.series': () => api.kpis.series({ from: '2026-06-01', to: '2026-06-07' }),
+      'kpis.topCampaigns': () =>
+        api.kpis.topCampaigns({ from: '2026-06-01', to: '2026-06-30', limit: 3 }),
+      'kpis.refresh': () => api.kpis.refresh(),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

@@ -32,6 +32,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   attribution_state: '0035_attribution_progress',
   attribution_examined: '0035_attribution_progress',
   campaign_holdouts: '0036_campaign_holdouts',
+  materialized_view_refreshes: '0037_kpi_views',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

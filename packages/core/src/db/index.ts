@@ -10,6 +10,11 @@ export {
   readEmbeddingDimensions,
   refreshMaterializedViews,
 } from './migrator.js';
-export { SYSTEM_ROLE } from './row-level-security.js';
 export type * from './types.js';
 export { fromVector, toJson, toVector } from './values.js';
+export {
+  createViewRefresher,
+  readRefreshedAt,
+  type ViewRefresher,
+  type ViewRefreshResult,
+} from './view-refresh.js';

@@ -40,6 +40,7 @@ import { attributionSettingsMigration } from './migrations/0033_attribution_sett
 import { conversionEventKeysMigration } from './migrations/0034_conversion_event_keys.js';
 import { attributionProgressMigration } from './migrations/0035_attribution_progress.js';
 import { campaignHoldoutsMigration } from './migrations/0036_campaign_holdouts.js';
+import { kpiViewsMigration } from './migrations/0037_kpi_views.js';
 import { gaConversionForwardsMigration } from './migrations/0038_ga_conversion_forwards.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
@@ -88,6 +89,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0034_conversion_event_keys': conversionEventKeysMigration,
     '0035_attribution_progress': attributionProgressMigration(context),
     '0036_campaign_holdouts': campaignHoldoutsMigration(context),
+    '0037_kpi_views': kpiViewsMigration(context),
     '0038_ga_conversion_forwards': gaConversionForwardsMigration(context),
   };
 }

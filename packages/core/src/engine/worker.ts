@@ -19,6 +19,8 @@
  * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`), and
  * forwards new conversions to Google Analytics (`ga-forwarding/pass.ts`).
  * credits the conversions written since the last tick (`attribution/pass.ts`).
+ * refreshes the KPI materialized views when they are `kpis.refreshIntervalMs` old
+ * (`kpis/refresh-pass.ts`).
  */
 import { type AttributionPassDeps, runAttributionPass } from '../attribution/index.js';
 import {
@@ -37,6 +39,7 @@ import {
 import { runGaForwardingPass } from '../ga-forwarding/index.js';
 import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
 import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
+import type { createViewRefreshPass } from '../kpis/index.js';
 import type { ModuleDeps } from '../module.js';
 import { runWebhookPass } from '../webhooks/index.js';
 
@@ -126,6 +129,8 @@ export function createWorker(deps: {
   gaForwarding?: () => ModuleDeps;
   /** The attribution pass: credits the conversions written since the last tick. */
   attribution?: AttributionPassDeps;
+  /** The materialized views' refresh, when due (`kpis.refreshIntervalMs`). */
+  viewRefresh?: ReturnType<typeof createViewRefreshPass>;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -160,6 +165,7 @@ export function createWorker(deps: {
       : { conversions: 0 };
     // After attribution: a conversion's campaign (its UTM values) is its last_click credit.
     if (deps.gaForwarding) await runGaForwardingPass(deps.gaForwarding());
+    if (deps.viewRefresh) await deps.viewRefresh();
     return {
       conversionsAttributed: attributed.conversions,
       invoiceAccountsSynced: invoices.synced,

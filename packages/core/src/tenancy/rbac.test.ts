@@ -108,6 +108,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
       }),
     'attribution.read': (f) => f.attribution.list(),
     'attribution.write': (f) => f.attribution.recompute({ since: '2026-06-01T00:00:00Z' }),
+    'kpi.refresh': (f) => f.kpis.refresh(),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
