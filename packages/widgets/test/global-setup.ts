@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createGreenTrack, toNodeHandler } from '@greentrack/core';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
+import { seedDashboard } from './dashboard-fixture.js';
 
 /** Customers of the second ("Big") organization. */
 const BIG_ORG_CUSTOMERS = 100_000;
@@ -86,6 +87,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     WHERE organization_id = ${big.organization.id}::uuid AND name LIKE '%0'`.execute(gt.db);
   const seedMs = Math.round(performance.now() - seedStart);
 
+  const shop = await seedDashboard(gt, user.id);
+
   const server = createServer(toNodeHandler(gt));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -104,6 +107,14 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       token: gt.tokens.issue({ ...bigScope, ttlSeconds: 3600 }),
       customers: BIG_ORG_CUSTOMERS,
       seedMs,
+    },
+    dashboard: {
+      token: gt.tokens.issue({
+        userId: user.id,
+        organizationId: shop.organizationId,
+        ttlSeconds: 3600,
+      }),
+      campaigns: shop.campaigns,
     },
   });
 

@@ -219,18 +219,6 @@ export const customerListStyles = css`
     font-size: ${tokens.fontSizeSmall};
   }
 
-  .problem {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: ${tokens.spacingSmall};
-    margin: 0;
-    padding: ${tokens.spacingXSmall} ${tokens.spacingSmall};
-    border-radius: ${tokens.radius};
-    color: ${tokens.colorDanger};
-    background-color: ${tokens.colorDangerSubtle};
-  }
-
   .panel {
     min-inline-size: 0;
     padding: ${tokens.spacingSmall};

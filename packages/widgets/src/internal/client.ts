@@ -9,8 +9,11 @@
  * `createClient`: a widget's bundle then holds only the calls it makes.
  */
 export {
+  type Campaign,
+  type CampaignRun,
   type Customer,
   type CustomerPage,
+  campaignsApi,
   createRequest,
   customersApi,
   GreenTrackApiError,
