@@ -26,6 +26,8 @@ export type {
   CampaignTestResult,
   CampaignUpdate,
   DispatchOptions,
+  HoldoutComparison,
+  HoldoutQuery,
   MessageListQuery,
 } from './campaigns/index.js';
 export { CampaignErrorCode } from './campaigns/index.js';

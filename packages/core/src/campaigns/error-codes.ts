@@ -4,7 +4,7 @@ export const CampaignErrorCode = {
   CAMPAIGN_NOT_FOUND: 'CAMPAIGN_NOT_FOUND',
   /** The action does not apply in the campaign's status (e.g. pausing a draft). */
   CAMPAIGN_INVALID_TRANSITION: 'CAMPAIGN_INVALID_TRANSITION',
-  /** Template, segment or channel cannot change once the campaign has started. */
+  /** Template, segment, channel or holdout share cannot change once the campaign has started. */
   CAMPAIGN_LOCKED: 'CAMPAIGN_LOCKED',
   /** Scheduling needs a template and a segment, and the template's channel must match. */
   CAMPAIGN_INCOMPLETE: 'CAMPAIGN_INCOMPLETE',

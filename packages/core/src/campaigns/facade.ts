@@ -5,6 +5,8 @@
 import type { Selectable } from 'kysely';
 import type { CampaignAudienceTable } from '../db/types.js';
 import type { FacadeContext } from '../module.js';
+import { compareHoldout } from './holdout/comparison.js';
+import type { HoldoutComparison, HoldoutQuery } from './holdout/schema.js';
 import { type CampaignMessagePage, listCampaignMessages } from './messages.js';
 import { type CampaignRun, listAudience, listRuns } from './runs.js';
 import type {
@@ -66,7 +68,7 @@ export interface CampaignsFacade {
      * organization, or a template of the other channel
      */
     create(input: CampaignCreate): Promise<Campaign>;
-    /** Edits a campaign (staff+). @throws `CAMPAIGN_LOCKED` for template, segment or channel once started */
+    /** Edits a campaign (staff+). @throws `CAMPAIGN_LOCKED` for template, segment, channel or holdout share once started */
     update(campaignId: string, input: CampaignUpdate): Promise<Campaign>;
     /** Deletes a draft (admin+). @throws `CAMPAIGN_INVALID_TRANSITION` once scheduled: cancel it */
     remove(campaignId: string): Promise<void>;
@@ -132,6 +134,17 @@ export interface CampaignsFacade {
      * @throws `CAMPAIGN_UNKNOWN_OUTCOME_NOT_FOUND`, `CAMPAIGN_OUTCOME_NOT_HELD`
      */
     resendUnknown(messageId: string): Promise<UnknownOutcomeResult>;
+    /**
+     * Treated vs holdout (staff+): per group recipients, converters, conversion rate,
+     * revenue and revenue per recipient in the window [run start, + `windowDays` (14, at
+     * most 90)); the differences treated − holdout with 95 % intervals (rate: unpooled Wald;
+     * revenue per recipient: Welch) and the incremental conversions and revenue. All runs
+     * summed unless `runId`; `holdout`, `difference` and `incremental` are null when no
+     * recipient was held out.
+     * @throws `CAMPAIGN_NOT_FOUND`, `CAMPAIGN_RUN_NOT_FOUND`, `VALIDATION_FAILED`
+     * @example const { difference } = await org.campaigns.holdout(id, { windowDays: 30 });
+     */
+    holdout(campaignId: string, query?: HoldoutQuery): Promise<HoldoutComparison>;
   };
 }
 
@@ -165,6 +178,7 @@ export function campaignsFacade({ on, deps }: FacadeContext<CampaignAction>): Ca
       resendUnknown: on('campaign.send', (scope, messageId: string) =>
         resendUnknownOutcome(scope, resendDeps, messageId),
       ),
+      holdout: on('campaign.read', compareHoldout),
     },
   };
 }

@@ -6,6 +6,7 @@ import { defineModule } from '../module.js';
 import { campaignsCustomerData } from './customer-data.js';
 import type { CampaignErrorCode as Code } from './error-codes.js';
 import { campaignPermissions, campaignsFacade } from './facade.js';
+import { registerHoldoutRoutes } from './holdout/routes.js';
 import { registerCampaignMessageRoutes } from './message-routes.js';
 import { registerCampaignRoutes } from './routes.js';
 
@@ -28,12 +29,19 @@ export type {
   CampaignUpdate,
   MessageListQuery,
 } from './schema.js';
+export type { HoldoutComparison, HoldoutQuery } from './holdout/schema.js';
 export type { Campaign } from './service.js';
 export type { CampaignTestResult } from './test-send.js';
 
 export const campaignsModule = defineModule({
   name: 'campaigns',
-  tenantTables: ['campaigns', 'campaign_runs', 'campaign_audience', 'campaign_deliveries'],
+  tenantTables: [
+    'campaigns',
+    'campaign_runs',
+    'campaign_audience',
+    'campaign_deliveries',
+    'campaign_holdouts',
+  ],
   customerData: campaignsCustomerData,
   permissions: campaignPermissions,
   errorStatus: {
@@ -51,6 +59,7 @@ export const campaignsModule = defineModule({
   routes: (app) => {
     registerCampaignRoutes(app);
     registerCampaignMessageRoutes(app);
+    registerHoldoutRoutes(app);
   },
   facade: campaignsFacade,
 });

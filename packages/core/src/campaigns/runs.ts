@@ -21,6 +21,7 @@ import { getSendingSettings } from '../settings/index.js';
 import { isUuid, parseInput } from '../validation.js';
 import { snapshotAudience } from './audience.js';
 import { CampaignErrorCode } from './error-codes.js';
+import { holdOut, isHeldOut } from './holdout/snapshot.js';
 import { type AudienceQuery, audienceQuerySchema } from './schema.js';
 import { changeStatus, findCampaignRow } from './service.js';
 
@@ -63,7 +64,9 @@ async function startCampaign(scope: Scope, campaignId: string): Promise<Campaign
       definition: await segmentDefinition(tx, before.segment_id),
       frequencyCap: (await getSendingSettings(tx)).frequencyCap[before.channel] ?? undefined,
     });
-    // The dispatch ledger: one pending delivery per recipient, in the same transaction.
+    const holdout = await holdOut(tx, run.id, before.holdout_percent);
+    // The dispatch ledger: one pending delivery per recipient not held out, in the same
+    // transaction. Every message of the run is sent from this ledger.
     await tx.db
       .insertInto('campaign_deliveries')
       .columns(['audience_id', 'organization_id', 'campaign_run_id', 'customer_id', 'not_before'])
@@ -78,12 +81,15 @@ async function startCampaign(scope: Scope, campaignId: string): Promise<Campaign
             // The instance's clock, not the database's: due is decided by the same clock.
             s.val(tx.clock.now()).as('not_before'),
           ])
-          .where('campaign_run_id', '=', run.id),
+          .where('campaign_run_id', '=', run.id)
+          .where((w) => w.not(isHeldOut('campaign_audience'))),
       )
       .execute();
+    // `holdout` only when there is one: runs without keep the stats they always had.
+    const stats = before.holdout_percent > 0 ? { audience, holdout } : { audience };
     const started = await tx.db
       .updateTable('campaign_runs')
-      .set({ stats: toJson({ audience }) })
+      .set({ stats: toJson(stats) })
       .where('id', '=', run.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -91,7 +97,7 @@ async function startCampaign(scope: Scope, campaignId: string): Promise<Campaign
       action: 'campaign_run.create',
       entity: 'campaign_run',
       entityId: run.id,
-      after: { campaign_id: before.id, audience },
+      after: { campaign_id: before.id, ...stats },
     });
     tx.emit('campaign.started', {
       organizationId: tx.organizationId,

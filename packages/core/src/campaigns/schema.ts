@@ -8,6 +8,15 @@ import { Timestamp } from '../http/schemas.js';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const utm = z.string().trim().min(1).max(200).nullish();
 
+/** 0–50 in steps of 0.1 (the column is `numeric(3, 1)`). */
+const holdoutPercentSchema = z
+  .number()
+  .min(0)
+  .max(50)
+  .refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, {
+    message: 'has more than one decimal',
+  });
+
 /** When the worker should start the campaign (ISO 8601 with an offset). */
 const scheduleAtSchema = z.iso.datetime({ offset: true });
 
@@ -21,6 +30,12 @@ export const campaignCreateSchema = z
     utm_source: utm,
     utm_medium: utm,
     utm_campaign: utm,
+    /**
+     * Percent of each run's audience held out of sending, to measure the campaign's lift
+     * (`GET /campaigns/{id}/holdout`): 0 (none) to 50, in steps of 0.1. Fixed once started.
+     * @default 0
+     */
+    holdout_percent: holdoutPercentSchema.optional(),
   })
   .strict()
   .openapi('CampaignCreate');
@@ -55,6 +70,8 @@ export const campaignOutSchema = z
     utm_source: z.string().nullable(),
     utm_medium: z.string().nullable(),
     utm_campaign: z.string().nullable(),
+    /** Percent of each run's audience held out of sending (0: none). */
+    holdout_percent: z.number(),
     /** Set when the campaign was cancelled: when, and by whom. */
     cancelled: z
       .object({ at: Timestamp, by: z.object({ type: z.string(), id: z.string().nullable() }) })

@@ -3,7 +3,7 @@
  * resume, cancel). Starting a scheduled campaign — a run and its frozen audience — is the
  * worker's (`runs.ts`). Every change writes its audit row in the same transaction.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { recordAudit } from '../audit/index.js';
 import type { CampaignsTable } from '../db/types.js';
 import { toJson } from '../db/values.js';
@@ -11,6 +11,7 @@ import { GreenTrackError } from '../errors.js';
 import { inTransaction, type Scope } from '../scope.js';
 import { isUuid, parseInput } from '../validation.js';
 import { CampaignErrorCode } from './error-codes.js';
+import { holdoutPercentOf, setHoldoutPercent } from './holdout/setting.js';
 import { type CampaignAction, type CampaignStatus, isLocked, transition } from './lifecycle.js';
 import {
   type CampaignCreate,
@@ -35,13 +36,19 @@ export interface Campaign {
   utm_source: string | null;
   utm_medium: string | null;
   utm_campaign: string | null;
+  /** Percent of each run's audience held out of sending (0: none). */
+  holdout_percent: number;
   /** When and by whom the campaign was cancelled; null otherwise. */
   cancelled: { at: string; by: { type: string; id: string | null } } | null;
   created_at: Date;
   updated_at: Date;
 }
 
-type CampaignRow = Selectable<CampaignsTable>;
+/** A `campaigns` row with its holdout share (`campaign_holdouts`). */
+type CampaignRow = Selectable<CampaignsTable> & { holdout_percent: number };
+
+/** The holdout share of the `campaigns` row a statement reads or returns. */
+const withHoldout = holdoutPercentOf(sql.ref('campaigns.id'));
 
 /** GreenTrack's keys in `campaigns.metadata`. */
 interface CampaignMetadata {
@@ -63,6 +70,7 @@ function toCampaign(row: CampaignRow): Campaign {
     utm_source: row.utm_source,
     utm_medium: row.utm_medium,
     utm_campaign: row.utm_campaign,
+    holdout_percent: row.holdout_percent,
     cancelled: metadata.cancelled ?? null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -86,6 +94,7 @@ export async function findCampaignRow(
   let query = scope.db
     .selectFrom('campaigns')
     .selectAll()
+    .select(withHoldout)
     .where('id', '=', campaignId)
     .where('organization_id', '=', scope.organizationId);
   if (lock) query = query.forUpdate();
@@ -165,7 +174,9 @@ export async function createCampaign(scope: Scope, input: CampaignCreate): Promi
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const campaign = toCampaign(row);
+    const holdout = parsed.holdout_percent ?? 0;
+    await setHoldoutPercent(tx, row.id, holdout);
+    const campaign = toCampaign({ ...row, holdout_percent: holdout });
     await recordAudit(tx, {
       action: 'campaign.create',
       entity: 'campaign',
@@ -191,6 +202,7 @@ export async function listCampaigns(scope: Scope): Promise<Campaign[]> {
   const rows = await scope.db
     .selectFrom('campaigns')
     .selectAll()
+    .select(withHoldout)
     .where('organization_id', '=', scope.organizationId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -199,7 +211,8 @@ export async function listCampaigns(scope: Scope): Promise<Campaign[]> {
 }
 
 /**
- * Changes a campaign. Template, segment and channel are fixed once it has started.
+ * Changes a campaign. Template, segment, channel and holdout share are fixed once it has
+ * started.
  * @throws `CAMPAIGN_NOT_FOUND`, `CAMPAIGN_LOCKED`, `VALIDATION_FAILED`
  */
 export async function updateCampaign(
@@ -210,7 +223,8 @@ export async function updateCampaign(
   const parsed = parseInput(campaignUpdateSchema, input, { what: 'campaign' });
   return inTransaction(scope, async (tx) => {
     const row = await findCampaignRow(tx, campaignId, true);
-    const locked = (['channel', 'template_id', 'segment_id'] as const).filter(
+    // What the audience snapshot used stays as it was: the holdout share included.
+    const locked = (['channel', 'template_id', 'segment_id', 'holdout_percent'] as const).filter(
       (key) => parsed[key] !== undefined && parsed[key] !== row[key],
     );
     if (locked.length > 0 && isLocked(row.status)) {
@@ -226,6 +240,8 @@ export async function updateCampaign(
       segment_id: parsed.segment_id === undefined ? row.segment_id : parsed.segment_id,
     };
     await checkReferences(tx, refs);
+    if (parsed.holdout_percent !== undefined)
+      await setHoldoutPercent(tx, row.id, parsed.holdout_percent);
     const updated = await tx.db
       .updateTable('campaigns')
       .set({
@@ -239,6 +255,7 @@ export async function updateCampaign(
       })
       .where('id', '=', row.id)
       .returningAll()
+      .returning(withHoldout)
       .executeTakeFirstOrThrow();
     const campaign = toCampaign(updated);
     await recordAudit(tx, {
@@ -315,6 +332,7 @@ export async function changeStatus(
       })
       .where('id', '=', row.id)
       .returningAll()
+      .returning(withHoldout)
       .executeTakeFirstOrThrow();
     const campaign = toCampaign(updated);
     await recordAudit(tx, {

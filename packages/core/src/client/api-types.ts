@@ -737,6 +737,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{id}/holdout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Treated vs holdout: conversion rate and revenue per recipient, their differences with 95 % intervals, incremental conversions and revenue */
+        get: {
+            parameters: {
+                query?: {
+                    runId?: string;
+                    windowDays?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HoldoutComparison"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{id}/messages": {
         parameters: {
             query?: never;
@@ -7866,6 +7961,7 @@ export interface components {
              * @example 2026-05-01T12:00:00.000Z
              */
             created_at: string;
+            holdout_percent: number;
             /** Format: uuid */
             id: string;
             name: string;
@@ -7896,6 +7992,7 @@ export interface components {
         CampaignCreate: {
             /** @enum {string} */
             channel: "email" | "sms";
+            holdout_percent?: number;
             name: string;
             /** @enum {string|null} */
             objective?: "promotion" | "upsell" | "winback" | "nurture" | null;
@@ -7993,6 +8090,7 @@ export interface components {
         CampaignUpdate: {
             /** @enum {string} */
             channel?: "email" | "sms";
+            holdout_percent?: number;
             name?: string;
             /** @enum {string|null} */
             objective?: "promotion" | "upsell" | "winback" | "nurture" | null;
@@ -8284,6 +8382,47 @@ export interface components {
             days: number;
             messages: number;
         } | null;
+        HoldoutComparison: {
+            /** Format: uuid */
+            campaign_id: string;
+            difference: {
+                conversion_rate: components["schemas"]["HoldoutInterval"];
+                revenue_per_recipient_cents: components["schemas"]["HoldoutInterval"];
+            } | null;
+            holdout: components["schemas"]["HoldoutGroup"] & (Record<string, never> | null);
+            incremental: {
+                conversions: components["schemas"]["HoldoutInterval"];
+                revenue_cents: components["schemas"]["HoldoutInterval"];
+            } | null;
+            /** Format: uuid */
+            run_id: string | null;
+            treated: components["schemas"]["HoldoutGroup"];
+            window: {
+                /**
+                 * Format: date-time
+                 * @example 2026-05-01T12:00:00.000Z
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-05-01T12:00:00.000Z
+                 */
+                until: string;
+            } | null;
+            window_days: number;
+        };
+        HoldoutGroup: {
+            conversion_rate: number;
+            converters: number;
+            recipients: number;
+            revenue_cents: number;
+            revenue_per_recipient_cents: number;
+        };
+        HoldoutInterval: {
+            estimate: number;
+            high: number | null;
+            low: number | null;
+        };
         IntegrationAccount: {
             /** Format: date-time */
             created_at: string;

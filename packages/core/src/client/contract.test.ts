@@ -235,6 +235,7 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
       'campaigns.sendTest': () =>
         api.campaigns.sendTest(draft.id, { to: 'reviewer@example.com', customerId: customer.id }),
       'campaigns.messages': () => api.campaigns.messages(started.id, { limit: 10 }),
+      'campaigns.holdout': () => api.campaigns.holdout(started.id, { windowDays: 30 }),
       'invoices.send': () => api.invoices.send(draftInvoice.id, { via: ['email'] }),
       'templates.list': () => api.templates.list({ channel: 'sms' }),
       'templates.get': () => api.templates.get(template.id),

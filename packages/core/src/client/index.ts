@@ -476,6 +476,9 @@ export function campaignsApi(request: Request) {
     /** Sends a held message again under its same id (admin+). */
     resendUnknown: (messageId: string) =>
       request('post', '/unknown-outcomes/{id}/resend', { path: { id: messageId } }),
+    /** Treated vs holdout, with 95 % intervals (all runs summed unless `runId`). */
+    holdout: (id: string, query: Query<'get', '/campaigns/{id}/holdout'> = {}) =>
+      request('get', '/campaigns/{id}/holdout', { path: { id }, query }),
   };
 }
 

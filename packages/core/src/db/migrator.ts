@@ -37,6 +37,7 @@ import { smsHelpReplyMigration } from './migrations/0030_sms_help_reply.js';
 import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source_versions.js';
 import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
 import { attributionSettingsMigration } from './migrations/0033_attribution_settings.js';
+import { campaignHoldoutsMigration } from './migrations/0036_campaign_holdouts.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -81,6 +82,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0031_invoice_source_versions': invoiceSourceVersionsMigration(context),
     '0032_events_ga_client_index': eventsGaClientIndexMigration,
     '0033_attribution_settings': attributionSettingsMigration,
+    '0036_campaign_holdouts': campaignHoldoutsMigration(context),
   };
 }
 

@@ -547,6 +547,18 @@ export interface Database extends SeedTables, MaterializedViews {
   webhook_verification_failures: WebhookVerificationFailuresTable;
   /** Migration 0031. */
   invoice_source_versions: InvoiceSourceVersionsTable;
+  /** Migration 0036. */
+  campaign_holdouts: CampaignHoldoutsTable;
+}
+
+/** Migration 0036: a campaign's holdout share (no row: no holdout). */
+export interface CampaignHoldoutsTable {
+  campaign_id: string;
+  organization_id: string;
+  /** Percent of each run's audience held out, 0.1–50; `numeric` reads back as a string. */
+  percent: ColumnType<string, number, number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */

@@ -560,6 +560,7 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/campaign-runs/{id}/audience',
           'POST /api/greentrack/campaigns/{id}/test',
           'GET /api/greentrack/campaigns/{id}/messages',
+          'GET /api/greentrack/campaigns/{id}/holdout',
           'GET /api/greentrack/unknown-outcomes',
           'POST /api/greentrack/unknown-outcomes/{id}/resolve',
           'POST /api/greentrack/unknown-outcomes/{id}/resend',

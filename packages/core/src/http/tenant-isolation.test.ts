@@ -458,6 +458,10 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignId }, query: 'limit=5&status=sent' }),
   },
+  'GET /campaigns/{id}/holdout': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId }, query: 'windowDays=30' }),
+  },
   'GET /campaign-runs/{id}/audience': {
     action: 'campaign.read',
     request: (org) => ({ params: { id: org.campaignRunId }, query: 'limit=5' }),
