@@ -104,6 +104,140 @@ export const campaignDashboardStyles = css`
     min-inline-size: 0;
   }
 
+  .block {
+    margin-block-end: ${tokens.spacingMedium};
+  }
+
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${tokens.spacingSmall};
+    margin: 0 0 ${tokens.spacingMedium};
+    padding: 0;
+    border: 0;
+  }
+
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: ${tokens.spacingXSmall};
+    font-size: ${tokens.fontSizeSmall};
+  }
+
+  .field select,
+  .field input {
+    font-size: 1rem;
+  }
+
+  .key {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${tokens.spacingXSmall} ${tokens.spacingMedium};
+    font-size: ${tokens.fontSizeSmall};
+  }
+
+  .swatch {
+    display: inline-block;
+    inline-size: 0.75rem;
+    block-size: 0.75rem;
+    margin-inline-end: ${tokens.spacingXSmall};
+    border-radius: 2px;
+    vertical-align: middle;
+  }
+
+  .chart {
+    block-size: var(--gt-campaign-dashboard-chart-height, 16rem);
+    margin-block: ${tokens.spacingSmall};
+    overflow: hidden;
+    color: ${tokens.colorNeutral};
+    border-color: ${tokens.colorNeutralSubtle};
+    font-size: ${tokens.fontSizeSmall};
+  }
+
+  summary {
+    cursor: pointer;
+    font-size: ${tokens.fontSizeSmall};
+  }
+
+  summary:focus-visible {
+    outline: ${tokens.focusRingWidth} solid ${tokens.colorFocus};
+    outline-offset: 2px;
+  }
+
+  table {
+    border-collapse: collapse;
+    font-size: ${tokens.fontSizeSmall};
+    font-variant-numeric: tabular-nums;
+  }
+
+  .table-toggle {
+    overflow-x: auto;
+  }
+
+  th,
+  td {
+    padding: ${tokens.spacingXSmall} ${tokens.spacingSmall};
+    border-block-end: ${tokens.borderWidth} solid ${tokens.colorNeutralSubtle};
+    text-align: end;
+    vertical-align: top;
+  }
+
+  th[scope='row'],
+  caption {
+    text-align: start;
+  }
+
+  .interval {
+    display: block;
+    color: ${tokens.colorNeutral};
+  }
+
+  .holdout + .tiles {
+    margin-block-start: ${tokens.spacingSmall};
+  }
+
+  .funnel-step {
+    display: grid;
+    grid-template-columns: 6rem 4rem 1fr;
+    align-items: center;
+    gap: 0 ${tokens.spacingSmall};
+    padding-block: 2px;
+    font-size: ${tokens.fontSizeSmall};
+  }
+
+  .funnel-value {
+    text-align: end;
+    font-weight: ${tokens.fontWeightSemibold};
+    font-variant-numeric: tabular-nums;
+  }
+
+  .funnel-note {
+    color: ${tokens.colorNeutral};
+  }
+
+  .funnel-bar {
+    grid-column: 1 / -1;
+    block-size: 0.5rem;
+    border-radius: 2px;
+    background-color: var(--gt-campaign-dashboard-tile-background, ${tokens.colorNeutralSubtle});
+  }
+
+  .funnel-bar span {
+    display: block;
+    block-size: 100%;
+    border-radius: 2px;
+    background-color: ${tokens.colorPrimary};
+  }
+
   .run + .run {
     margin-block-start: ${tokens.spacingMedium};
   }

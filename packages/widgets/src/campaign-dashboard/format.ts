@@ -33,3 +33,26 @@ export function formatDateTime(iso: string): string {
     new Date(iso),
   );
 }
+
+/** Integer cents as money in `currency` (ISO 4217): `$123.45`. */
+export function formatMoney(cents: number, currency: string): string {
+  return numberFormat({ style: 'currency', currency }).format(cents / 100);
+}
+
+/**
+ * A calendar day (`YYYY-MM-DD`, already the organization's local day as the API returns it)
+ * with `options`. Formatted as a UTC date so the browser's own zone cannot move it a day.
+ */
+export function formatDay(
+  day: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' },
+): string {
+  return new Intl.DateTimeFormat(lang(), { ...options, timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}
+
+/** `day` (`YYYY-MM-DD`) moved by `days`. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

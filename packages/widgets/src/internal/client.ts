@@ -26,7 +26,10 @@ export {
   tagsApi,
 } from '@greentrack/core/client';
 
-import type { CustomerPage } from '@greentrack/core/client';
+import type { CustomerPage, campaignsApi } from '@greentrack/core/client';
 
 /** A customer as `GET /customers` lists it: the record plus its stored consent per channel. */
 export type CustomerListItem = CustomerPage['items'][number];
+
+/** The holdout comparison of `GET /campaigns/{id}/holdout` (treated vs held out, with intervals). */
+export type HoldoutComparison = Awaited<ReturnType<ReturnType<typeof campaignsApi>['holdout']>>;
