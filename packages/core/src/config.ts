@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { CommonErrorCode } from './errors.js';
 import type { Authenticate, HttpOptions } from './http/app.js';
 import type { Logger } from './http/errors.js';
+import { type KpiOptions, kpiOptionsSchema } from './kpis/index.js';
 import type { OutboxOptions } from './messaging/index.js';
 import type { Embedder } from './providers/embedder.js';
 import type { InvoiceSourceConnector } from './providers/invoices.js';
@@ -182,6 +183,7 @@ const configSchema = z
       .optional(),
     dispatch: dispatchPolicySchema.optional(),
     webhooks: webhooksOptionsSchema.optional(),
+    kpis: kpiOptionsSchema.optional(),
     embedder: z
       .custom<Embedder>(
         (v) =>
@@ -350,6 +352,12 @@ export interface GreenTrackConfig {
    * @example webhooks: { publicBaseUrl: 'https://app.example.com/api/greentrack' }
    */
   webhooks?: WebhooksOptions;
+  /**
+   * The KPI materialized views: how often the worker refreshes them, how often an admin may.
+   * @default { refreshIntervalMs: 900000, onDemandMinIntervalMs: 60000 }
+   * @example kpis: { refreshIntervalMs: 5 * 60_000 }
+   */
+  kpis?: KpiOptions;
   /**
    * Turns customer profiles into vectors, in the worker (never in a request). Its
    * `dimensions` must equal the database's `vector(N)` columns: `createGreenTrack` (or

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type GreenTrackConfig, parseConfig } from './config.js';
 import {
   connectDatabase,
+  createViewRefresher,
   type DatabaseAccess,
   type DialectName,
   type MigrateResult,
@@ -15,8 +16,6 @@ import {
   migrateToLatest,
   migrationStatus,
   readEmbeddingDimensions,
-  refreshMaterializedViews,
-  SYSTEM_ROLE,
 } from './db/index.js';
 import type { Database } from './db/types.js';
 import {
@@ -32,6 +31,7 @@ import type { Emit, GreenTrackListeners } from './events.js';
 import { createApiApp, DEFAULT_BASE_PATH } from './http/app.js';
 import { createTokenService, type TokenRequest, type TokenService } from './http/tokens.js';
 import { readIntegrationCredentials, rotateCredentialsKey } from './integrations/index.js';
+import { createViewRefreshPass, resolveKpiOptions } from './kpis/index.js';
 import { createOutboxProviders, type OutboxOptions } from './messaging/index.js';
 import type { ModuleDeps, WebhookRuntime } from './module.js';
 import { customerData, modules, webhookHandlers } from './modules.js';
@@ -220,7 +220,11 @@ export interface GreenTrack {
     /** Decrypted credentials of one account, for provider adapters. */
     readCredentials(organizationId: string, accountId: string): Promise<Credentials>;
   };
-  /** Refreshes the dashboard materialized views. */
+  /**
+   * Refreshes the dashboard materialized views now and records when (the `asOf` of the
+   * KPIs), after any refresh under way in another process. The worker also refreshes them
+   * every `kpis.refreshIntervalMs`.
+   */
   refreshMaterializedViews(options?: { concurrently?: boolean }): Promise<void>;
   /** Subscribes to a typed event. */
   on: EventEmitter<GreenTrackListeners>['on'];
@@ -301,6 +305,12 @@ export async function createInstance(
     sms,
     fallbacks: { email: emailFallbacks, sms: smsFallbacks },
   };
+  const kpiOptions = resolveKpiOptions(options.kpis);
+  const viewRefresher = createViewRefresher({
+    database: access,
+    dialect: connection.dialect,
+    clock,
+  });
   const worker = createWorker({
     embeddings: {
       db: access.system('the worker takes due embedding jobs of every organization'),
@@ -326,6 +336,10 @@ export async function createInstance(
     invoicePass: { database: access, clock, emit },
     // Read when a tick runs: the module deps are built below.
     webhooks: () => moduleDeps,
+    viewRefresh: createViewRefreshPass(viewRefresher, {
+      intervalMs: kpiOptions.refreshIntervalMs,
+      clock,
+    }),
   });
   const tokens = options.secret ? createTokenService(options.secret, () => clock.now()) : undefined;
   const requireSecret = (purpose: string): string => {
@@ -358,6 +372,10 @@ export async function createInstance(
     signingKey: (label) => purposeKey(requireSecret('sign links'), label),
     embedder,
     customerData,
+    materializedViews: {
+      refresher: viewRefresher,
+      onDemandMinIntervalMs: kpiOptions.onDemandMinIntervalMs,
+    },
     webhooks: {
       sources: new Map((options.providers?.webhooks ?? []).map((s) => [s.provider, s])),
       handlers,
@@ -444,13 +462,10 @@ export async function createInstance(
           accountId,
         ),
     },
-    refreshMaterializedViews: (opts) =>
-      // The views aggregate every organization; under row-level security their owner is
-      // the system role, which reads all rows.
-      refreshMaterializedViews(db, {
-        ...opts,
-        ...(rowLevelSecurity ? { asRole: SYSTEM_ROLE } : {}),
-      }),
+    refreshMaterializedViews: async (opts) => {
+      // Through the instance's refresher: recorded (the KPIs' `asOf`), one at a time.
+      await viewRefresher.refresh({ force: true, concurrently: opts?.concurrently ?? false });
+    },
     on: emitter.on.bind(emitter),
     once: emitter.once.bind(emitter),
     off: emitter.off.bind(emitter),

@@ -154,6 +154,23 @@ export type {
   InvoicesFacade,
 } from './invoices/index.js';
 export { InvoiceErrorCode } from './invoices/index.js';
+export type {
+  CampaignKpiQuery,
+  CampaignKpis,
+  FunnelQuery,
+  KpiCounts,
+  KpiFunnel,
+  KpiOptions,
+  KpiRates,
+  KpiSeries,
+  KpisFacade,
+  RunKpis,
+  SeriesDay,
+  SeriesQuery,
+  TopCampaign,
+  TopCampaigns,
+  TopCampaignsQuery,
+} from './kpis/index.js';
 export type { OutboxOptions } from './messaging/index.js';
 export type { Action } from './modules.js';
 export { can, permissions } from './modules.js';

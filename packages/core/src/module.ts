@@ -14,6 +14,7 @@ import type { Clock } from './clock.js';
 import type { CustomerDataRegistry, CustomerDataTable } from './customer-data.js';
 import type { DatabaseAccess } from './db/access.js';
 import type { Database, Role } from './db/types.js';
+import type { ViewRefresher } from './db/view-refresh.js';
 import type { Emit } from './events.js';
 import type { ApiApp } from './http/env.js';
 import type { Embedder } from './providers/embedder.js';
@@ -65,6 +66,12 @@ export interface ModuleDeps {
   signingKey?: (label: string) => Buffer;
   /** The tables that hold customer data, merged from every module's `customerData`. */
   customerData: CustomerDataRegistry;
+  /**
+   * The instance's refresher of the materialized views, and the least age of the views
+   * before an on-demand refresh runs (`kpis.onDemandMinIntervalMs`). Every instance has
+   * it; absent only in deps a test builds by hand.
+   */
+  materializedViews?: { refresher: ViewRefresher; onDemandMinIntervalMs: number };
   /**
    * Inbound webhooks: the configured sources, every module's handlers, the options.
    * Absent: no source is configured (every webhook route answers 404).

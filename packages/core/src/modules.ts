@@ -20,6 +20,7 @@ import { integrationsModule } from './integrations/index.js';
 import { invoiceDeliveryModule } from './invoice-delivery/index.js';
 import { invoiceSyncModule } from './invoice-sync/index.js';
 import { invoicesModule } from './invoices/index.js';
+import { kpisModule } from './kpis/index.js';
 import { messagingModule } from './messaging/index.js';
 import type { ModuleDescriptor } from './module.js';
 import { paymentLinksModule } from './payment-links/index.js';
@@ -60,6 +61,7 @@ export const modules = [
   smsKeywordsModule,
   analyticsModule,
   attributionModule,
+  kpisModule,
 ] as const;
 
 type AnyModule = (typeof modules)[number];

@@ -91,7 +91,7 @@ export async function seedDashboard(gt: GreenTrack, ownerUserId: string) {
 
   await gt.db
     .insertInto('campaign_holdouts')
-    .values({ campaign_id: spring.id, organization_id, percent: '16.7' })
+    .values({ campaign_id: spring.id, organization_id, percent: 16.7 })
     .execute();
   await gt.db
     .insertInto('campaign_audience')

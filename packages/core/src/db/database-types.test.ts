@@ -29,6 +29,7 @@ const ADDED_TABLE_MIGRATIONS: Record<
   webhook_verification_failures: '0028_webhooks',
   invoice_source_versions: '0031_invoice_source_versions',
   campaign_holdouts: '0036_campaign_holdouts',
+  materialized_view_refreshes: '0037_kpi_views',
 };
 const TABLES_ADDED_AFTER_SEED = Object.keys(ADDED_TABLE_MIGRATIONS);
 

@@ -13,3 +13,10 @@ export {
 export { SYSTEM_ROLE } from './row-level-security.js';
 export type * from './types.js';
 export { fromVector, toJson, toVector } from './values.js';
+export {
+  createViewRefresher,
+  readRefreshedAt,
+  type ViewRefresher,
+  type ViewRefreshResult,
+  type ViewRefreshWhen,
+} from './view-refresh.js';

@@ -38,6 +38,7 @@ import { invoiceSourceVersionsMigration } from './migrations/0031_invoice_source
 import { eventsGaClientIndexMigration } from './migrations/0032_events_ga_client_index.js';
 import { attributionSettingsMigration } from './migrations/0033_attribution_settings.js';
 import { campaignHoldoutsMigration } from './migrations/0036_campaign_holdouts.js';
+import { kpiViewsMigration } from './migrations/0037_kpi_views.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { Database } from './types.js';
 
@@ -83,6 +84,7 @@ export function allMigrations(context: MigrationContext): Record<string, Migrati
     '0032_events_ga_client_index': eventsGaClientIndexMigration,
     '0033_attribution_settings': attributionSettingsMigration,
     '0036_campaign_holdouts': campaignHoldoutsMigration(context),
+    '0037_kpi_views': kpiViewsMigration(context),
   };
 }
 

@@ -549,6 +549,8 @@ export interface Database extends SeedTables, MaterializedViews {
   invoice_source_versions: InvoiceSourceVersionsTable;
   /** Migration 0036. */
   campaign_holdouts: CampaignHoldoutsTable;
+  /** Migration 0037. */
+  materialized_view_refreshes: MaterializedViewRefreshesTable;
 }
 
 /** Migration 0036: a campaign's holdout share (no row: no holdout). */
@@ -559,6 +561,17 @@ export interface CampaignHoldoutsTable {
   percent: ColumnType<string, number, number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/**
+ * Migration 0037: when each materialized view was last refreshed (`kpis/refresh.ts`). One
+ * row per view for the whole database: not tenant data.
+ */
+export interface MaterializedViewRefreshesTable {
+  view_name: keyof MaterializedViews;
+  /** The instance clock when the refresh began: the data is at least this fresh. */
+  refreshed_at: ColumnType<Date, Date | string, Date | string>;
+  duration_ms: number;
 }
 
 /** Migration 0028: how a stored webhook arrived, one row per `webhooks_inbound` row. */

@@ -16,7 +16,9 @@
  * the templates whose embedding is missing (`embeddings/templates.ts`), and syncs the invoice
  * accounts that are due (`invoice-sync/schedule.ts`). Once an hour it also runs the invoice
  * status pass (`invoices/pass.ts`): overdue status and customer links. Every tick also
- * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`).
+ * processes the webhooks left pending and deletes expired ones (`webhooks/pass.ts`), and
+ * refreshes the KPI materialized views when they are `kpis.refreshIntervalMs` old
+ * (`kpis/refresh-pass.ts`).
  */
 import {
   type DispatchDeps,
@@ -33,6 +35,7 @@ import {
 } from '../embeddings/index.js';
 import { type InvoiceSyncWorkerDeps, syncDueInvoiceAccounts } from '../invoice-sync/index.js';
 import { type InvoicePassDeps, runInvoiceStatusPass } from '../invoices/index.js';
+import type { createViewRefreshPass } from '../kpis/index.js';
 import type { ModuleDeps } from '../module.js';
 import { runWebhookPass } from '../webhooks/index.js';
 
@@ -116,6 +119,8 @@ export function createWorker(deps: {
   invoicePass?: InvoicePassDeps;
   /** The webhook pass (pending rows, retention) runs with the instance's module deps. */
   webhooks?: () => ModuleDeps;
+  /** The materialized views' refresh, when due (`kpis.refreshIntervalMs`). */
+  viewRefresh?: ReturnType<typeof createViewRefreshPass>;
 }): Worker {
   let active = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,6 +150,7 @@ export function createWorker(deps: {
       : { synced: 0, failed: 0 };
     await invoicePassIfDue();
     if (deps.webhooks) await runWebhookPass(deps.webhooks());
+    if (deps.viewRefresh) await deps.viewRefresh();
     return {
       invoiceAccountsSynced: invoices.synced,
       invoiceAccountsFailed: invoices.failed,

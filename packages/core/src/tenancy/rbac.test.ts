@@ -103,6 +103,7 @@ describe(`RBAC table through the facade [${databaseKind}]`, () => {
         occurred_at: '2026-06-01T00:00:00Z',
         customer_id: randomUUID(),
       }),
+    'kpi.refresh': (f) => f.kpis.refresh(),
   } satisfies Record<Action, (f: TenantFacade) => Promise<unknown>>;
 
   async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome | string> {
