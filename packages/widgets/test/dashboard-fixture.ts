@@ -73,7 +73,12 @@ export async function seedDashboard(gt: GreenTrack, ownerUserId: string) {
       .returning('id')
       .executeTakeFirstOrThrow();
 
-  const autumn = await campaign('Autumn promo', 'email', 'completed', new Date(Date.UTC(2026, 1, 1)));
+  const autumn = await campaign(
+    'Autumn promo',
+    'email',
+    'completed',
+    new Date(Date.UTC(2026, 1, 1)),
+  );
   await run(autumn.id, new Date(Date.UTC(2026, 1, 2, 14)), { audience: 4, sent: 4 });
   const autumnRun = await run(autumn.id, new Date(Date.UTC(2026, 1, 9, 14)), {
     audience: 5,
@@ -128,16 +133,16 @@ export async function seedDashboard(gt: GreenTrack, ownerUserId: string) {
     .execute();
   const message = (n: number) => messages[n - 1]?.id as string;
 
-  const events: Array<[number, 'delivered' | 'open' | 'click' | 'bounce' | 'unsubscribe', Date]> =
-    [
-      ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'delivered', march(2, 14, 5)] as const),
-      [9, 'bounce', march(3, 3, 1)],
-      ...[1, 2, 3, 4].map((n) => [n, 'open', march(2, 15)] as const),
-      ...[5, 6].map((n) => [n, 'open', march(3, 15)] as const),
-      ...[1, 2, 3].map((n) => [n, 'click', march(3, 16)] as const),
-      [4, 'click', march(4, 4, 30)],
-      [8, 'unsubscribe', march(3, 17)],
-    ];
+  type Type = 'delivered' | 'open' | 'click' | 'bounce' | 'unsubscribe';
+  const events: Array<readonly [message: number, type: Type, at: Date]> = [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => [n, 'delivered', march(2, 14, 5)] as const),
+    [9, 'bounce', march(3, 3, 1)],
+    ...[1, 2, 3, 4].map((n) => [n, 'open', march(2, 15)] as const),
+    ...[5, 6].map((n) => [n, 'open', march(3, 15)] as const),
+    ...[1, 2, 3].map((n) => [n, 'click', march(3, 16)] as const),
+    [4, 'click', march(4, 4, 30)],
+    [8, 'unsubscribe', march(3, 17)],
+  ];
   await gt.db
     .insertInto('message_events')
     .values(

@@ -737,6 +737,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{id}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unique customers from the frozen audience to conversion (campaign or one run) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Attribution model of conversions and revenue */
+                    model?: "last_click" | "first_touch" | "linear" | "time_decay";
+                    /** @description One run of the campaign */
+                    runId?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The funnel */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KpiFunnel"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{id}/holdout": {
         parameters: {
             query?: never;
@@ -766,6 +863,104 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["HoldoutComparison"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{id}/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's KPIs, in total and per run, from the materialized views
+         * @description Counts are unique messages; rates are ratios (null when the denominator is 0); conversions and revenue are those credited by `model`. `asOf` is when the views were last refreshed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Attribution model of conversions and revenue */
+                    model?: "last_click" | "first_touch" | "linear" | "time_decay";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The KPIs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignKpis"];
                     };
                 };
                 /** @description Invalid input: `details.issues` lists each field */
@@ -3836,6 +4031,296 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["InvoiceAging"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kpis/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh the materialized views now (admin+; at most once a minute per instance) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KpiRefresh"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kpis/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily sends, deliveries, opens, clicks, conversions and revenue (live)
+         * @description Every local day of the organization’s time zone from `from` to `to` (at most 366 days), zeros included.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Only this campaign */
+                    campaignId?: string;
+                    /** @description First local day (organization time zone), included */
+                    from: string;
+                    /** @description Attribution model of conversions and revenue */
+                    model?: "last_click" | "first_touch" | "linear" | "time_decay";
+                    /** @description Last local day (organization time zone), included */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The series */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KpiSeries"];
+                    };
+                };
+                /** @description Invalid input: `details.issues` lists each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The caller's role (or token scopes) does not allow this action */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found in the caller’s organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kpis/top-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns by revenue credited by a model over a period (live) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First local day (organization time zone), included */
+                    from: string;
+                    limit?: number;
+                    /** @description Attribution model of conversions and revenue */
+                    model?: "last_click" | "first_touch" | "linear" | "time_decay";
+                    /** @description Last local day (organization time zone), included */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ranking */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TopCampaigns"];
                     };
                 };
                 /** @description Invalid input: `details.issues` lists each field */
@@ -8004,6 +8489,47 @@ export interface components {
             utm_medium?: string | null;
             utm_source?: string | null;
         };
+        CampaignKpis: {
+            /**
+             * Format: date-time
+             * @description When the materialized views were last refreshed; null: never
+             * @example 2026-05-01T12:00:00.000Z
+             */
+            asOf: string | null;
+            bounced: number;
+            campaignId: string;
+            clicked: number;
+            conversions: number;
+            delivered: number;
+            model: string;
+            opened: number;
+            rates: components["schemas"]["KpiRates"];
+            revenueCents: number;
+            runs: {
+                bounced: number;
+                campaignRunId: string;
+                clicked: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-05-01T12:00:00.000Z
+                 */
+                completedAt: string | null;
+                conversions: number;
+                delivered: number;
+                opened: number;
+                rates: components["schemas"]["KpiRates"];
+                revenueCents: number;
+                sent: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-05-01T12:00:00.000Z
+                 */
+                startedAt: string | null;
+                unsubscribed: number;
+            }[];
+            sent: number;
+            unsubscribed: number;
+        };
         CampaignMessage: {
             /** Format: uuid */
             campaign_run_id: string;
@@ -8533,6 +9059,51 @@ export interface components {
         InvoiceWithItems: components["schemas"]["Invoice"] & {
             items: components["schemas"]["InvoiceItem"][];
         };
+        KpiFunnel: {
+            audience: number;
+            campaignId: string;
+            campaignRunId: string | null;
+            clicked: number;
+            converted: number;
+            delivered: number;
+            model: string;
+            opened: number;
+            sent: number;
+        };
+        KpiRates: {
+            /** @description clicked / delivered */
+            click: number | null;
+            /** @description conversions / delivered */
+            conversion: number | null;
+            /** @description delivered / sent */
+            delivery: number | null;
+            /** @description opened / delivered */
+            open: number | null;
+            /** @description unsubscribed / delivered */
+            unsubscribe: number | null;
+        };
+        KpiRefresh: {
+            /**
+             * Format: date-time
+             * @example 2026-05-01T12:00:00.000Z
+             */
+            asOf: string | null;
+            /** @description false: the views were fresh enough, or another process was refreshing them */
+            refreshed: boolean;
+        };
+        KpiSeries: {
+            days: {
+                clicks: number;
+                conversions: number;
+                date: string;
+                deliveries: number;
+                opens: number;
+                revenueCents: number;
+                sends: number;
+            }[];
+            model: string;
+            timeZone: string;
+        };
         ManualPayment: {
             /**
              * @description Positive integer cents
@@ -8997,6 +9568,16 @@ export interface components {
         TimelinePage: {
             items: components["schemas"]["TimelineItem"][];
             nextCursor: string | null;
+        };
+        TopCampaigns: {
+            items: {
+                campaignId: string;
+                conversions: number;
+                name: string;
+                revenueCents: number;
+            }[];
+            model: string;
+            timeZone: string;
         };
         TrackedEvents: {
             ids: string[];

@@ -176,6 +176,14 @@ export type AnalyticsEvent = Schemas['Event'];
 export type EventPage = Schemas['EventPage'];
 export type EventListQuery = Query<'get', '/events'>;
 
+/** A campaign's KPIs in total and per run, with `asOf` (the views' last refresh). */
+export type CampaignKpis = Schemas['CampaignKpis'];
+export type KpiSeries = Schemas['KpiSeries'];
+export type TopCampaigns = Schemas['TopCampaigns'];
+export type KpiFunnel = Schemas['KpiFunnel'];
+export type KpiSeriesQuery = Query<'get', '/kpis/series'>;
+export type TopCampaignsQuery = Query<'get', '/kpis/top-campaigns'>;
+
 /** Query of `auditLog.list`. */
 export type AuditLogQuery = Query<'get', '/audit-log'>;
 
@@ -344,6 +352,7 @@ export function createClient(options: ClientOptions) {
     payments: paymentsApi(request),
     webhooks: webhooksApi(request),
     events: eventsApi(request),
+    kpis: kpisApi(request),
     templates: {
       list: (query: TemplateListQuery = {}) => request('get', '/templates', { query }),
       get: (id: string) => request('get', '/templates/{id}', { path: { id } }),
@@ -525,6 +534,24 @@ export function webhooksApi(request: Request) {
     reprocess: (input: WebhookReprocess) => request('post', '/webhooks/reprocess', { body: input }),
     /** Stored webhooks by status, and verification failures per integration account. */
     stats: () => request('get', '/webhooks/stats'),
+  };
+}
+
+/** `client.kpis`: what the dashboards read (a widget token needs `campaign.read`). */
+export function kpisApi(request: Request) {
+  return {
+    /** A campaign's counts, rates, conversions and revenue by `model`, per run too. */
+    campaign: (id: string, query: Query<'get', '/campaigns/{id}/kpis'> = {}) =>
+      request('get', '/campaigns/{id}/kpis', { path: { id }, query }),
+    /** Unique customers from the frozen audience to conversion (the campaign or `runId`). */
+    funnel: (id: string, query: Query<'get', '/campaigns/{id}/funnel'> = {}) =>
+      request('get', '/campaigns/{id}/funnel', { path: { id }, query }),
+    /** Per local day of the organization's time zone, `from` to `to` (≤ 366 days). */
+    series: (query: KpiSeriesQuery) => request('get', '/kpis/series', { query }),
+    /** Campaigns by credited revenue over a period (≤ 50). */
+    topCampaigns: (query: TopCampaignsQuery) => request('get', '/kpis/top-campaigns', { query }),
+    /** Refreshes the materialized views, at most once a minute per instance (admin+). */
+    refresh: () => request('post', '/kpis/refresh'),
   };
 }
 

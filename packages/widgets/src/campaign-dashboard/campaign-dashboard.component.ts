@@ -20,7 +20,14 @@ import { controlStyles } from '../internal/greentrack-element.js';
 import { problemStyles, renderProblem } from '../internal/problem.js';
 import { campaignDashboardMessages } from './campaign-dashboard.messages.js';
 import { campaignDashboardStyles } from './campaign-dashboard.styles.js';
-import { addDays, formatCount, formatDateTime, formatDay, formatMoney, formatPercent } from './format.js';
+import {
+  addDays,
+  formatCount,
+  formatDateTime,
+  formatDay,
+  formatMoney,
+  formatPercent,
+} from './format.js';
 import { funnel, holdout, kpiTiles, SERIES_KEYS, seriesTable, tile } from './sections.js';
 import { chartStyles, drawChart } from './series-chart.js';
 
@@ -292,7 +299,10 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
 
   /** Its strings: `messages.campaignDashboard` and `.errors`. */
   protected override get text(): Pick<GtMessages, 'errors' | 'campaignDashboard'> {
-    return this.resolveText({ errors: errorMessages, campaignDashboard: campaignDashboardMessages });
+    return this.resolveText({
+      errors: errorMessages,
+      campaignDashboard: campaignDashboardMessages,
+    });
   }
 
   override connectedCallback(): void {
@@ -573,7 +583,9 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
         ${[...known, ...others].map((key) => {
           const value = run.stats[key] ?? 0;
           const note =
-            key !== 'audience' && audience ? t.ofAudience(formatPercent(value / audience)) : undefined;
+            key !== 'audience' && audience
+              ? t.ofAudience(formatPercent(value / audience))
+              : undefined;
           return tile(labels[key] ?? key, formatCount(value), note);
         })}
       </dl>

@@ -1,7 +1,11 @@
 // Define module: importing it registers <gt-campaign-dashboard>. Define modules are the only
 // files listed under `sideEffects` in package.json.
 import { defineElement } from '../internal/define-element.js';
-import { type CampaignSelectEvent, GtCampaignDashboard } from './campaign-dashboard.component.js';
+import {
+  type CampaignSelectEvent,
+  type DashboardChangeEvent,
+  GtCampaignDashboard,
+} from './campaign-dashboard.component.js';
 
 export * from './campaign-dashboard.component.js';
 
@@ -13,5 +17,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'gt-campaign-select': CampaignSelectEvent;
+    'gt-dashboard-change': DashboardChangeEvent;
   }
 }

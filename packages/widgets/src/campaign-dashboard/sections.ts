@@ -157,7 +157,11 @@ export function seriesTable(series: KpiSeries, t: Text, currency: string) {
       <tr>
         <th scope="row">${t.total}</th>
         ${SERIES_KEYS.map(
-          (key) => html`<td>${cell(key, series.days.reduce((sum, day) => sum + day[key], 0))}</td>`,
+          (key) =>
+            html`<td>${cell(
+              key,
+              series.days.reduce((sum, day) => sum + day[key], 0),
+            )}</td>`,
         )}
       </tr>
     </tfoot>

@@ -10,6 +10,7 @@
  */
 export {
   type Campaign,
+  type CampaignKpis,
   type CampaignRun,
   type Customer,
   type CustomerPage,
@@ -17,6 +18,9 @@ export {
   createRequest,
   customersApi,
   GreenTrackApiError,
+  type KpiFunnel,
+  type KpiSeries,
+  kpisApi,
   type Request,
   type Rule,
   type Segment,
