@@ -93,7 +93,7 @@ const SERIES_COLORS: Record<(typeof SERIES_KEYS)[number], string> = {
  * - when the campaign holds out part of its audience, the holdout comparison
  *   (`GET /campaigns/{id}/holdout`): conversion rate and revenue per recipient, treated
  *   against held out, the difference with its 95 % interval, and the incremental revenue;
- * - each run (`GET /campaigns/{id}/runs`) with its counters.
+ * - each run (`GET /campaigns/{id}/runs`) with its counters and its own KPI tiles.
  *
  * Conversions and revenue are those credited by `model`. Without `campaign` the newest
  * campaign is shown; without `from`/`to` the 30 days from its start. Money is formatted in
@@ -137,7 +137,9 @@ const SERIES_COLORS: Record<(typeof SERIES_KEYS)[number], string> = {
  * @csspart funnel-step - One step: label, count, share of the step before, bar.
  * @csspart holdout - The holdout comparison table.
  * @csspart runs - The list of runs.
- * @csspart run - One run: its heading and tiles.
+ * @csspart run - One run: its heading, its counters and its KPIs.
+ * @csspart counters - A run's counters (also a `tiles` part).
+ * @csspart run-kpis - A run's KPI tiles (also a `tiles` part).
  * @csspart status - The live region: loading, empty.
  * @csspart error - A failed call, in plain language, with a retry button.
  * @csspart retry - The retry button.
@@ -433,6 +435,7 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
     if (this.#charted !== series) return chart.destroy();
     this.#chart?.destroy();
     this.#chart = chart;
+    this.#resizeObserver?.disconnect();
     this.#resizeObserver?.observe(box);
   }
 
@@ -502,6 +505,16 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
       </span>
       ${date('from', from, t.from)} ${date('to', to, t.to)}
     </fieldset>`;
+  }
+
+  /** True once the runs are loaded and there is one: a campaign never run has no results. */
+  #hasRun(): boolean {
+    return (this.#done(this.#runs)?.length ?? 0) > 0;
+  }
+
+  #renderResults(from: string, to: string) {
+    return html`${this.#renderControls(from, to)} ${this.#renderKpis()}
+    ${this.#renderSeries(from, to)} ${this.#renderFunnel()} ${this.#renderHoldout()}`;
   }
 
   #renderKpis() {
@@ -577,9 +590,10 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
       .filter((key) => !(RUN_STATS as readonly string[]).includes(key))
       .sort();
     const audience = run.stats.audience;
+    const kpis = this.#done(this.#kpis)?.runs.find((r) => r.campaignRunId === run.id);
     return html`<li part="run" class="run">
       <h4>${run.started_at ? t.run(formatDateTime(run.started_at)) : t.runNotStarted}</h4>
-      <dl part="tiles" class="tiles">
+      <dl part="tiles counters" class="tiles">
         ${[...known, ...others].map((key) => {
           const value = run.stats[key] ?? 0;
           const note =
@@ -589,6 +603,7 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
           return tile(labels[key] ?? key, formatCount(value), note);
         })}
       </dl>
+      ${kpis ? kpiTiles(kpis, t, this.currency, 'run-kpis') : nothing}
     </li>`;
   }
 
@@ -633,9 +648,7 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
         chosen
           ? html`<section part="detail" class="detail" aria-labelledby="campaign-heading">
               <h2 id="campaign-heading" part="heading">${t.campaignHeading(chosen.name)}</h2>
-              ${this.#renderControls(from, to)} ${this.#renderKpis()}
-              ${this.#renderSeries(from, to)} ${this.#renderFunnel()} ${this.#renderHoldout()}
-              ${this.#renderRuns()}
+              ${this.#hasRun() ? this.#renderResults(from, to) : nothing} ${this.#renderRuns()}
             </section>`
           : nothing
       }

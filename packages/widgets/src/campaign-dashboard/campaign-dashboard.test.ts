@@ -54,7 +54,7 @@ const status = (el: GtCampaignDashboard) => () =>
 const runs = (el: GtCampaignDashboard) => () =>
   [...shadow(el).querySelectorAll('[part~="run"]')].map((run) => ({
     heading: text(run.querySelector('h4')),
-    tiles: [...run.querySelectorAll('[part~="tile"]')].map((tile) => text(tile)),
+    tiles: [...run.querySelectorAll('[part~="counters"] [part~="tile"]')].map((tile) => text(tile)),
   }));
 const alertText = () =>
   text(
@@ -118,6 +118,10 @@ describe('<gt-campaign-dashboard>', () => {
     expect(
       shadow(el).querySelector('[part~="campaign"][aria-current="true"]')?.textContent,
     ).toContain('Winter winback');
+    // A campaign never run has no results to show: no controls, tiles, chart or funnel.
+    expect(
+      shadow(el).querySelector('[part~="controls"], [part~="kpis"], [part~="funnel"]'),
+    ).toBeNull();
   });
 
   it("shows a run's counters as tiles with their share of the audience", async () => {
@@ -134,6 +138,33 @@ describe('<gt-campaign-dashboard>', () => {
       },
     ]);
     expect(heading(el)()).toBe('Spring sale');
+  });
+
+  it("shows each run's own KPIs under its counters", async () => {
+    const el = mount(`campaign="${campaigns.autumn}" model="linear"`);
+    const runKpis = () =>
+      [...shadow(el).querySelectorAll('[part~="run-kpis"]')].map((dl) =>
+        [...dl.querySelectorAll('[part~="tile"]')].map((tile) => text(tile)),
+      );
+    // Autumn promo sent no tracked messages; linear credits its second run half of a payment.
+    await expect
+      .poll(() => runKpis().map((tiles) => tiles.at(-1)))
+      .toEqual(['Revenue $25.00', 'Revenue $0.00']);
+    el.campaign = campaigns.spring;
+    el.model = 'last_click';
+    await expect
+      .poll(runKpis)
+      .toEqual([
+        [
+          'Sent 9',
+          'Delivered 8 88.9% of sent',
+          'Opened 6 75% of delivered',
+          'Clicked 4 50% of delivered',
+          'Unsubscribed 1 12.5% of delivered',
+          'Conversions 2 25% of delivered',
+          'Revenue $173.45',
+        ],
+      ]);
   });
 
   it('lists every run newest first; counters it does not know show as named', async () => {

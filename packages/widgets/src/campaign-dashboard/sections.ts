@@ -25,10 +25,15 @@ export function tile(label: string, value: string, note?: string) {
   </div>`;
 }
 
-/** The campaign's totals, each rate under its count; revenue in `currency`. */
-export function kpiTiles(kpis: CampaignKpis, t: Text, currency: string) {
+/** Totals of a campaign or of one of its runs (`part`), each rate under its count. */
+export function kpiTiles(
+  kpis: Omit<CampaignKpis, 'campaignId' | 'model' | 'asOf' | 'runs'>,
+  t: Text,
+  currency: string,
+  part: 'kpis' | 'run-kpis' = 'kpis',
+) {
   const { rates } = kpis;
-  return html`<dl part="tiles kpis" class="tiles">
+  return html`<dl part="tiles ${part}" class="tiles">
     ${tile(t.kpis.sent, formatCount(kpis.sent))}
     ${tile(t.kpis.delivered, formatCount(kpis.delivered), share(rates.delivery, t.ofSent))}
     ${tile(t.kpis.opened, formatCount(kpis.opened), share(rates.open, t.ofDelivered))}
