@@ -6,8 +6,7 @@ import { defineModule } from '../module.js';
 import { attributionCustomerData } from './customer-data.js';
 
 export { conversionsSql } from './conversions.js';
-export { getAttributionSettings } from './settings.js';
-export { BUILTIN_CONVERSIONS } from './settings.js';
+export { BUILTIN_CONVERSIONS, getAttributionSettings } from './settings.js';
 
 export const attributionModule = defineModule({
   name: 'attribution',

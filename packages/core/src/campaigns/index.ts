@@ -13,6 +13,7 @@ import { registerCampaignRoutes } from './routes.js';
 export { type DispatchDeps, type DispatchOptions, dispatchDue } from './dispatch.js';
 export { dispatchPolicySchema } from './dispatch-policy.js';
 export { CampaignErrorCode } from './error-codes.js';
+export type { HoldoutComparison, HoldoutQuery } from './holdout/schema.js';
 export type {
   CampaignMessage,
   CampaignMessageEvent,
@@ -29,7 +30,6 @@ export type {
   CampaignUpdate,
   MessageListQuery,
 } from './schema.js';
-export type { HoldoutComparison, HoldoutQuery } from './holdout/schema.js';
 export type { Campaign } from './service.js';
 export type { CampaignTestResult } from './test-send.js';
 

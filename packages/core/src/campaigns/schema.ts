@@ -13,9 +13,9 @@ const holdoutPercentSchema = z
   .number()
   .min(0)
   .max(50)
-  .refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, {
-    message: 'has more than one decimal',
-  });
+  // k / 10 is the double nearest to k tenths, so this holds exactly for one decimal and for
+  // nothing else (a tiny positive number is not 0.0).
+  .refine((v) => Math.round(v * 10) / 10 === v, { message: 'has more than one decimal' });
 
 /** When the worker should start the campaign (ISO 8601 with an offset). */
 const scheduleAtSchema = z.iso.datetime({ offset: true });

@@ -107,9 +107,12 @@ export async function compareHoldout(
   let rows: GroupRow[] = [];
   if (window) {
     const settings = await getAttributionSettings(scope);
-    const conversions = conversionsSql(scope, settings, { since: window.from, until: window.until });
+    const conversions = conversionsSql(scope, settings, {
+      since: window.from,
+      until: window.until,
+    });
     ({ rows } = await sql<GroupRow>`
-      WITH conv AS (${conversions}),
+      WITH conv AS MATERIALIZED (${conversions}),
       per_recipient AS (
         SELECT ${isHeldOut('a')} AS held_out,
                count(c.event_id) FILTER (WHERE c.name <> ${BUILTIN_CONVERSIONS.refund}) AS conversions,

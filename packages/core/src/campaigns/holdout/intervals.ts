@@ -59,7 +59,8 @@ export function revenuePerRecipientDifference(
   const b = holdout.revenueVariance / holdout.recipients;
   // Both groups constant: no spread, the difference is exact.
   if (a + b === 0) return around(estimate, 0);
-  const dof = (a + b) ** 2 / (a ** 2 / (treated.recipients - 1) + b ** 2 / (holdout.recipients - 1));
+  const dof =
+    (a + b) ** 2 / (a ** 2 / (treated.recipients - 1) + b ** 2 / (holdout.recipients - 1));
   return around(estimate, jStat.studentt.inv(upper, dof) * Math.sqrt(a + b));
 }
 

@@ -8,5 +8,6 @@ declare module 'jstat' {
     studentt: { inv(p: number, dof: number): number };
   }
   const jStat: JStat;
+  // biome-ignore lint/style/noDefaultExport: a CommonJS module; ESM sees `module.exports` as the default
   export default jStat;
 }

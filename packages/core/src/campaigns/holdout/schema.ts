@@ -47,7 +47,10 @@ export const holdoutComparisonOutSchema = z
     holdout: groupOutSchema.nullable(),
     /** treated − holdout, with 95 % intervals (rate: Wald; revenue: Welch); null without holdout. */
     difference: z
-      .object({ conversion_rate: intervalOutSchema, revenue_per_recipient_cents: intervalOutSchema })
+      .object({
+        conversion_rate: intervalOutSchema,
+        revenue_per_recipient_cents: intervalOutSchema,
+      })
       .nullable(),
     /** The difference times the treated recipients: what the campaign added. */
     incremental: z

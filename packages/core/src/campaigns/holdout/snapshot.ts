@@ -30,7 +30,11 @@ export const isHeldOut = (alias: string): RawBuilder<SqlBool> =>
  * many recipients are held out. Idempotent: the same rows rank first on a second call, and
  * a row already marked is not marked again.
  */
-export async function holdOut(scope: Scope, campaignRunId: string, percent: number): Promise<number> {
+export async function holdOut(
+  scope: Scope,
+  campaignRunId: string,
+  percent: number,
+): Promise<number> {
   if (percent <= 0) return 0;
   await sql`
     WITH ranked AS (
