@@ -108,15 +108,6 @@ export const campaignDashboardStyles = css`
     margin-block-end: ${tokens.spacingMedium};
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-
   .controls {
     display: flex;
     flex-wrap: wrap;

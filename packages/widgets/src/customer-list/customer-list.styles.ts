@@ -60,15 +60,6 @@ export const customerListStyles = css`
     min-inline-size: 0;
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-
   .header,
   .row {
     display: flex;
