@@ -8,8 +8,16 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../src/db/types.js';
 
-/** Tables that hold no tenant's rows: users are global; the rest is migration bookkeeping. */
-const GLOBAL_TABLES = new Set(['users', 'greentrack_migration', 'greentrack_migration_lock']);
+/**
+ * Tables that hold no tenant's rows: users are global; the rest is bookkeeping (migrations,
+ * when the materialized views were refreshed).
+ */
+const GLOBAL_TABLES = new Set([
+  'users',
+  'greentrack_migration',
+  'greentrack_migration_lock',
+  'materialized_view_refreshes',
+]);
 
 /** Tenant tables without `organization_id`: how their rows reach one organization. */
 const CHILD_TABLES: Record<string, (organizationId: string) => RawBuilder<unknown>> = {

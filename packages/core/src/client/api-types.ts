@@ -4200,15 +4200,15 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     /** @description Only this campaign */
                     campaignId?: string;
-                    /** @description First local day (organization time zone), included */
-                    from: string;
+                    /** @description First local day (organization time zone), included; default: 29 days before `to` */
+                    from?: string;
                     /** @description Attribution model of conversions and revenue */
                     model?: "last_click" | "first_touch" | "linear" | "time_decay";
-                    /** @description Last local day (organization time zone), included */
-                    to: string;
+                    /** @description Last local day (organization time zone), included; default: today */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4299,14 +4299,14 @@ export interface paths {
         /** Campaigns by revenue credited by a model over a period (live) */
         get: {
             parameters: {
-                query: {
-                    /** @description First local day (organization time zone), included */
-                    from: string;
+                query?: {
+                    /** @description First local day (organization time zone), included; default: 29 days before `to` */
+                    from?: string;
                     limit?: number;
                     /** @description Attribution model of conversions and revenue */
                     model?: "last_click" | "first_touch" | "linear" | "time_decay";
-                    /** @description Last local day (organization time zone), included */
-                    to: string;
+                    /** @description Last local day (organization time zone), included; default: today */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;

@@ -272,6 +272,12 @@ describe(`client contract with openapi.json [${databaseKind}]`, () => {
           { name: 'page_view', occurred_at: '2026-06-01T12:00:00Z', customer_id: customer.id },
         ]),
       'events.list': () => api.events.list({ customerId: customer.id, limit: 5 }),
+      'kpis.campaign': () => api.kpis.campaign(started.id, { model: 'linear' }),
+      'kpis.funnel': () => api.kpis.funnel(started.id, { runId: run?.id ?? '' }),
+      'kpis.series': () => api.kpis.series({ from: '2026-06-01', to: '2026-06-07' }),
+      'kpis.topCampaigns': () =>
+        api.kpis.topCampaigns({ from: '2026-06-01', to: '2026-06-30', limit: 3 }),
+      'kpis.refresh': () => api.kpis.refresh(),
     };
     expect(methodsOf(api).sort()).toEqual(Object.keys(byMethod).sort());
     const failed: string[] = [];

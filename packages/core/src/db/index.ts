@@ -10,7 +10,6 @@ export {
   readEmbeddingDimensions,
   refreshMaterializedViews,
 } from './migrator.js';
-export { SYSTEM_ROLE } from './row-level-security.js';
 export type * from './types.js';
 export { fromVector, toJson, toVector } from './values.js';
 export {
@@ -18,5 +17,4 @@ export {
   readRefreshedAt,
   type ViewRefresher,
   type ViewRefreshResult,
-  type ViewRefreshWhen,
 } from './view-refresh.js';

@@ -38,7 +38,7 @@ export interface ViewRefreshResult {
 }
 
 /** When to refresh. */
-export type ViewRefreshWhen =
+type ViewRefreshWhen =
   /** Only when the last refresh is at least this old; skip if another process is at it. */
   | { olderThanMs: number }
   /** Now, waiting for a refresh under way elsewhere to end first. */

@@ -582,6 +582,11 @@ describe(`HTTP API [${databaseKind}]`, () => {
           'GET /api/greentrack/t/o/{token}',
           'GET /api/greentrack/t/u/{token}',
           'POST /api/greentrack/t/u/{token}',
+          'GET /api/greentrack/campaigns/{id}/kpis',
+          'GET /api/greentrack/campaigns/{id}/funnel',
+          'GET /api/greentrack/kpis/series',
+          'GET /api/greentrack/kpis/top-campaigns',
+          'POST /api/greentrack/kpis/refresh',
         ].sort(),
       );
     });

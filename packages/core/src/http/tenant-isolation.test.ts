@@ -565,6 +565,25 @@ const routesFor = (gt: GreenTrack): Record<string, RouteEntry> => ({
     action: 'event.read',
     request: (org) => ({ query: `customerId=${org.customerId}&limit=5` }),
   },
+  'GET /campaigns/{id}/kpis': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId }, query: 'model=linear' }),
+  },
+  'GET /campaigns/{id}/funnel': {
+    action: 'campaign.read',
+    request: (org) => ({ params: { id: org.campaignId } }),
+  },
+  'GET /kpis/series': {
+    action: 'campaign.read',
+    // Names the organization's campaign: another organization's caller gets 404.
+    bodyNamesRows: true,
+    request: (org) => ({ query: `from=2026-05-01&to=2026-05-31&campaignId=${org.campaignId}` }),
+  },
+  'GET /kpis/top-campaigns': {
+    action: 'campaign.read',
+    request: () => ({ query: 'from=2026-05-01&to=2026-05-31&limit=5' }),
+  },
+  'POST /kpis/refresh': { action: 'kpi.refresh' },
 });
 
 /**

@@ -429,6 +429,21 @@ describe(`KPI API [${databaseKind}]`, () => {
       });
     }
 
+    it('defaults to the 30 days ending today in the organization’s time zone', async () => {
+      const series = await staff.kpis.series({});
+      expect([series.days.length, series.days[0]?.date, series.days.at(-1)?.date]).toEqual([
+        30,
+        '2026-04-02',
+        '2026-05-01',
+      ]);
+      const ending = await staff.kpis.series({ to: '2026-04-04' });
+      expect(ending.days[0]?.date).toBe('2026-03-06');
+      await expect(staff.kpis.topCampaigns({ from: '2025-04-30' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { issues: [{ path: 'to', message: 'the period must be at most 366 days' }] },
+      });
+    });
+
     it('accepts 366 days and refuses more than 50 top campaigns or an unknown model', async () => {
       const year = await staff.kpis.series({ from: '2024-01-01', to: '2024-12-31' });
       expect(year.days).toHaveLength(366);

@@ -6,43 +6,34 @@
 import { z } from '@hono/zod-openapi';
 import { Timestamp } from '../http/schemas.js';
 
-/** Longest daily series or top-campaigns period, in days (a leap year). */
-export const MAX_RANGE_DAYS = 366;
 /** Most campaigns `kpis.topCampaigns` answers. */
 const MAX_TOP_CAMPAIGNS = 50;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** The attribution model whose conversions and revenue are reported. */
-export const modelSchema = z
+const modelSchema = z
   .enum(['last_click', 'first_touch', 'linear', 'time_decay'])
   .default('last_click')
   .openapi({ description: 'Attribution model of conversions and revenue' });
 
-const day = (description: string) => z.iso.date().openapi({ description, example: '2026-05-01' });
+// Postgres has no year 0 and the day after `to` must exist: a bounded calendar, as events'.
+const day = (description: string) =>
+  z.iso
+    // A malformed day is reported once, not again by the range check.
+    .date({ abort: true })
+    .refine((v) => v >= '1900-01-01' && v <= '9999-12-30', {
+      message: 'must be between 1900-01-01 and 9999-12-30',
+    })
+    .openapi({ description, example: '2026-05-01' });
 
-/** A period of local days, both ends included, at most `MAX_RANGE_DAYS` long. */
+/**
+ * A period of local days, both ends included (`period.ts` fills in what is left out and
+ * checks its length).
+ */
 const periodShape = {
-  from: day('First local day (organization time zone), included'),
-  to: day('Last local day (organization time zone), included'),
-};
-
-/** A real calendar day (zod's own issue names a bad one; the period check then stays quiet). */
-const isDay = (value: string) => {
-  const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
-};
-
-const checkPeriod = (period: { from: string; to: string }, ctx: z.RefinementCtx) => {
-  if (!isDay(period.from) || !isDay(period.to)) return;
-  const days = (Date.parse(period.to) - Date.parse(period.from)) / DAY_MS + 1;
-  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  else if (days > MAX_RANGE_DAYS)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['to'],
-      message: `the period must be at most ${MAX_RANGE_DAYS} days`,
-    });
+  from: day(
+    'First local day (organization time zone), included; default: 29 days before `to`',
+  ).optional(),
+  to: day('Last local day (organization time zone), included; default: today').optional(),
 };
 
 /** `kpis.campaign`: which model's conversions and revenue. */
@@ -50,23 +41,19 @@ export const campaignKpiQuerySchema = z.object({ model: modelSchema });
 export type CampaignKpiQuery = z.input<typeof campaignKpiQuerySchema>;
 
 /** `kpis.series`: the period, the model, optionally one campaign. */
-export const seriesQuerySchema = z
-  .object({
-    ...periodShape,
-    model: modelSchema,
-    campaignId: z.string().optional().openapi({ description: 'Only this campaign' }),
-  })
-  .superRefine(checkPeriod);
+export const seriesQuerySchema = z.object({
+  ...periodShape,
+  model: modelSchema,
+  campaignId: z.string().optional().openapi({ description: 'Only this campaign' }),
+});
 export type SeriesQuery = z.input<typeof seriesQuerySchema>;
 
 /** `kpis.topCampaigns`: the period (by conversion time), the model, how many. */
-export const topCampaignsQuerySchema = z
-  .object({
-    ...periodShape,
-    model: modelSchema,
-    limit: z.coerce.number().int().min(1).max(MAX_TOP_CAMPAIGNS).default(10),
-  })
-  .superRefine(checkPeriod);
+export const topCampaignsQuerySchema = z.object({
+  ...periodShape,
+  model: modelSchema,
+  limit: z.coerce.number().int().min(1).max(MAX_TOP_CAMPAIGNS).default(10),
+});
 export type TopCampaignsQuery = z.input<typeof topCampaignsQuerySchema>;
 
 /** `kpis.funnel`: the model of the last step, optionally one run of the campaign. */

@@ -16,6 +16,7 @@ import { getSendingSettings } from '../settings/index.js';
 import { parseInput } from '../validation.js';
 import { creditedSql, localDaySql, localPeriodSql } from './credited.js';
 import { assertCampaign } from './lookup.js';
+import { resolvePeriod } from './period.js';
 import { type SeriesQuery, seriesQuerySchema } from './schema.js';
 
 /** One local day of the series. */
@@ -37,18 +38,22 @@ export interface KpiSeries {
   days: SeriesDay[];
 }
 
-/** @throws `VALIDATION_FAILED` (dates, a period over 366 days), `CAMPAIGN_NOT_FOUND` */
+/**
+ * Default period: the 30 days ending today (local).
+ * @throws `VALIDATION_FAILED` (dates, a period over 366 days), `CAMPAIGN_NOT_FOUND`
+ */
 export async function getSeries(scope: Scope, query: SeriesQuery): Promise<KpiSeries> {
   const q = parseInput(seriesQuerySchema, query, { what: 'series query' });
   if (q.campaignId !== undefined) await assertCampaign(scope, q.campaignId);
   const { timeZone } = await getSendingSettings(scope);
+  const { from, to } = resolvePeriod(q, timeZone, scope.clock.now());
   const org = scope.organizationId;
-  const period = localPeriodSql(q.from, q.to, timeZone);
+  const period = localPeriodSql(from, to, timeZone);
   const oneCampaign = q.campaignId === undefined ? sql`` : sql`AND r.campaign_id = ${q.campaignId}`;
   const { rows } = await sql<SeriesDay>`
     WITH period AS (${period}),
     days AS (
-      SELECT d::date AS day FROM generate_series(${q.from}::date, ${q.to}::date, interval '1 day') d
+      SELECT d::date AS day FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
     ),
     sends AS (
       SELECT ${localDaySql(sql`m.sent_at`, timeZone)} AS day, count(*) AS sends

@@ -8,6 +8,7 @@ import type { Scope } from '../scope.js';
 import { getSendingSettings } from '../settings/index.js';
 import { parseInput } from '../validation.js';
 import { creditedSql, localPeriodSql } from './credited.js';
+import { resolvePeriod } from './period.js';
 import { type TopCampaignsQuery, topCampaignsQuerySchema } from './schema.js';
 
 /** One campaign of the ranking. */
@@ -26,16 +27,20 @@ export interface TopCampaigns {
   items: TopCampaign[];
 }
 
-/** @throws `VALIDATION_FAILED` (dates, a period over 366 days, `limit` over 50) */
+/**
+ * Default period: the 30 days ending today (local).
+ * @throws `VALIDATION_FAILED` (dates, a period over 366 days, `limit` over 50)
+ */
 export async function getTopCampaigns(
   scope: Scope,
   query: TopCampaignsQuery,
 ): Promise<TopCampaigns> {
   const q = parseInput(topCampaignsQuerySchema, query, { what: 'top campaigns query' });
   const { timeZone } = await getSendingSettings(scope);
+  const { from, to } = resolvePeriod(q, timeZone, scope.clock.now());
   const credited = creditedSql(scope, {
     model: q.model,
-    period: localPeriodSql(q.from, q.to, timeZone),
+    period: localPeriodSql(from, to, timeZone),
   });
   const { rows } = await sql<{
     campaignId: string;
