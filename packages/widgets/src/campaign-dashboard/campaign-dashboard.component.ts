@@ -18,6 +18,7 @@ import {
 } from '../internal/client.js';
 import { controlStyles } from '../internal/greentrack-element.js';
 import { problemStyles, renderProblem } from '../internal/problem.js';
+import { visuallyHiddenStyles } from '../internal/visually-hidden.js';
 import { campaignDashboardMessages } from './campaign-dashboard.messages.js';
 import { campaignDashboardStyles } from './campaign-dashboard.styles.js';
 import {
@@ -163,6 +164,7 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
     ...GreenTrackApiElement.styles,
     controlStyles,
     problemStyles,
+    visuallyHiddenStyles,
     unsafeCSS(chartStyles),
     campaignDashboardStyles,
   ];

@@ -15,6 +15,7 @@ import {
 } from '../internal/client.js';
 import { controlStyles } from '../internal/greentrack-element.js';
 import { problemStyles, renderProblem } from '../internal/problem.js';
+import { visuallyHiddenStyles } from '../internal/visually-hidden.js';
 import { visibleRange } from '../internal/window.js';
 import { customerListMessages } from './customer-list.messages.js';
 import { customerListStyles } from './customer-list.styles.js';
@@ -116,6 +117,7 @@ export class GtCustomerList extends GreenTrackApiElement {
     ...GreenTrackApiElement.styles,
     controlStyles,
     problemStyles,
+    visuallyHiddenStyles,
     customerListStyles,
   ];
 

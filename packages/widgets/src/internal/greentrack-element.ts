@@ -137,7 +137,7 @@ const baseStyles = css`
 /**
  * Form controls drawn from the tokens, for components that render any: the page's font
  * (browsers give controls their own 13.33px Arial otherwise), a 36px block size, the
- * radius, and a focus ring in `--gt-color-focus`; and `.visually-hidden` for their legends.
+ * radius, and a focus ring in `--gt-color-focus`.
  */
 export const controlStyles = css`
   input,
@@ -180,15 +180,6 @@ export const controlStyles = css`
   button:focus-visible {
     outline: ${tokens.focusRingWidth} solid ${tokens.colorFocus};
     outline-offset: 1px;
-  }
-  /* Read by screen readers, not shown: a filter group's legend, a sort state. */
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;
 
