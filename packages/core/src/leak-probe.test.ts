@@ -25,6 +25,7 @@ import { makeLinkedInvoice } from '../test/linked-invoice.js';
 import { organizationRows } from '../test/rows.js';
 import { renderWithTemplates } from './campaigns/index.js';
 import type { DatabaseAccess } from './db/access.js';
+import { createViewRefresher } from './db/index.js';
 import type { GreenTrack } from './greentrack.js';
 import { customerData } from './modules.js';
 import { hashingEmbedder } from './providers/hashing-embedder.js';
@@ -284,6 +285,11 @@ const calls: Record<string, Call> = {
       },
     ]),
   'events.list': (f) => f.org.events.list({ limit: 200 }),
+  'kpis.campaign': async (f) => f.org.kpis.campaign(await f.newCampaign('running')),
+  'kpis.funnel': async (f) => f.org.kpis.funnel(await f.newCampaign('running')),
+  'kpis.series': (f) => f.org.kpis.series({}),
+  'kpis.topCampaigns': (f) => f.org.kpis.topCampaigns({ from: '2026-01-01', to: '2026-12-31' }),
+  'kpis.refresh': (f) => f.org.kpis.refresh(),
   // The shared customer's latest invoice fills `invoice.*`: B's invoice has the same number.
   'templates.preview': (f) => f.org.templates.preview(f.templateId, { customerId: f.customerId }),
   'templates.previewDraft': (f) =>
@@ -452,6 +458,16 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         providers: gt.providers,
         renderMessage: renderWithTemplates,
         invoiceSource: probeInvoiceSource,
+        // The one way out of A by design: the views hold every organization, so their
+        // refresh is the instance's (decision K1). It reads and answers no tenant rows.
+        materializedViews: {
+          refresher: createViewRefresher({
+            database: gt.database,
+            dialect: gt.dialect,
+            clock: gt.clock,
+          }),
+          onDemandMinIntervalMs: 0,
+        },
       },
       actor,
     );

@@ -77,6 +77,7 @@ describe('composition root', () => {
         'events',
         'integrations',
         'invoices',
+        'kpis',
         'me',
         'memberships',
         'organization',
