@@ -3,7 +3,7 @@
  * `@hono/zod-openapi` emits: `$ref` into components, `anyOf`/`oneOf`, `type` (also as a list,
  * e.g. `["string", "null"]`), `enum`, objects (`properties`, `required`,
  * `additionalProperties` false or a schema), strings (`minLength`, `maxLength`, `format`
- * uuid / date-time), integers and numbers (`minimum`, `maximum`), booleans, arrays
+ * uuid / date-time), integers and numbers (`minimum`, `maximum`, `multipleOf`), booleans, arrays
  * (`items`, `minItems`, `maxItems`) and `{}` (any JSON).
  *
  * `validValue` draws values the schema accepts (boundaries included: a string of exactly
@@ -64,6 +64,14 @@ function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
 function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const min = num(schema.minimum);
   const max = num(schema.maximum);
+  const step = num(schema.multipleOf);
+  if (step !== undefined) {
+    // k / (1 / step) is the double nearest to k steps (0.3, not 3 × 0.1 = 0.30000000000000004).
+    const per = 1 / step;
+    return fc
+      .integer({ min: Math.ceil((min ?? -1e6) * per), max: Math.floor((max ?? 1e6) * per) })
+      .map((k) => (Number.isInteger(per) ? k / per : k * step));
+  }
   if (integer)
     return fc.integer({
       min: min ?? Number.MIN_SAFE_INTEGER,

@@ -15,7 +15,8 @@ const holdoutPercentSchema = z
   .max(50)
   // k / 10 is the double nearest to k tenths, so this holds exactly for one decimal and for
   // nothing else (a tiny positive number is not 0.0).
-  .refine((v) => Math.round(v * 10) / 10 === v, { message: 'has more than one decimal' });
+  .refine((v) => Math.round(v * 10) / 10 === v, { message: 'has more than one decimal' })
+  .openapi({ multipleOf: 0.1 });
 
 /** When the worker should start the campaign (ISO 8601 with an offset). */
 const scheduleAtSchema = z.iso.datetime({ offset: true });
