@@ -116,6 +116,13 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
         organizationId: shop.organizationId,
         ttlSeconds: 3600,
       }),
+      // What a host mints for a dashboard page: reading campaigns (and so their KPIs) only.
+      readToken: gt.tokens.issue({
+        userId: user.id,
+        organizationId: shop.organizationId,
+        ttlSeconds: 3600,
+        scopes: ['campaign.read'],
+      }),
       campaigns: shop.campaigns,
     },
   });

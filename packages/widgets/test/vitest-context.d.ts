@@ -11,7 +11,12 @@ declare module 'vitest' {
       /** A second organization of `customers` generated customers ("Member 000001"…). */
       big: { token: string; customers: number; seedMs: number };
       /** The dashboard's organization (test/dashboard-fixture.ts): its token and campaign ids. */
-      dashboard: { token: string; campaigns: { spring: string; autumn: string } };
+      dashboard: {
+        token: string;
+        /** Scopes `campaign.read` only. */
+        readToken: string;
+        campaigns: { spring: string; autumn: string };
+      };
     };
   }
 }

@@ -399,6 +399,17 @@ describe('<gt-campaign-dashboard>', () => {
     await expect.poll(campaignNames(el)).toHaveLength(3);
   });
 
+  it('works with a token scoped to campaign.read alone, as a host mints for a dashboard page', async () => {
+    const errors: string[] = [];
+    const el = mount(`campaign="${campaigns.spring}"`, api.dashboard.readToken);
+    container?.addEventListener('gt-error', (e) => errors.push(e.detail.code));
+    await expect.poll(kpiTiles(el)).toEqual(SPRING_TOTALS);
+    await expect.poll(() => holdoutRows(el)().length).toBe(3);
+    await expect.poll(() => funnelSteps(el)().length).toBe(6);
+    await expect.poll(() => tableRows(el)().length).toBe(30);
+    expect(errors).toEqual([]);
+  });
+
   it('an expired token: one gt-token-expired, then every load with the fresh token', async () => {
     const el = mount(`campaign="${campaigns.spring}"`, api.expiredToken);
     const expired: string[] = [];
