@@ -312,6 +312,8 @@ export class GtCampaignDashboard extends GreenTrackApiElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#resizeObserver = new ResizeObserver(() => this.#fitChart());
+    // Moved in the page: disconnecting destroyed the chart, the next update draws it again.
+    if (this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {

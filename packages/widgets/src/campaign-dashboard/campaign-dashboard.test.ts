@@ -234,6 +234,9 @@ describe('<gt-campaign-dashboard>', () => {
       ['Mar 5, 2026', '0', '0', '0', '0', '1', '$50.00'],
     ]);
     expect(tableRows(el, 'tfoot')()).toEqual([['Total', '9', '8', '6', '4', '2', '$173.45']]);
+    // Moved elsewhere in the page, it draws its chart again.
+    container?.append(el);
+    await expect.poll(() => shadow(el).querySelector('[part~="chart"] canvas')).not.toBeNull();
     // The table is behind a native disclosure: Tab to it, Enter opens it.
     const details = shadow(el).querySelector('details') as HTMLDetailsElement;
     expect(details.open).toBe(false);
