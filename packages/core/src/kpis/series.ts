@@ -49,7 +49,12 @@ export async function getSeries(scope: Scope, query: SeriesQuery): Promise<KpiSe
   const { from, to } = resolvePeriod(q, timeZone, scope.clock.now());
   const org = scope.organizationId;
   const period = localPeriodSql(from, to, timeZone);
-  const oneCampaign = q.campaignId === undefined ? sql`` : sql`AND r.campaign_id = ${q.campaignId}`;
+  // Campaign messages only; of one campaign, through its runs (a handful of ids), so the
+  // messages are not joined to their runs row by row.
+  const campaignMessages =
+    q.campaignId === undefined
+      ? sql`m.campaign_run_id IS NOT NULL`
+      : sql`m.campaign_run_id IN (SELECT id FROM campaign_runs WHERE campaign_id = ${q.campaignId})`;
   const { rows } = await sql<SeriesDay>`
     WITH period AS (${period}),
     days AS (
@@ -58,24 +63,26 @@ export async function getSeries(scope: Scope, query: SeriesQuery): Promise<KpiSe
     sends AS (
       SELECT ${localDaySql(sql`m.sent_at`, timeZone)} AS day, count(*) AS sends
       FROM messages m
-      JOIN campaign_runs r ON r.id = m.campaign_run_id
       CROSS JOIN period
       WHERE m.organization_id = ${org} AND m.sent_at >= period.lo AND m.sent_at < period.hi
-        ${oneCampaign}
+        AND ${campaignMessages}
       GROUP BY 1
     ),
     engagement AS (
-      SELECT ${localDaySql(sql`ev.occurred_at`, timeZone)} AS day,
-             count(DISTINCT ev.message_id) FILTER (WHERE ev.type = 'delivered') AS deliveries,
-             count(DISTINCT ev.message_id) FILTER (WHERE ev.type = 'open') AS opens,
-             count(DISTINCT ev.message_id) FILTER (WHERE ev.type = 'click') AS clicks
-      FROM message_events ev
-      JOIN messages m ON m.id = ev.message_id AND m.organization_id = ${org}
-      JOIN campaign_runs r ON r.id = m.campaign_run_id
-      CROSS JOIN period
-      WHERE ev.organization_id = ${org} AND ev.type IN ('delivered', 'open', 'click')
-        AND ev.occurred_at >= period.lo AND ev.occurred_at < period.hi ${oneCampaign}
-      GROUP BY 1
+      -- Each message once per day and kind: one hash of distinct triples, then counted.
+      SELECT day,
+             count(*) FILTER (WHERE type = 'delivered') AS deliveries,
+             count(*) FILTER (WHERE type = 'open') AS opens,
+             count(*) FILTER (WHERE type = 'click') AS clicks
+      FROM (
+        SELECT DISTINCT ${localDaySql(sql`ev.occurred_at`, timeZone)} AS day, ev.type, ev.message_id
+        FROM message_events ev
+        JOIN messages m ON m.id = ev.message_id AND m.organization_id = ${org}
+        CROSS JOIN period
+        WHERE ev.organization_id = ${org} AND ev.type IN ('delivered', 'open', 'click')
+          AND ev.occurred_at >= period.lo AND ev.occurred_at < period.hi AND ${campaignMessages}
+      ) unique_events
+      GROUP BY day
     ),
     conversions AS (
       SELECT ${localDaySql(sql`c.occurred_at`, timeZone)} AS day,
