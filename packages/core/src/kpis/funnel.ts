@@ -7,8 +7,10 @@
  * customers with that evidence, so a step can exceed the one before it when evidence is
  * missing (an open the recipient's mail client never reported, then a click).
  *
- * Holdout: every frozen audience row is counted. When the holdout part marks held-out rows
- * (`included_reason`), the audience step must exclude them here: they are never sent.
+ * The audience excludes the recipients held out of the run (never sent: they are the
+ * holdout comparison's control group, `GET /campaigns/{id}/holdout`). The holdout marks them
+ * by prefixing `included_reason` with `[holdout]` (`campaigns/holdout/snapshot.ts`,
+ * `isHeldOut`, not exported by the campaigns module); this query tests the same prefix.
  */
 import { sql } from 'kysely';
 import type { Scope } from '../scope.js';
@@ -62,7 +64,8 @@ export async function getFunnel(
     )
     SELECT
       (SELECT count(DISTINCT a.customer_id) FROM campaign_audience a
-        WHERE a.campaign_run_id IN (SELECT id FROM runs))::int AS audience,
+        WHERE a.campaign_run_id IN (SELECT id FROM runs)
+          AND NOT coalesce(a.included_reason LIKE '[holdout]%', false))::int AS audience,
       (SELECT count(DISTINCT customer_id) FROM sent)::int AS sent,
       e.delivered::int AS delivered, e.opened::int AS opened, e.clicked::int AS clicked,
       (SELECT count(DISTINCT at.customer_id) FROM attributions at

@@ -3,7 +3,7 @@
  * and run (from the materialized views), rates, the funnel, top campaigns and the daily
  * series; one organization never sees another's numbers; bad input → typed 4xx.
  *
- * Campaign Spring, run 1 (Ana, Ben, Cy, Dee in the audience):
+ * Campaign Spring, run 1 (Ana, Ben, Cy, Dee in the audience; Hal held out, never sent):
  *   m1 Ana: delivered, opened twice, clicked · m2 Ben: delivered, opened, unsubscribed
  *   m3 Cy: bounced · m4 Dee: still queued (not sent)
  * run 2 (Ana, Eve): m5 Ana: delivered · m6 Eve: delivered, clicked (no open reported)
@@ -31,6 +31,8 @@ async function seedCampaign(
   name: string,
   runs: Array<{
     audience: string[];
+    /** Frozen with the audience, marked held out as the holdout does; never sent. */
+    heldOut?: string[];
     messages: Array<{ customer: string; sent: boolean; events: MessageEventType[] }>;
   }>,
 ) {
@@ -55,11 +57,20 @@ async function seedCampaign(
     await db
       .insertInto('campaign_audience')
       .values(
-        run.audience.map((customer_id) => ({
+        [
+          ...run.audience.map((customer_id) => ({
+            customer_id,
+            included_reason: 'type = customer',
+          })),
+          ...(run.heldOut ?? []).map((customer_id) => ({
+            customer_id,
+            included_reason: '[holdout] type = customer',
+          })),
+        ].map((row) => ({
+          ...row,
           campaign_run_id: runId,
-          customer_id,
           channel: 'email' as const,
-          address: `${customer_id}@example.com`,
+          address: `${row.customer_id}@example.com`,
         })),
       )
       .execute();
@@ -149,16 +160,17 @@ describe(`KPI API [${databaseKind}]`, () => {
     const other = await makeOrganization(gt, 'Other');
     staff = gt.as({ userId: home.staff.id, organizationId: home.organization.id });
     const owner = gt.as({ userId: home.owner.id, organizationId: home.organization.id });
-    const [ana, ben, cy, dee, eve] = await Promise.all(
-      ['Ana', 'Ben', 'Cy', 'Dee', 'Eve'].map(
+    const [ana, ben, cy, dee, eve, hal] = await Promise.all(
+      ['Ana', 'Ben', 'Cy', 'Dee', 'Eve', 'Hal'].map(
         async (name) => (await owner.customers.create({ name, type: 'customer' })).id,
       ),
     );
-    if (!ana || !ben || !cy || !dee || !eve) throw new Error('fixture');
+    if (!ana || !ben || !cy || !dee || !eve || !hal) throw new Error('fixture');
     const org = home.organization.id;
     spring = await seedCampaign(gt, org, 'Spring', [
       {
         audience: [ana, ben, cy, dee],
+        heldOut: [hal],
         messages: [
           { customer: ana, sent: true, events: ['delivered', 'open', 'open', 'click'] },
           { customer: ben, sent: true, events: ['delivered', 'open', 'unsubscribe'] },
