@@ -13,10 +13,12 @@ it('importing the root entry registers every gt-* tag', () => {
     'gt-consent-badge',
     'gt-segment-builder',
     'gt-customer-list',
+    'gt-campaign-dashboard',
   ]);
   for (const tag of tags) expect(customElements.get(tag), tag).toBeDefined();
   expect(customElements.get('gt-provider')).toBe(widgets.GtProvider);
   expect(customElements.get('gt-consent-badge')).toBe(widgets.GtConsentBadge);
   expect(customElements.get('gt-segment-builder')).toBe(widgets.GtSegmentBuilder);
   expect(customElements.get('gt-customer-list')).toBe(widgets.GtCustomerList);
+  expect(customElements.get('gt-campaign-dashboard')).toBe(widgets.GtCampaignDashboard);
 });

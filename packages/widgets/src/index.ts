@@ -12,6 +12,7 @@ export type {
   GtTokenExpiredEvent,
 } from './base/events.js';
 export type {
+  CampaignDashboardMessages,
   ConsentBadgeMessages,
   CustomerListMessages,
   ErrorMessages,
@@ -19,6 +20,7 @@ export type {
   GtMessagesOverride,
   SegmentBuilderMessages,
 } from './base/messages.js';
+export * from './campaign-dashboard/campaign-dashboard.js';
 export * from './consent-badge/consent-badge.js';
 export * from './customer-list/customer-list.js';
 export type { GtTheme } from './internal/greentrack-element.js';

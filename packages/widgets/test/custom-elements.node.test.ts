@@ -126,6 +126,27 @@ describe('custom-elements.json', () => {
   });
 });
 
+describe('<gt-campaign-dashboard> in custom-elements.json', () => {
+  it('describes its attributes, events, parts and CSS properties', () => {
+    const d = elements.get('gt-campaign-dashboard') as Declaration;
+    expect(names(d.attributes)).toEqual(
+      expect.arrayContaining(['api-base', 'campaign', 'currency', 'from', 'model', 'theme', 'to']),
+    );
+    expect(names(d.events)).toEqual([
+      'gt-campaign-select',
+      'gt-dashboard-change',
+      'gt-error',
+      'gt-token-expired',
+    ]);
+    expect(names(d.cssParts)).toEqual(
+      expect.arrayContaining(['campaign', 'kpis', 'chart', 'table', 'funnel', 'holdout', 'error']),
+    );
+    expect(names(d.cssProperties)).toEqual(
+      expect.arrayContaining(['--gt-campaign-dashboard-padding', '--gt-color-focus']),
+    );
+  });
+});
+
 describe('package.json', () => {
   it('points tools at custom-elements.json and ships it', () => {
     expect(pkg.customElements).toBe('custom-elements.json');

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createGreenTrack, toNodeHandler } from '@greentrack/core';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
+import { seedDashboard } from './dashboard-fixture.js';
 
 /** Customers of the second ("Big") organization. */
 const BIG_ORG_CUSTOMERS = 100_000;
@@ -21,6 +22,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     secret: 'widgets-test-secret-0123456789-abcdefghij',
     // The browser page runs on Vitest's own origin, never the API's.
     http: { corsOrigins: '*' },
+    // The dashboard's fixture refreshes the KPI views after the worker tick below did.
+    kpis: { onDemandMinIntervalMs: 0 },
   });
   await gt.migrate();
 
@@ -86,6 +89,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     WHERE organization_id = ${big.organization.id}::uuid AND name LIKE '%0'`.execute(gt.db);
   const seedMs = Math.round(performance.now() - seedStart);
 
+  const shop = await seedDashboard(gt, user.id);
+
   const server = createServer(toNodeHandler(gt));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -104,6 +109,21 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       token: gt.tokens.issue({ ...bigScope, ttlSeconds: 3600 }),
       customers: BIG_ORG_CUSTOMERS,
       seedMs,
+    },
+    dashboard: {
+      token: gt.tokens.issue({
+        userId: user.id,
+        organizationId: shop.organizationId,
+        ttlSeconds: 3600,
+      }),
+      // What a host mints for a dashboard page: reading campaigns (and so their KPIs) only.
+      readToken: gt.tokens.issue({
+        userId: user.id,
+        organizationId: shop.organizationId,
+        ttlSeconds: 3600,
+        scopes: ['campaign.read'],
+      }),
+      campaigns: shop.campaigns,
     },
   });
 

@@ -10,6 +10,13 @@ declare module 'vitest' {
       readOnlyToken: string;
       /** A second organization of `customers` generated customers ("Member 000001"…). */
       big: { token: string; customers: number; seedMs: number };
+      /** The dashboard's organization (test/dashboard-fixture.ts): its token and campaign ids. */
+      dashboard: {
+        token: string;
+        /** Scopes `campaign.read` only. */
+        readToken: string;
+        campaigns: { spring: string; autumn: string };
+      };
     };
   }
 }

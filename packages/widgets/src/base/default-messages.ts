@@ -1,3 +1,4 @@
+import { campaignDashboardMessages } from '../campaign-dashboard/campaign-dashboard.messages.js';
 import { consentBadgeMessages } from '../consent-badge/consent-badge.messages.js';
 import { customerListMessages } from '../customer-list/customer-list.messages.js';
 import { segmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
@@ -12,4 +13,5 @@ export const defaultMessages: GtMessages = {
   consentBadge: consentBadgeMessages,
   customerList: customerListMessages,
   segmentBuilder: segmentBuilderMessages,
+  campaignDashboard: campaignDashboardMessages,
 };

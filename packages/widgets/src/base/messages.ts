@@ -1,6 +1,6 @@
 /**
  * Every string a GreenTrack widget shows, in one localizable shape: one section per widget
- * (`consentBadge`, `customerList`, `segmentBuilder`) and `errors`, shared by the widgets that
+ * (`consentBadge`, `customerList`, `segmentBuilder`, `campaignDashboard`) and `errors`, shared by the widgets that
  * call the API. English is the default; pass a partial object (`messages` on `<gt-provider>`
  * or on a widget) to translate or reword. Sections merge one level deep:
  * `{ errors: { network: '…' } }` keeps every other string.
@@ -16,11 +16,17 @@
  * };
  * ```
  */
+import type { CampaignDashboardMessages } from '../campaign-dashboard/campaign-dashboard.messages.js';
 import type { ConsentBadgeMessages } from '../consent-badge/consent-badge.messages.js';
 import type { CustomerListMessages } from '../customer-list/customer-list.messages.js';
 import type { SegmentBuilderMessages } from '../segment-builder/segment-builder.messages.js';
 
-export type { ConsentBadgeMessages, CustomerListMessages, SegmentBuilderMessages };
+export type {
+  CampaignDashboardMessages,
+  ConsentBadgeMessages,
+  CustomerListMessages,
+  SegmentBuilderMessages,
+};
 
 /** Plain-language text for a failed call, by `GtErrorDetail.code`. */
 export interface ErrorMessages {
@@ -48,6 +54,7 @@ export interface GtMessages {
   consentBadge: ConsentBadgeMessages;
   customerList: CustomerListMessages;
   segmentBuilder: SegmentBuilderMessages;
+  campaignDashboard: CampaignDashboardMessages;
 }
 
 /** The English error strings. */

@@ -14,6 +14,8 @@ import {
   type TimelinePage,
 } from '../internal/client.js';
 import { controlStyles } from '../internal/greentrack-element.js';
+import { problemStyles, renderProblem } from '../internal/problem.js';
+import { visuallyHiddenStyles } from '../internal/visually-hidden.js';
 import { visibleRange } from '../internal/window.js';
 import { customerListMessages } from './customer-list.messages.js';
 import { customerListStyles } from './customer-list.styles.js';
@@ -111,7 +113,13 @@ const OVERSCAN = 8;
  * @cssproperty --gt-customer-list-selected-background - Background of the selected row. Defaults to `--gt-color-neutral-subtle`.
  */
 export class GtCustomerList extends GreenTrackApiElement {
-  static override styles = [...GreenTrackApiElement.styles, controlStyles, customerListStyles];
+  static override styles = [
+    ...GreenTrackApiElement.styles,
+    controlStyles,
+    problemStyles,
+    visuallyHiddenStyles,
+    customerListStyles,
+  ];
 
   /**
    * Customers per page (one request), 1–200.
@@ -717,21 +725,11 @@ export class GtCustomerList extends GreenTrackApiElement {
         </div>
         ${
           failed && this.#failure
-            ? html`<p part="error" class="problem" role="alert">
-              ${this.#failure.message}
-              <button
-                part="retry"
-                type="button"
-                @click=${() =>
-                  void (
-                    this.#firstPage.status === TaskStatus.ERROR
-                      ? this.#firstPage.run()
-                      : this.#nextPage.run()
-                  )}
-              >
-                ${t.retry}
-              </button>
-            </p>`
+            ? renderProblem(this.#failure, t.retry, () =>
+                this.#firstPage.status === TaskStatus.ERROR
+                  ? this.#firstPage.run()
+                  : this.#nextPage.run(),
+              )
             : nothing
         }
       </div>

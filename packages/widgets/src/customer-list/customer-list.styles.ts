@@ -60,15 +60,6 @@ export const customerListStyles = css`
     min-inline-size: 0;
   }
 
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-
   .header,
   .row {
     display: flex;
@@ -217,18 +208,6 @@ export const customerListStyles = css`
     margin-block-start: ${tokens.spacingXSmall};
     color: ${tokens.colorNeutral};
     font-size: ${tokens.fontSizeSmall};
-  }
-
-  .problem {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: ${tokens.spacingSmall};
-    margin: 0;
-    padding: ${tokens.spacingXSmall} ${tokens.spacingSmall};
-    border-radius: ${tokens.radius};
-    color: ${tokens.colorDanger};
-    background-color: ${tokens.colorDangerSubtle};
   }
 
   .panel {

@@ -9,11 +9,18 @@
  * `createClient`: a widget's bundle then holds only the calls it makes.
  */
 export {
+  type Campaign,
+  type CampaignKpis,
+  type CampaignRun,
   type Customer,
   type CustomerPage,
+  campaignsApi,
   createRequest,
   customersApi,
   GreenTrackApiError,
+  type KpiFunnel,
+  type KpiSeries,
+  kpisApi,
   type Request,
   type Rule,
   type Segment,
@@ -23,7 +30,10 @@ export {
   tagsApi,
 } from '@greentrack/core/client';
 
-import type { CustomerPage } from '@greentrack/core/client';
+import type { CustomerPage, campaignsApi } from '@greentrack/core/client';
 
 /** A customer as `GET /customers` lists it: the record plus its stored consent per channel. */
 export type CustomerListItem = CustomerPage['items'][number];
+
+/** The holdout comparison of `GET /campaigns/{id}/holdout` (treated vs held out, with intervals). */
+export type HoldoutComparison = Awaited<ReturnType<ReturnType<typeof campaignsApi>['holdout']>>;
