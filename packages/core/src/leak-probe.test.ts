@@ -487,7 +487,7 @@ describe(`leak probe: every facade method in A, with B's rows in every table [${
         invoiceSource: probeInvoiceSource,
         analytics: probeAnalytics,
         // The one way out of A by design: the views hold every organization, so their
-        // refresh is the instance's (decision K1). It reads and answers no tenant rows.
+        // refresh is the instance's (decision 183). It reads and answers no tenant rows.
         materializedViews: {
           refresher: createViewRefresher({
             database: gt.database,

@@ -7,7 +7,7 @@
  *   `delivered` event at or before the conversion and within that type's lookback. A message
  *   is ONE touch however many such events it has: it spans its first to its last counted
  *   event (`first_at` … `last_at`), so five clicks on one email do not outweigh one click on
- *   another (decision B1);
+ *   another (decision 174);
  * - an `events` row of the customer whose `utm_campaign` is one of the organization's
  *   campaigns' (`campaigns.utm_campaign`), within the UTM lookback: the touch is that
  *   campaign's latest run started at or before the visit (`message_id` NULL); the visits of

@@ -3,7 +3,7 @@
  * out by hand, compared exactly — by the worker's pass and by `recompute`, on both databases.
  *
  * The fixture (T = Ada's payment, 1000 cents):
- * - Ada: email m1 (run r1) clicked at T−6d and T−2d — ONE touch spanning both (decision B1);
+ * - Ada: email m1 (run r1) clicked at T−6d and T−2d — ONE touch spanning both (decision 174);
  *   email m5 (run r5) clicked at T−2d (a tie with m1's last click); a visit tagged `summer`
  *   at T−1d (the `summer` campaign's run started before it, not the one after); email m2
  *   opened at T−1h (counts only with opens on); email m3 clicked at T−7d−1s (just outside

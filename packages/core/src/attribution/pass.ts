@@ -7,7 +7,7 @@
  * transaction's start, so a transaction that commits late is still seen. Each conversion is
  * credited once (`attribution_examined`), touches or not, so the margin costs an index range
  * and never a second look. A conversion is credited on the first tick after it commits: the
- * delay is the worker's interval (decision B3). Several worker processes: the organization's
+ * delay is the worker's interval (decision 176). Several worker processes: the organization's
  * state row is taken with SKIP LOCKED, and the unique index on credits holds regardless.
  */
 import { sql } from 'kysely';

@@ -9,7 +9,7 @@
  * database holds now — their succeeded payments, their status and source state — so whoever
  * learns something first writes the event, and a later writer finds it there. Webhooks come
  * in any order, so the two values that depend on OTHER rows are re-derived each time and
- * corrected when a late row changes them (decision C2): a refund's `reverses_event_id`, and an
+ * corrected when a late row changes them (decision 182): a refund's `reverses_event_id`, and an
  * `invoice_paid` event's time and revenue. Everything else is written once and kept.
  */
 import { type RawBuilder, sql } from 'kysely';

@@ -82,7 +82,7 @@ export async function relinkUnlinkedInvoices(scope: Scope): Promise<number> {
 
 /**
  * A newly linked invoice's payments (and its being paid) were recorded while it had no customer, so
- * they wrote no conversion: write them now, with their original times (decision C1).
+ * they wrote no conversion: write them now, with their original times (decision 181).
  */
 async function writeLinkedConversions(
   scope: Scope,

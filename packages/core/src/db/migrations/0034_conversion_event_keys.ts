@@ -1,6 +1,6 @@
 /**
  * Migration 0034: the keys that make each conversion GreenTrack writes from money one
- * `events` row at most (decision C1).
+ * `events` row at most (decision 181).
  *
  * - a payment or a refund: one `payment_received` / `payment_refunded` event per
  *   `properties.payment_id` (the `payments` row);

@@ -17,7 +17,7 @@
  * - `campaigns (organization_id, utm_campaign)` and `campaign_runs (campaign_id, started_at
  *   DESC, id DESC)`: a UTM visit's run (the campaign's latest run started at or before the
  *   visit) is one index probe each; the seed has no index on either, and EXPLAIN of a
- *   recompute showed a scan of every run per tagged visit (decision B4).
+ *   recompute showed a scan of every run per tagged visit (decision 177).
  */
 import type { MigrationContext } from './context.js';
 import { tenantTablesMigration } from './tenant-tables.js';

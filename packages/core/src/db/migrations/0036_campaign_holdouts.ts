@@ -1,6 +1,6 @@
 /**
  * Migration 0036: `campaign_holdouts`, the share of a campaign's frozen audience held out of
- * sending to measure what the campaign changed (decision H1). `campaigns` is a seed table and
+ * sending to measure what the campaign changed (decision 178). `campaigns` is a seed table and
  * gets no new column: a campaign with a holdout has one row here, a campaign without has
  * none. The held-out customers of each run are recorded in `campaign_audience` itself
  * (`included_reason` starting with `holdout`), so this table holds only the setting.
