@@ -14,6 +14,7 @@ export { type DispatchDeps, type DispatchOptions, dispatchDue } from './dispatch
 export { dispatchPolicySchema } from './dispatch-policy.js';
 export { CampaignErrorCode } from './error-codes.js';
 export type { HoldoutComparison, HoldoutQuery } from './holdout/schema.js';
+export { isHeldOut } from './holdout/snapshot.js';
 export type {
   CampaignMessage,
   CampaignMessageEvent,

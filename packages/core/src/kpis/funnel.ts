@@ -8,11 +8,11 @@
  * missing (an open the recipient's mail client never reported, then a click).
  *
  * The audience excludes the recipients held out of the run (never sent: they are the
- * holdout comparison's control group, `GET /campaigns/{id}/holdout`). The holdout marks them
- * by prefixing `included_reason` with `[holdout]` (`campaigns/holdout/snapshot.ts`,
- * `isHeldOut`, not exported by the campaigns module); this query tests the same prefix.
+ * holdout comparison's control group, `GET /campaigns/{id}/holdout`), told apart by the
+ * campaigns module's own test, `isHeldOut`.
  */
 import { sql } from 'kysely';
+import { isHeldOut } from '../campaigns/index.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { assertCampaign, assertRun } from './lookup.js';
@@ -65,7 +65,7 @@ export async function getFunnel(
     SELECT
       (SELECT count(DISTINCT a.customer_id) FROM campaign_audience a
         WHERE a.campaign_run_id IN (SELECT id FROM runs)
-          AND NOT coalesce(a.included_reason LIKE '[holdout]%', false))::int AS audience,
+          AND NOT ${isHeldOut('a')})::int AS audience,
       (SELECT count(DISTINCT customer_id) FROM sent)::int AS sent,
       e.delivered::int AS delivered, e.opened::int AS opened, e.clicked::int AS clicked,
       (SELECT count(DISTINCT at.customer_id) FROM attributions at
