@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { readRefreshedAt } from '../db/index.js';
+import type { MvCampaignPerformanceView } from '../db/types.js';
 import type { Scope } from '../scope.js';
 import { parseInput } from '../validation.js';
 import { assertCampaign } from './lookup.js';
@@ -32,19 +33,8 @@ export interface CampaignKpis extends KpiCounts {
   runs: RunKpis[];
 }
 
-interface RunRow {
-  campaign_run_id: string;
-  started_at: Date | null;
-  completed_at: Date | null;
-  sent: string;
-  delivered: string;
-  opened: string;
-  clicked: string;
-  bounced: string;
-  unsubscribed: string;
-  conversions: string;
-  revenue_cents: string;
-}
+/** A run's row of the tenant view: `mv_campaign_performance`'s columns, counts as bigint text. */
+type RunRow = Omit<MvCampaignPerformanceView, 'organization_id' | 'campaign_id'>;
 
 /** @throws `CAMPAIGN_NOT_FOUND`, `VALIDATION_FAILED` (an unknown model) */
 export async function getCampaignKpis(
